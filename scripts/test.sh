@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the uvu test files under the given directories (default: test/) and prints the closing line
+# "N passed, N failed, N skipped" that CI reads. Fails when a test failed or when no test ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+dirs=("$@")
+[ ${#dirs[@]} -gt 0 ] || dirs=(test)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+total=0 passed=0 skipped=0 rc=0
+for d in "${dirs[@]}"; do
+  # one uvu process per directory, so a slow e2e suite does not share a process with unit tests
+  while IFS= read -r sub; do
+    [ -n "$sub" ] || continue
+    echo "== $sub"
+    timeout --kill-after=10 1800 node --openssl-legacy-provider --import tsx node_modules/uvu/bin.js "$sub" '\.test\.ts$' --no-color 2>&1 | tee "$log"
+    r=${PIPESTATUS[0]}
+    [ "$r" -eq 0 ] || rc=$r
+    t=$(awk '/^ *Total:/{v=$2}END{print v+0}' "$log")
+    p=$(awk '/^ *Passed:/{v=$2}END{print v+0}' "$log")
+    s=$(awk '/^ *Skipped:/{v=$2}END{print v+0}' "$log")
+    # a crash before uvu's summary counts as one failure
+    if [ "$r" -ne 0 ] && [ "$t" -eq "$p" ]; then t=$((t + 1)); fi
+    total=$((total + t)) passed=$((passed + p)) skipped=$((skipped + s))
+  done < <(if compgen -G "$d/*.test.ts" >/dev/null; then echo "$d"; else find "$d" -mindepth 1 -maxdepth 1 -type d | sort; fi)
+done
+failed=$((total - passed - skipped))
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$total" -gt 0 ] || { echo "no test ran" >&2; exit 1; }
+[ "$failed" -eq 0 ] || exit 1
+exit "$rc"

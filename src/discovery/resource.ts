@@ -1,0 +1,47 @@
+/** The resource types confluent-sd publishes, named as the Metrics API names them (`resource.<type>.id`). */
+export const RESOURCE_TYPES = ['kafka', 'schema_registry', 'ksql', 'compute_pool', 'connector'] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+export function isResourceType(value: string): value is ResourceType {
+  return (RESOURCE_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * One monitored resource, as plain data. A field that is unknown is absent, never `""`.
+ * `cloud` is lower case (`aws`, `gcp`, `azure`).
+ */
+export interface Resource {
+  type: ResourceType;
+  id: string;
+  name?: string;
+  environmentId: string;
+  environmentName?: string;
+  cloud?: string;
+  region?: string;
+  /** The Kafka cluster a connector or ksqlDB cluster belongs to. */
+  kafkaClusterId?: string;
+}
+
+export interface Environment {
+  id: string;
+  name?: string;
+}
+
+/**
+ * Everything discovery found. `resources` are sorted by type (RESOURCE_TYPES order), environment id, then id;
+ * only types the Metrics API exports are included.
+ */
+export interface Inventory {
+  environments: Environment[];
+  resources: Resource[];
+  /** Resource types the Metrics API said it exports, including ones we do not know (logged, not published). */
+  exportedTypes: string[];
+}
+
+export function compareResources(a: Resource, b: Resource): number {
+  const t = RESOURCE_TYPES.indexOf(a.type) - RESOURCE_TYPES.indexOf(b.type);
+  if (t !== 0) return t;
+  if (a.environmentId !== b.environmentId) return a.environmentId < b.environmentId ? -1 : 1;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return 0;
+}
