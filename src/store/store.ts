@@ -3,6 +3,7 @@
  * contract test suite. Keys are `/`-separated relative paths such as `latest/manifest.json`; the store maps
  * them under its root (a directory or a bucket prefix).
  */
+import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../errors.js';
 
 export interface ObjectInfo {
@@ -14,6 +15,12 @@ export interface ObjectInfo {
 
 export interface StoredObject extends ObjectInfo {
   body: Buffer;
+  contentType: string;
+}
+
+export interface StreamedObject {
+  stream: Readable;
+  info: ObjectInfo;
   contentType: string;
 }
 
@@ -29,6 +36,8 @@ export interface Store {
   put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo>;
   /** Throws `STORE_NOT_FOUND` when missing; `undefined` when `ifNoneMatch` matched (not modified). */
   get(key: string, options?: GetOptions): Promise<StoredObject | undefined>;
+  /** Streams a large object's body; throws `STORE_NOT_FOUND` when missing. The caller consumes or destroys `stream`. */
+  getStream(key: string): Promise<StreamedObject>;
   /** Throws `STORE_NOT_FOUND` when missing. */
   head(key: string): Promise<ObjectInfo>;
   /** Every object whose key starts with `prefix`, sorted by key. */
@@ -54,4 +63,10 @@ export const KEY_RE = /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9_
 
 export function isValidKey(key: string): boolean {
   return KEY_RE.test(key) && !key.endsWith('/');
+}
+
+/** ETags compare without quotes or the weak `W/` marker, as HTTP caches do for If-None-Match. */
+export function isSameEtag(a: string, b: string): boolean {
+  const bare = (e: string) => e.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+  return bare(a) === bare(b);
 }

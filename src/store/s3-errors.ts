@@ -1,0 +1,81 @@
+/**
+ * How AWS SDK failures become store errors, wrapped once with the action: `put latest/x.json to s3://b/p: …`.
+ * Credentials never appear: SDK error messages carry neither the access key nor the secret.
+ */
+import { S3ServiceException } from '@aws-sdk/client-s3';
+import { AppError } from '../errors.js';
+
+const NOT_FOUND = new Set(['NoSuchKey', 'NotFound']);
+const REFUSED = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'AllAccessDisabled',
+]);
+const TRANSIENT = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestTimeout',
+  'InternalError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+/** Node socket errors worth another attempt. */
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
+
+export function s3Status(err: unknown): number | undefined {
+  return err instanceof S3ServiceException ? err.$metadata?.httpStatusCode : undefined;
+}
+
+function errorName(err: unknown): string {
+  if (err instanceof S3ServiceException) return err.name;
+  if (err instanceof Error) return (err as NodeJS.ErrnoException).code ?? err.name;
+  return '';
+}
+
+export function isS3NotFound(err: unknown): boolean {
+  return NOT_FOUND.has(errorName(err)) || (s3Status(err) === 404 && errorName(err) !== 'NoSuchBucket');
+}
+
+/** The fact, for an error that is not "not found": what the server said, in words an operator can act on. */
+export function s3Error(action: string, bucket: string, err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const name = errorName(err);
+  const status = s3Status(err);
+  const detail =
+    err instanceof Error && err.message && err.message !== name ? `${name}: ${err.message}` : name;
+  const unavailable = (fact: string, retryable: boolean) =>
+    new AppError('STORE_UNAVAILABLE', `${action}: ${fact}`, { cause: err, retryable });
+
+  if (name === 'NoSuchBucket') return unavailable(`bucket "${bucket}" does not exist`, false);
+  if (REFUSED.has(name) || status === 403) {
+    return unavailable(`credentials were refused or lack permission (HTTP 403 ${detail})`, false);
+  }
+  if (name === 'CredentialsProviderError') {
+    return unavailable(`no AWS credentials found in the default credential chain (${detail})`, false);
+  }
+  if (status === 301 || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed') {
+    return unavailable(`bucket "${bucket}" is in another region: set AWS_REGION (${detail})`, false);
+  }
+  if (status !== undefined && (status >= 500 || status === 429)) {
+    return unavailable(`server returned HTTP ${status} (${detail})`, true);
+  }
+  if (TRANSIENT.has(name) || NETWORK.has(name)) return unavailable(detail, true);
+  if (status !== undefined) return unavailable(`server returned HTTP ${status} (${detail})`, false);
+  // no HTTP answer at all: a socket error (`AggregateError` of ECONNREFUSED on dual-stack hosts) may heal
+  return unavailable(detail || String(err), true);
+}

@@ -1,0 +1,123 @@
+/**
+ * s3rver in-process on 127.0.0.1 (port 0) for integration tests, with a small Koa shim in front that can answer
+ * object PUTs with 503 or 403 on demand ("an upload that fails halfway"). s3rver accepts any secret for the
+ * access key `S3RVER`; the test process runs with --openssl-legacy-provider (s3rver's list tokens use DES).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import S3rver from 's3rver';
+import { createS3Store } from '../../src/store/s3-store.js';
+import type { Store } from '../../src/store/store.js';
+
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export type RefusalStatus = 503 | 403;
+
+export interface S3rverHelper {
+  endpoint: string;
+  bucket: string;
+  server: S3rver;
+  /** Answer every object PUT with `status` (503 by default) while on. */
+  setRefusePuts(on: boolean, status?: RefusalStatus): void;
+  /** Let the next `n` object PUTs through, then refuse the following ones with `status`. */
+  refusePutsAfter(n: number, status?: RefusalStatus): void;
+  /** Refuse the next `n` object PUTs with `status`, then let them through again (a retry that succeeds). */
+  refuseNextPuts(n: number, status?: RefusalStatus): void;
+  /** Object PUTs received so far, refused ones included (attempt counts). */
+  putCount(): number;
+  close(): Promise<void>;
+}
+
+interface KoaContext {
+  method: string;
+  path: string;
+  status: number;
+  type: string;
+  body: unknown;
+}
+type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+
+const REFUSALS: Record<RefusalStatus, string> = {
+  503: '<Error><Code>ServiceUnavailable</Code><Message>Service is unable to handle request.</Message></Error>',
+  403: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+};
+
+export async function startS3rver(options: { bucket?: string } = {}): Promise<S3rverHelper> {
+  const bucket = options.bucket ?? 'test-bucket';
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'confluent-sd-s3rver-'));
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    directory,
+    silent: true,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
+  let refuseStatus: RefusalStatus | undefined;
+  let allowedPuts = Number.POSITIVE_INFINITY;
+  let afterStatus: RefusalStatus = 503;
+  let refuseNext = 0;
+  let nextStatus: RefusalStatus = 503;
+  let puts = 0;
+  const shim: KoaMiddleware = async (ctx, next) => {
+    // path-style: /bucket/key…; a PUT on /bucket alone creates a bucket and is never refused
+    const isObjectPut = ctx.method === 'PUT' && ctx.path.split('/').filter(Boolean).length > 1;
+    if (isObjectPut) {
+      puts++;
+      let status = refuseStatus ?? (puts > allowedPuts ? afterStatus : undefined);
+      if (status === undefined && refuseNext > 0) {
+        refuseNext--;
+        status = nextStatus;
+      }
+      if (status !== undefined) {
+        ctx.status = status;
+        ctx.type = 'application/xml';
+        ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n${REFUSALS[status]}`;
+        return;
+      }
+    }
+    await next();
+  };
+  // Koa composes its middleware at listen(), so the shim must be in place before run()
+  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(shim);
+  const { port } = (await server.run()) as AddressInfo;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket,
+    server,
+    setRefusePuts(on, status = 503) {
+      refuseStatus = on ? status : undefined;
+      if (!on) allowedPuts = Number.POSITIVE_INFINITY;
+    },
+    refusePutsAfter(n, status = 503) {
+      afterStatus = status;
+      allowedPuts = puts + n;
+      refuseStatus = undefined;
+    },
+    refuseNextPuts(n, status = 503) {
+      refuseNext = n;
+      nextStatus = status;
+    },
+    putCount: () => puts,
+    async close() {
+      // keep-alive sockets of clients not yet destroyed would hold close() open
+      (server as unknown as { httpServer?: Server }).httpServer?.closeAllConnections();
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An S3 store on the helper's bucket under `prefix`, with a client of its own. */
+export function createTestS3Store(helper: S3rverHelper, prefix: string): Store {
+  return createS3Store({
+    bucket: helper.bucket,
+    prefix,
+    region: 'us-east-1',
+    endpoint: helper.endpoint,
+    credentials: S3RVER_CREDENTIALS,
+  });
+}

@@ -1,0 +1,222 @@
+/**
+ * The store contract: one list of cases that every Store implementation must pass. Each case gets a fresh,
+ * empty store and a `sibling` store rooted next to it (`…/sub` and `…/sub2`), to prove nothing leaks across.
+ */
+import { createHash } from 'node:crypto';
+import * as assert from 'uvu/assert';
+import { isAppError } from '../../src/errors.js';
+import { isNotFound, type ObjectInfo, type Store } from '../../src/store/store.js';
+
+export interface ContractStores {
+  store: Store;
+  sibling: Store;
+}
+
+export type ContractCase = [name: string, run: (s: ContractStores) => Promise<void>];
+
+const md5Etag = (body: string) => `"${createHash('md5').update(body).digest('hex')}"`;
+
+/** Resolves to the error a promise rejected with; fails when it resolved. */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  assert.unreachable('expected a rejection');
+}
+
+export async function assertCode(p: Promise<unknown>, code: string, retryable = false): Promise<Error> {
+  const err = await rejection(p);
+  assert.ok(isAppError(err), `want an AppError, got ${String(err)}`);
+  assert.is(err.code, code, err.message);
+  assert.is(err.retryable, retryable, err.message);
+  return err;
+}
+
+function keysOf(infos: ObjectInfo[]): string[] {
+  return infos.map((i) => i.key);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const BAD_KEYS = ['../x', '/abs', 'a//b', 'a/./b', 'a\0b', 'a/../../etc/passwd', '', 'dir/', 'sp ace.json'];
+
+export const CONTRACT_CASES: ContractCase[] = [
+  [
+    'put then get round-trips body, content type and ETag',
+    async ({ store }) => {
+      const body = '{"targets":["a:9092"]}\n';
+      const put = await store.put('latest/doc.json', body, 'application/json');
+      assert.equal(
+        { key: put.key, size: put.size, etag: put.etag },
+        {
+          key: 'latest/doc.json',
+          size: Buffer.byteLength(body),
+          etag: md5Etag(body),
+        },
+      );
+      assert.instance(put.lastModified, Date);
+      const got = await store.get('latest/doc.json');
+      assert.ok(got);
+      assert.equal(
+        {
+          key: got.key,
+          size: got.size,
+          etag: got.etag,
+          body: got.body.toString('utf8'),
+          type: got.contentType,
+        },
+        {
+          key: 'latest/doc.json',
+          size: Buffer.byteLength(body),
+          etag: md5Etag(body),
+          body,
+          type: 'application/json',
+        },
+      );
+      const info = await store.head('latest/doc.json');
+      assert.equal(
+        { key: info.key, size: info.size, etag: info.etag },
+        { key: got.key, size: got.size, etag: got.etag },
+      );
+    },
+  ],
+  [
+    'getStream streams the body with its info',
+    async ({ store }) => {
+      const body = 'x'.repeat(200_000);
+      await store.put('big/doc.json', body, 'application/json');
+      const { stream, info, contentType } = await store.getStream('big/doc.json');
+      assert.is(await readAll(stream), body);
+      assert.equal(
+        { key: info.key, size: info.size, etag: info.etag, contentType },
+        {
+          key: 'big/doc.json',
+          size: body.length,
+          etag: md5Etag(body),
+          contentType: 'application/json',
+        },
+      );
+    },
+  ],
+  [
+    'get with a matching ifNoneMatch answers undefined, with another ETag the object',
+    async ({ store }) => {
+      const { etag } = await store.put('latest/manifest.json', '{}', 'application/json');
+      assert.is(await store.get('latest/manifest.json', { ifNoneMatch: etag }), undefined);
+      const changed = await store.get('latest/manifest.json', { ifNoneMatch: md5Etag('other') });
+      assert.is(changed?.body.toString('utf8'), '{}');
+    },
+  ],
+  [
+    'get, getStream and head of a missing key throw STORE_NOT_FOUND',
+    async ({ store }) => {
+      const reads = [
+        () => store.get('nope.json'),
+        () => store.head('nope.json'),
+        () => store.getStream('a/nope.json'),
+      ];
+      for (const read of reads) {
+        const err = await assertCode(read(), 'STORE_NOT_FOUND');
+        assert.ok(isNotFound(err));
+      }
+    },
+  ],
+  [
+    'list answers keys under the prefix only, sorted',
+    async ({ store }) => {
+      for (const key of [
+        'latest2/x.json',
+        'latest/b/c.json',
+        'snapshots/1/m.json',
+        'latest/a.json',
+        'status.json',
+      ]) {
+        await store.put(key, key, 'application/json');
+      }
+      assert.equal(keysOf(await store.list('latest/')), ['latest/a.json', 'latest/b/c.json']);
+      assert.equal(keysOf(await store.list('latest')), [
+        'latest/a.json',
+        'latest/b/c.json',
+        'latest2/x.json',
+      ]);
+      assert.equal(keysOf(await store.list('latest/b')), ['latest/b/c.json']);
+      assert.equal(keysOf(await store.list('nope/')), []);
+      assert.equal(keysOf(await store.list('')), [
+        'latest/a.json',
+        'latest/b/c.json',
+        'latest2/x.json',
+        'snapshots/1/m.json',
+        'status.json',
+      ]);
+      const [first] = await store.list('status');
+      assert.equal({ size: first?.size, etag: first?.etag }, { size: 11, etag: md5Etag('status.json') });
+    },
+  ],
+  [
+    'objects stay under the store root: a sibling root sees none of them',
+    async ({ store, sibling }) => {
+      await store.put('latest/a.json', 'a', 'application/json');
+      await sibling.put('latest/b.json', 'b', 'application/json');
+      assert.equal(keysOf(await store.list('')), ['latest/a.json']);
+      assert.equal(keysOf(await sibling.list('')), ['latest/b.json']);
+      await assertCode(sibling.get('latest/a.json'), 'STORE_NOT_FOUND');
+    },
+  ],
+  [
+    'delete removes the object; deleting a missing key is not an error',
+    async ({ store }) => {
+      await store.put('snapshots/1/doc.json', '1', 'application/json');
+      await store.delete('snapshots/1/doc.json');
+      await assertCode(store.head('snapshots/1/doc.json'), 'STORE_NOT_FOUND');
+      await store.delete('snapshots/1/doc.json');
+      await store.delete('never/was.json');
+      assert.equal(keysOf(await store.list('')), []);
+    },
+  ],
+  [
+    'put over an existing key replaces it whole',
+    async ({ store }) => {
+      const first = await store.put(
+        'status.json',
+        '{"outcome":"failed","error":"long message"}',
+        'application/json',
+      );
+      const second = await store.put('status.json', '{"outcome":"ok"}', 'application/json');
+      assert.is.not(second.etag, first.etag);
+      const got = await store.get('status.json');
+      assert.equal(
+        { body: got?.body.toString('utf8'), etag: got?.etag },
+        { body: '{"outcome":"ok"}', etag: second.etag },
+      );
+      assert.equal(keysOf(await store.list('')), ['status.json']);
+    },
+  ],
+  [
+    'invalid keys are rejected before any I/O',
+    async ({ store }) => {
+      for (const key of BAD_KEYS) {
+        const err = await assertCode(store.put(key, 'x', 'application/json'), 'STORE_WRITE');
+        assert.match(err.message, 'invalid key');
+        await assertCode(store.delete(key), 'STORE_WRITE');
+        await assertCode(store.get(key), 'STORE_NOT_FOUND');
+        await assertCode(store.head(key), 'STORE_NOT_FOUND');
+      }
+      await assertCode(store.list('../'), 'STORE_NOT_FOUND');
+      assert.equal(keysOf(await store.list('')), []);
+    },
+  ],
+  [
+    'check passes for reading and writing and leaves no probe behind',
+    async ({ store }) => {
+      await store.check({ write: true });
+      await store.check({ write: false });
+      assert.equal(keysOf(await store.list('')), []);
+    },
+  ],
+];
