@@ -3,6 +3,7 @@
  * confluent-sd: one binary, one sub-command per job (DESIGN §6). Exit codes: 0 ok · 1 failed · 2 bad config or
  * usage · 3 refused by a guard.
  */
+import { realpathSync } from 'node:fs';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import type { Command, CommandContext } from './command.js';
@@ -58,8 +59,17 @@ export async function main(ctx: Omit<CommandContext, 'argv'> & { argv: string[] 
   }
 }
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isEntryPoint) {
+// argv[1] may be a symlink (npm bin links, /usr/local/bin in the image): compare real paths.
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+if (isEntryPoint()) {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
