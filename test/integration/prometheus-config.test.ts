@@ -1,0 +1,233 @@
+/**
+ * k8s/prometheus/: the scrape config and alert rules pass `promtool check config`, `promtool check rules` and
+ * the alert unit tests (`promtool test rules`); the facts that matter are asserted on the parsed files; the
+ * prometheus-operator ScrapeConfig, ServiceMonitor and PrometheusRule say the same as the plain files.
+ * Without promtool the promtool tests are skipped loudly, or fail when CI=true.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DEFAULTS, parseListen } from '../../src/config.js';
+import { documentName } from '../../src/render/combination.js';
+import {
+  findObject,
+  K8S_DIR,
+  type Obj,
+  PROMETHEUS_DIR,
+  ROOT,
+  readManifests,
+  readYaml,
+  readYamlDocuments,
+  selects,
+} from '../helpers/k8s-manifests.js';
+
+const config = readYaml(path.join(PROMETHEUS_DIR, 'prometheus.yml'));
+const alerts = readYaml(path.join(PROMETHEUS_DIR, 'alerts.yaml'));
+const alertTests = readYaml(path.join(PROMETHEUS_DIR, 'alerts.test.yaml'));
+const base = readManifests(K8S_DIR);
+const operator = readManifests(PROMETHEUS_DIR);
+const job = (name: string): Obj => config.scrape_configs.find((j: Obj) => j.job_name === name);
+const port = parseListen(DEFAULTS.SD_LISTEN, []).port;
+const namespace = readYaml(path.join(K8S_DIR, 'kustomization.yaml')).namespace as string;
+
+// The document Prometheus reads: the default targets with the confluent_ prefix the ConfigMap publishes.
+const configMap = findObject(base, 'ConfigMap', 'confluent-sd').data;
+const docName = documentName({ targets: configMap.SD_TARGETS.split(','), prefix: 'confluent_' });
+const sdUrl = `http://confluent-sd.${namespace}.svc:${port}/sd/${docName}.json`;
+
+test('confluent-cloud job: 1m, honour timestamps, https with basic auth, http_sd with an explicit Bearer type', () => {
+  assert.ok(configMap.SD_PREFIXES.split(',').includes('confluent_'));
+  assert.is(docName, 'confluent--api.telemetry.confluent.cloud');
+  const j = job('confluent-cloud');
+  assert.equal(
+    {
+      scrape_interval: j.scrape_interval,
+      honor_timestamps: j.honor_timestamps,
+      scheme: j.scheme,
+      basic_auth: j.basic_auth,
+    },
+    {
+      scrape_interval: '1m',
+      honor_timestamps: true,
+      scheme: 'https',
+      basic_auth: {
+        username: 'REPLACE_WITH_CLOUD_API_KEY',
+        password_file: '/etc/prometheus/secrets/confluent-cloud/api-secret',
+      },
+    },
+  );
+  assert.equal(j.http_sd_configs, [
+    {
+      url: sdUrl,
+      refresh_interval: '5m',
+      authorization: { type: 'Bearer', credentials_file: '/etc/prometheus/secrets/confluent-sd/token' },
+    },
+  ]);
+});
+
+test('confluent-sd job scrapes every server pod through the headless Service', () => {
+  const svc = findObject(base, 'Service', 'confluent-sd-pods');
+  assert.equal(job('confluent-sd').dns_sd_configs, [
+    { names: [`${svc.metadata.name}.${namespace}.svc`], type: 'A', port, refresh_interval: '30s' },
+  ]);
+});
+
+test('the ScrapeConfig says what the confluent-cloud job says', () => {
+  const j = job('confluent-cloud');
+  const sc = findObject(operator, 'ScrapeConfig', 'confluent-cloud');
+  assert.is(sc.apiVersion, 'monitoring.coreos.com/v1alpha1');
+  const secret = (key: string) => ({ name: 'confluent-sd-prometheus', key });
+  assert.equal(sc.spec, {
+    jobName: j.job_name,
+    scrapeInterval: j.scrape_interval,
+    scrapeTimeout: j.scrape_timeout,
+    honorTimestamps: j.honor_timestamps,
+    scheme: j.scheme.toUpperCase(),
+    basicAuth: { username: secret('cloud-api-key'), password: secret('cloud-api-secret') },
+    httpSDConfigs: [
+      {
+        url: j.http_sd_configs[0].url,
+        refreshInterval: j.http_sd_configs[0].refresh_interval,
+        authorization: { type: 'Bearer', credentials: secret('sd-token') },
+      },
+    ],
+  });
+});
+
+test('the ServiceMonitor scrapes /metrics of the Service confluent-sd (job="confluent-sd")', () => {
+  const sm = findObject(operator, 'ServiceMonitor', 'confluent-sd');
+  assert.is(sm.apiVersion, 'monitoring.coreos.com/v1');
+  const svc = findObject(base, 'Service', 'confluent-sd');
+  assert.ok(selects(sm.spec.selector.matchLabels, svc.metadata.labels));
+  assert.not.ok(
+    selects(
+      sm.spec.selector.matchLabels,
+      findObject(base, 'CronJob', 'confluent-sd-publish').metadata.labels,
+    ),
+  );
+  assert.equal(sm.spec.endpoints, [{ port: svc.spec.ports[0].name, path: '/metrics', interval: '30s' }]);
+});
+
+test('the PrometheusRule holds exactly the groups of alerts.yaml', () => {
+  const rule = findObject(operator, 'PrometheusRule', 'confluent-sd');
+  assert.is(rule.apiVersion, 'monitoring.coreos.com/v1');
+  assert.equal(rule.spec.groups, alerts.groups);
+});
+
+const rules: Obj[] = alerts.groups.flatMap((g: Obj) => g.rules);
+
+test('alerts use only metrics the server exports, on job="confluent-sd"', () => {
+  assert.equal(
+    rules.map((r) => r.alert),
+    [
+      'ConfluentSDDocumentsStale',
+      'ConfluentSDPublishFailing',
+      'ConfluentSDServerDown',
+      'ConfluentSDServerInstanceDown',
+      'ConfluentSDResourcesDropped',
+    ],
+  );
+  const source = readFileSync(path.join(ROOT, 'src/serve/metrics.ts'), 'utf8');
+  for (const r of rules) {
+    const names = [...new Set(String(r.expr).match(/\bconfluent_sd_\w+/g) ?? [])];
+    for (const n of names)
+      assert.ok(source.includes(`'${n}'`), `${r.alert}: ${n} is exported by src/serve/metrics.ts`);
+    assert.ok(String(r.expr).includes('job="confluent-sd"'), `${r.alert} is scoped to the server job`);
+  }
+  // Schedule every 30 min: stale means more than two runs.
+  assert.match(rules[0]?.expr, /> 4500$/);
+});
+
+test('every alert has a promtool unit test in which it fires', () => {
+  const firing = new Set<string>();
+  for (const t of alertTests.tests) {
+    for (const a of t.alert_rule_test ?? []) if (a.exp_alerts.length > 0) firing.add(a.alertname);
+  }
+  assert.equal([...firing].sort(), rules.map((r) => r.alert as string).sort());
+});
+
+function hasPromtool(): boolean {
+  return !spawnSync('promtool', ['--version'], { encoding: 'utf8' }).error;
+}
+
+function promtool(args: string[], cwd: string = PROMETHEUS_DIR): { status: number | null; output: string } {
+  const r = spawnSync('promtool', args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+/** A copy of prometheus.yml whose /etc/prometheus/… files exist: rules point at alerts.yaml, secrets at temp files. */
+function writeCheckableConfig(dir: string): string {
+  let text = readFileSync(path.join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8');
+  text = text.replaceAll(
+    '/etc/prometheus/rules/confluent-sd-alerts.yaml',
+    path.join(PROMETHEUS_DIR, 'alerts.yaml'),
+  );
+  for (const file of new Set(text.match(/\/etc\/prometheus\/secrets\/[\w./-]+/g) ?? [])) {
+    const copy = path.join(dir, file.slice('/etc/prometheus/'.length));
+    mkdirSync(path.dirname(copy), { recursive: true });
+    writeFileSync(copy, 'placeholder\n');
+    text = text.replaceAll(file, copy);
+  }
+  assert.not.match(text, /\/etc\/prometheus\//);
+  const out = path.join(dir, 'prometheus.yml');
+  writeFileSync(out, text);
+  return out;
+}
+
+const promtoolTest = hasPromtool() ? test : test.skip;
+if (!hasPromtool()) {
+  if (process.env.CI === 'true') {
+    test('promtool is installed (required when CI=true)', () => {
+      assert.unreachable('promtool not found on PATH; .ci/run installs the prometheus package');
+    });
+  } else {
+    process.stderr.write(
+      '\n*** SKIPPED: promtool not found on PATH; k8s/prometheus is not checked by promtool (apt-get install prometheus) ***\n\n',
+    );
+  }
+}
+
+promtoolTest('promtool check config accepts prometheus.yml (and the rule file it names)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'confluent-sd-promtool-'));
+  try {
+    const r = promtool(['check', 'config', writeCheckableConfig(dir)]);
+    assert.is(r.status, 0, r.output);
+    assert.match(r.output, /SUCCESS: 1 rule files found/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+promtoolTest('promtool check rules accepts alerts.yaml and the PrometheusRule groups', () => {
+  const r = promtool(['check', 'rules', 'alerts.yaml']);
+  assert.is(r.status, 0, r.output);
+  assert.match(r.output, /SUCCESS: 5 rules found/);
+});
+
+promtoolTest('promtool check rules rejects a broken rule (the check is live)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'confluent-sd-promtool-'));
+  try {
+    const broken = readFileSync(path.join(PROMETHEUS_DIR, 'alerts.yaml'), 'utf8').replace(
+      '> 4500',
+      '> > 4500',
+    );
+    writeFileSync(path.join(dir, 'alerts.yaml'), broken);
+    const r = promtool(['check', 'rules', 'alerts.yaml'], dir);
+    assert.is(r.status, 1, r.output);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+promtoolTest('promtool test rules: every alert fires when it should and stays quiet otherwise', () => {
+  assert.equal(readYamlDocuments(path.join(PROMETHEUS_DIR, 'alerts.test.yaml')).length, 1);
+  const r = promtool(['test', 'rules', 'alerts.test.yaml']);
+  assert.is(r.status, 0, r.output);
+  assert.match(r.output, /SUCCESS/);
+});
+
+test.run();
