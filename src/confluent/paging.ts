@@ -1,0 +1,87 @@
+/**
+ * Cursor paging as Confluent's management APIs do it: `metadata.next` is the full URL of the next page and we
+ * re-issue our own request with its `page_token` (as Confluent's Terraform provider and CLI do). Tokens expire:
+ * a 400 on a request that carried one restarts the listing from page 1, once.
+ */
+import { AppError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { httpStatusOf } from './upstream-error.js';
+
+/** Thrown when `metadata.next` is a URL without a page_token (following it blindly could loop forever). */
+export class PageTokenError extends Error {
+  override readonly name = 'PageTokenError';
+}
+
+/** The page_token of `metadata.next`; undefined when `next` is absent, null or "" (the last page). */
+export function extractPageToken(next: string | null | undefined): string | undefined {
+  if (next === null || next === undefined || next.trim() === '') return undefined;
+  let url: URL;
+  try {
+    // Relative URLs are resolved against a placeholder: only the query matters.
+    url = new URL(next, 'http://placeholder.invalid');
+  } catch {
+    throw new PageTokenError(`metadata.next is not a URL: ${JSON.stringify(next.slice(0, 200))}`);
+  }
+  const token = url.searchParams.get('page_token');
+  if (!token) throw new PageTokenError('metadata.next has no page_token');
+  return token;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** undefined on the last page */
+  nextToken: string | undefined;
+}
+
+export interface ListAllPagesOptions {
+  action: string;
+  log: Logger;
+}
+
+/**
+ * Collects every page. `fetchPage(undefined)` is the first request. A repeated token is a broken server
+ * (API_BAD_RESPONSE) rather than an endless loop.
+ */
+export async function listAllPages<T>(
+  fetchPage: (token: string | undefined) => Promise<Page<T>>,
+  options: ListAllPagesOptions,
+): Promise<T[]> {
+  let restarted = false;
+  for (;;) {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    try {
+      do {
+        const page = await fetchPage(token);
+        items.push(...page.items);
+        if (page.nextToken !== undefined && seen.has(page.nextToken)) {
+          throw new AppError(
+            'API_BAD_RESPONSE',
+            `${options.action}: metadata.next repeats an earlier page_token after ${seen.size + 1} pages`,
+          );
+        }
+        token = page.nextToken;
+        if (token !== undefined) seen.add(token);
+      } while (token !== undefined);
+      return items;
+    } catch (err) {
+      if (token === undefined || httpStatusOf(err) !== 400) throw err;
+      if (restarted) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new AppError(
+          'API_REQUEST',
+          `${message} (page_token rejected again after restarting the listing)`,
+          {
+            cause: err,
+          },
+        );
+      }
+      restarted = true;
+      options.log.warn(
+        { action: options.action, pages: seen.size },
+        'page token rejected, restarting listing',
+      );
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Proactive slow-down for one API host. When an answer says the rate-limit window is nearly used up
+ * (`X-RateLimit-Remaining` below the concurrency, so the requests already in flight cannot overrun it) or a
+ * 429 names a wait, new requests to that host are held until the window resets. The host is then used at its
+ * limit instead of being hit by a storm of 429s.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_HEADER_DELAY_MS, type RateLimitInfo } from './retry-policy.js';
+
+export interface RateGate {
+  /** Resolves when new requests may go out; rejects with an AbortError when the signal aborts. */
+  wait(signal?: AbortSignal): Promise<void>;
+  /** Feeds the rate-limit headers of an answer (any status). */
+  observe(info: RateLimitInfo, status: number): void;
+  /** Milliseconds new requests are held from `nowMs` (0 when open). */
+  heldForMs(nowMs: number): number;
+}
+
+export interface RateGateOptions {
+  /** Hold when fewer requests than this remain in the window; the client's concurrency. */
+  threshold: number;
+  now?: () => number;
+}
+
+export function createRateGate(options: RateGateOptions): RateGate {
+  const now = options.now ?? Date.now;
+  let openAt = 0;
+
+  function holdUntil(at: number): void {
+    if (at > openAt) openAt = at;
+  }
+
+  return {
+    async wait(signal) {
+      for (let left = openAt - now(); left > 0; left = openAt - now()) {
+        await sleep(left, undefined, signal ? { signal } : undefined);
+      }
+    },
+    observe(info, status) {
+      const at = now();
+      if (status === 429) {
+        const wait = info.retryAfterMs ?? info.resetMs;
+        if (wait !== undefined) holdUntil(at + Math.min(wait, MAX_HEADER_DELAY_MS));
+        return;
+      }
+      if (info.remaining === undefined || info.resetMs === undefined) return;
+      // Holds only ever expire with time: a later answer with plenty remaining may come from another scope.
+      if (info.remaining < options.threshold) holdUntil(at + Math.min(info.resetMs, MAX_HEADER_DELAY_MS));
+    },
+    heldForMs(nowMs) {
+      return Math.max(0, openAt - nowMs);
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Runtime checks of every body the client reads. Only the fields confluent-sd uses are checked; unknown
+ * fields pass through untouched (Confluent adds fields without notice). A missing optional field is fine,
+ * a field of the wrong type is not.
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1);
+const optionalText = z.string().optional();
+const reference = z.looseObject({ id });
+
+/** `metadata.next`: the URL of the next page; absent, null or "" ends the listing. */
+const listMeta = z.looseObject({ next: z.string().nullish() }).nullish();
+
+function listOf<T extends z.ZodType>(item: T) {
+  return z.looseObject({ metadata: listMeta, data: z.array(item) });
+}
+
+export const environmentListShape = listOf(z.looseObject({ id, display_name: optionalText }));
+
+const placedSpec = z
+  .looseObject({
+    display_name: optionalText,
+    cloud: optionalText,
+    region: optionalText,
+    environment: reference.optional(),
+  })
+  .optional();
+
+export const kafkaClusterListShape = listOf(z.looseObject({ id, spec: placedSpec }));
+export const schemaRegistryClusterListShape = listOf(z.looseObject({ id, spec: placedSpec }));
+export const computePoolListShape = listOf(z.looseObject({ id, spec: placedSpec }));
+export const ksqlClusterListShape = listOf(
+  z.looseObject({
+    id,
+    spec: z
+      .looseObject({
+        display_name: optionalText,
+        kafka_cluster: reference.optional(),
+        environment: reference.optional(),
+      })
+      .optional(),
+  }),
+);
+
+/** `?expand=id,info,status`: an object keyed by connector name. */
+export const connectorMapShape = z.record(
+  z.string(),
+  z.looseObject({
+    id: z.looseObject({ id, id_type: optionalText }),
+    info: z
+      .looseObject({
+        name: optionalText,
+        type: optionalText,
+        config: z.record(z.string(), z.string()).optional(),
+      })
+      .optional(),
+    status: z
+      .looseObject({ connector: z.looseObject({ state: optionalText }).optional(), type: optionalText })
+      .optional(),
+  }),
+);
+
+export const resourceDescriptorListShape = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      type: id,
+      description: optionalText,
+      labels: z.array(z.looseObject({ key: z.string(), exportable: z.boolean().optional() })).optional(),
+    }),
+  ),
+  meta: z
+    .looseObject({ pagination: z.looseObject({ next_page_token: z.string().nullish() }).nullish() })
+    .nullish(),
+});
+
+/** Thrown by `parseShape`; `field` is a path such as `data[2].id`. */
+export class ShapeError extends Error {
+  override readonly name = 'ShapeError';
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}
+
+function pathToField(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else {
+      const text = String(key);
+      out += /^[A-Za-z_][A-Za-z0-9_]*$/.test(text) ? `${out ? '.' : ''}${text}` : `[${JSON.stringify(text)}]`;
+    }
+  }
+  return out || '(body)';
+}
+
+export function parseShape<T extends z.ZodType>(shape: T, data: unknown): z.output<T> {
+  const result = shape.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (!issue) throw new ShapeError('(body)', 'does not match');
+  throw new ShapeError(pathToField(issue.path), describeIssue(issue));
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return 'is missing';
+  if (issue.code === 'too_small' && issue.origin === 'string') return 'is empty';
+  return issue.message.replace(/^Invalid input: /, '').toLowerCase();
+}

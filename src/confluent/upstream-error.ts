@@ -1,0 +1,137 @@
+/**
+ * How the answers of Confluent Cloud become errors: the facts of one failed attempt, the server's own
+ * explanation from its error body, and the messages of the AppErrors the client throws.
+ */
+import { AppError } from '../errors.js';
+
+/** The cause of an `API_REQUEST` or `API_AUTH` AppError: the HTTP status the server answered. */
+export class HttpStatusError extends Error {
+  override readonly name = 'HttpStatusError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type AttemptFailureKind = 'status' | 'timeout' | 'network' | 'body';
+
+/** One failed attempt that is worth retrying; `fact` reads like `server returned HTTP 503`. */
+export class AttemptFailure extends Error {
+  override readonly name = 'AttemptFailure';
+  constructor(
+    readonly kind: AttemptFailureKind,
+    readonly fact: string,
+    readonly status?: number,
+    /** A wait the server asked for (Retry-After, or X-RateLimit-Reset on 429). */
+    readonly headerDelayMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(fact, options);
+  }
+}
+
+/** The HTTP status behind an AppError thrown by the client, if the server answered one. */
+export function httpStatusOf(err: unknown): number | undefined {
+  return err instanceof AppError && err.cause instanceof HttpStatusError ? err.cause.status : undefined;
+}
+
+const MAX_DETAIL = 200;
+
+/**
+ * The server's explanation, from `{"errors":[{code,title,detail}]}` (management and Metrics APIs) or
+ * `{"error":{code,message}}` (Connect), or the start of a text body. One line, bounded.
+ */
+export function describeErrorBody(body: unknown): string | undefined {
+  let text: string | undefined;
+  if (typeof body === 'string') text = body;
+  else if (body !== null && typeof body === 'object') {
+    const errors = (body as { errors?: unknown }).errors;
+    const error = (body as { error?: unknown }).error;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const first = errors[0] as Record<string, unknown> | null;
+      const parts = [first?.code, first?.detail ?? first?.title].filter((p) => typeof p === 'string' && p);
+      text = parts.join(': ');
+    } else if (error !== null && typeof error === 'object') {
+      const message = (error as { message?: unknown }).message;
+      if (typeof message === 'string') text = message;
+    }
+  }
+  const line = text?.replace(/\s+/g, ' ').trim();
+  if (!line) return undefined;
+  return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL)}…` : line;
+}
+
+/** `server returned HTTP 404 (account not found)`. */
+export function statusFact(status: number, body: unknown): string {
+  const detail = describeErrorBody(body);
+  return `server returned HTTP ${status}${detail ? ` (${detail})` : ''}`;
+}
+
+export interface CallDescription {
+  /** What failed, e.g. `list kafka clusters in env-1`. */
+  action: string;
+  /** e.g. `GET /cmk/v2/clusters`. */
+  endpoint: string;
+  /** What the key's principal needs, e.g. `the MetricsViewer role`. */
+  permission: string;
+}
+
+export const CLOUD_KEY_HINT = 'a Cloud API key (confluent api-key create --resource cloud)';
+
+/** 401/403: never retried; the message says which key type and permission the endpoint needs. */
+export function authError(call: CallDescription, status: number, body: unknown): AppError {
+  const problem =
+    status === 401 ? 'the API key was not accepted' : "the API key's principal lacks permission";
+  return new AppError(
+    'API_AUTH',
+    `${call.action}: ${statusFact(status, body)} for ${call.endpoint}: ${problem}; ` +
+      `this needs ${CLOUD_KEY_HINT} whose principal has ${call.permission}`,
+    { cause: new HttpStatusError(status, statusFact(status, body)) },
+  );
+}
+
+/** Another 4xx: the request itself is wrong (or, for 400 with a page_token, the token expired). */
+export function requestError(call: CallDescription, status: number, body: unknown): AppError {
+  return new AppError('API_REQUEST', `${call.action}: ${statusFact(status, body)} for ${call.endpoint}`, {
+    cause: new HttpStatusError(status, statusFact(status, body)),
+  });
+}
+
+export function badResponseError(call: CallDescription, problem: string, cause?: unknown): AppError {
+  return new AppError(
+    'API_BAD_RESPONSE',
+    `${call.action}: ${call.endpoint} returned an unexpected body: ${problem}`,
+    {
+      cause,
+    },
+  );
+}
+
+export function unavailableError(call: CallDescription, failure: AttemptFailure, attempts: number): AppError {
+  return new AppError(
+    'API_UNAVAILABLE',
+    `${call.action}: ${failure.fact} after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+    { cause: failure, retryable: true },
+  );
+}
+
+/** Classifies what fetch or body parsing threw (the caller already ruled out its own abort signal). */
+export function thrownToFailure(err: unknown, timeoutMs: number): AttemptFailure {
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'TimeoutError') {
+    return new AttemptFailure('timeout', `no answer within ${timeoutMs} ms`, undefined, undefined, {
+      cause: err,
+    });
+  }
+  if (err instanceof SyntaxError) {
+    return new AttemptFailure('body', 'response body is not valid JSON', undefined, undefined, {
+      cause: err,
+    });
+  }
+  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  const fact = `network error: ${typeof code === 'string' ? code : message}`;
+  return new AttemptFailure('network', fact, undefined, undefined, { cause: err });
+}
