@@ -1,0 +1,40 @@
+/**
+ * Wiring of a publish run from configuration: the Confluent client, discovery, and the store with its one retry
+ * layer. Shared by `publish`, `schedule` and `demo`.
+ */
+import type { Config } from '../config.js';
+import { createConfluentClient } from '../confluent/client.js';
+import { discoverInventory } from '../discovery/discover.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import { VERSION } from '../version.js';
+import type { Discovered, PublishDeps } from './publish.js';
+
+export function createDiscover(
+  config: Config['confluent'],
+  log: Logger,
+): (signal: AbortSignal) => Promise<Discovered> {
+  return async (signal) => {
+    const started = Date.now();
+    const client = createConfluentClient({ ...config, log, signal });
+    const inventory = await discoverInventory({ client, log });
+    return { inventory, api: client.stats(), durationMs: Date.now() - started };
+  };
+}
+
+export function createPublishDeps(
+  config: Pick<Config, 'confluent' | 'render' | 'publish'>,
+  store: Store,
+  log: Logger,
+  signal?: AbortSignal,
+): PublishDeps {
+  return {
+    store,
+    discover: createDiscover(config.confluent, log),
+    render: config.render,
+    publish: config.publish,
+    log,
+    version: VERSION,
+    ...(signal ? { signal } : {}),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * `confluent-sd schedule`: one run at start, then one per SD_SCHEDULE tick (node-cron, no overlap). A failed run
+ * is logged and the next tick still runs. On SIGTERM the scheduler stops; a run in progress either finishes or is
+ * abandoned before it touches latest/ (publishRun checks the signal before each write phase).
+ */
+import cron from 'node-cron';
+import { type Command, parseCommandArgs } from '../command.js';
+import { loadConfig } from '../config.js';
+import { EXIT, exitCodeFor } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { openStore } from './command.js';
+import { createPublishDeps } from './job.js';
+import { type PublishDeps, publishRun } from './publish.js';
+
+const HELP = `usage: confluent-sd schedule [--force]
+
+Long-running: one publish run now, then one on every tick of SD_SCHEDULE (cron, default "*/30 * * * *";
+CACHE_DURATION such as 30m is accepted as an interval). Runs never overlap: a tick that comes while a run is
+still going is skipped and logged. A failed run is logged and the next tick still runs.
+SIGTERM/SIGINT: stop scheduling; a run in progress finishes, or is abandoned before it touches latest/.
+
+reads: everything \`publish\` reads, plus SD_SCHEDULE and CACHE_DURATION.
+exit: 0 after a clean stop · 2 bad configuration · 1 the store is unreachable at start`;
+
+export interface Scheduler {
+  /** Resolves when the scheduler has stopped and no run is in progress. */
+  stopped: Promise<void>;
+  runs(): number;
+}
+
+export function startScheduler(
+  expression: string,
+  runOnce: (signal: AbortSignal) => Promise<unknown>,
+  log: Logger,
+  signal: AbortSignal,
+): Scheduler {
+  let runs = 0;
+  let current: Promise<unknown> | undefined;
+  const tick = async () => {
+    if (signal.aborted) return;
+    if (current) {
+      log.warn('previous run still in progress, tick skipped');
+      return;
+    }
+    runs += 1;
+    current = runOnce(signal)
+      .catch((err: unknown) => {
+        log.error({ err, exitCode: exitCodeFor(err) }, 'scheduled publish failed');
+      })
+      .finally(() => {
+        current = undefined;
+      });
+    await current;
+  };
+  cron.setLogger({
+    info: (m: string) => log.debug({ source: 'node-cron' }, m),
+    warn: (m: string) => log.warn({ source: 'node-cron' }, m),
+    error: (m: string | Error) => log.error({ source: 'node-cron', err: m }, 'node-cron error'),
+    debug: (m: string) => log.debug({ source: 'node-cron' }, m),
+  });
+  const task = cron.schedule(expression, tick, { name: 'publish', noOverlap: true });
+  void tick();
+  const stopped = new Promise<void>((resolve) => {
+    const stop = async () => {
+      await task.destroy();
+      if (current) {
+        log.info('waiting for the run in progress to finish or abandon');
+        await current;
+      }
+      resolve();
+    };
+    if (signal.aborted) void stop();
+    else signal.addEventListener('abort', () => void stop(), { once: true });
+  });
+  return { stopped, runs: () => runs };
+}
+
+export const scheduleCommand: Command = {
+  summary: 'long-running: publish now, then on SD_SCHEDULE',
+  help: HELP,
+  async run(ctx) {
+    const { values } = parseCommandArgs(ctx.argv, { force: { type: 'boolean', default: false } });
+    const config = loadConfig(
+      ctx.env,
+      ['log', 'confluent', 'render', 'publish', 'store', 'schedule'],
+      ctx.cwd,
+    );
+    const log = ctx.log ?? createLogger(config.log);
+    const store = await openStore(config.store, log, true).catch((err: unknown) => {
+      log.error({ err }, 'store unreachable');
+      throw err;
+    });
+    try {
+      log.info({ schedule: config.schedule.expression, store: store.location }, 'scheduler started');
+      const runOnce = async (signal: AbortSignal) => {
+        const deps: PublishDeps = { ...createPublishDeps(config, store, log, signal) };
+        const result = await publishRun(deps, { force: values.force });
+        log.info(
+          {
+            outcome: result.outcome,
+            snapshot: result.snapshot,
+            resources: result.resources.total,
+            durationMs: result.durationMs,
+          },
+          'publish finished',
+        );
+      };
+      const scheduler = startScheduler(config.schedule.expression, runOnce, log, ctx.signal);
+      await scheduler.stopped;
+      log.info({ runs: scheduler.runs() }, 'scheduler stopped');
+      return EXIT.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};
