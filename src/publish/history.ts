@@ -1,0 +1,110 @@
+/**
+ * `history`: the snapshots in the store, newest first, each with what it told Prometheus (resources per type,
+ * documents) and the snapshot it replaced; the one `latest/` points to carries its last `checkedAt`.
+ */
+import type { AppError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { Manifest } from './manifest.js';
+import { parseRunId } from './run-id.js';
+import { listSnapshots, readLatestManifest, readManifests, snapshotTime } from './snapshots.js';
+
+export interface HistoryEntry {
+  runId: string;
+  /** When the snapshot was written (manifest createdAt); null when its manifest cannot be read. */
+  createdAt: string | null;
+  previousRunId: string | null;
+  resources: { total: number; byType: Record<string, number> } | null;
+  documents: string[];
+  latest: boolean;
+  /** For the snapshot `latest/` points to: the last run that found the documents unchanged. */
+  checkedAt: string | null;
+  toolVersion: string | null;
+  /** Why the manifest could not be read (schema too new, invalid). */
+  error: string | null;
+  errorCode: AppError['code'] | null;
+}
+
+export interface History {
+  latest: string | null;
+  snapshots: HistoryEntry[];
+}
+
+export interface HistoryFilter {
+  since?: Date;
+  until?: Date;
+}
+
+export function manifestToEntry(m: Manifest, latest: Manifest | undefined): HistoryEntry {
+  const isLatest = latest?.runId === m.runId;
+  return {
+    runId: m.runId,
+    createdAt: m.createdAt,
+    previousRunId: m.previousRunId,
+    resources: { total: m.resources.total, byType: { ...m.resources.byType } },
+    documents: Object.keys(m.documents).sort(),
+    latest: isLatest,
+    checkedAt: isLatest && latest ? latest.checkedAt : null,
+    toolVersion: m.toolVersion,
+    error: null,
+    errorCode: null,
+  };
+}
+
+function isWithin(time: number, filter: HistoryFilter): boolean {
+  return (
+    (filter.since === undefined || time >= filter.since.getTime()) &&
+    (filter.until === undefined || time <= filter.until.getTime())
+  );
+}
+
+/** Reads every snapshot manifest; unreadable ones are listed with their error instead of hiding them. */
+export async function listHistory(store: Store, filter: HistoryFilter = {}): Promise<History> {
+  const [listing, latest] = await Promise.all([listSnapshots(store), readLatestManifest(store)]);
+  const entries: HistoryEntry[] = [];
+  for (const read of await readManifests(store, listing.runIds)) {
+    if (read.manifest) {
+      if (isWithin(snapshotTime(read.manifest), filter)) entries.push(manifestToEntry(read.manifest, latest));
+      continue;
+    }
+    if (!isWithin(parseRunId(read.runId)?.getTime() ?? 0, filter)) continue;
+    entries.push({
+      runId: read.runId,
+      createdAt: null,
+      previousRunId: null,
+      resources: null,
+      documents: [],
+      latest: latest?.runId === read.runId,
+      checkedAt: null,
+      toolVersion: null,
+      error: read.error?.message ?? 'unreadable',
+      errorCode: read.error?.code ?? null,
+    });
+  }
+  return { latest: latest?.runId ?? null, snapshots: entries };
+}
+
+function formatTypes(byType: Record<string, number>): string {
+  return Object.entries(byType)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
+}
+
+/** One line per snapshot. */
+export function renderHistory(h: History): string {
+  if (h.snapshots.length === 0) return 'no snapshots';
+  return h.snapshots
+    .map((e) => {
+      if (e.error !== null) return `${e.runId}  unreadable: ${e.error}`;
+      const parts = [
+        e.runId,
+        e.createdAt ?? '',
+        `${e.resources?.total ?? 0} resources (${formatTypes(e.resources?.byType ?? {})})`,
+        `${e.documents.length} documents`,
+        e.previousRunId ? `replaces ${e.previousRunId}` : 'first',
+      ];
+      if (e.latest) parts.push(`latest, checked ${e.checkedAt ?? '?'}`);
+      return parts.join('  ');
+    })
+    .join('\n');
+}

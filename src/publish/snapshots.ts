@@ -1,0 +1,198 @@
+/**
+ * Reading snapshots back from the store for the auditors' tools (history, diff, verify, prune). A snapshot is a
+ * `snapshots/<runId>/` folder whose `manifest.json` exists: the publisher writes the manifest last and prune deletes
+ * it first, so a folder without one is a half-written or half-pruned leftover, never a snapshot.
+ */
+import pLimit from 'p-limit';
+import { AppError, isAppError } from '../errors.js';
+import { isNotFound, type ObjectInfo, type Store } from '../store/store.js';
+import { KEYS, type Manifest, parseManifest, RUN_ID_RE } from './manifest.js';
+import { parseRunId } from './run-id.js';
+
+/** Manifests read at once: enough to hide S3 latency, few enough to stay polite. */
+const READ_CONCURRENCY = 8;
+
+export interface SnapshotListing {
+  /** Run ids with a manifest, newest first. */
+  runIds: string[];
+  /** Run ids of folders without a manifest (leftovers), newest first. */
+  incomplete: string[];
+  /** Every object under `snapshots/<runId>/`, by run id. */
+  objects: Map<string, ObjectInfo[]>;
+}
+
+export async function listSnapshots(store: Store): Promise<SnapshotListing> {
+  const objects = new Map<string, ObjectInfo[]>();
+  for (const info of await store.list('snapshots/')) {
+    const runId = info.key.split('/')[1] ?? '';
+    if (!RUN_ID_RE.test(runId)) continue;
+    const list = objects.get(runId) ?? [];
+    list.push(info);
+    objects.set(runId, list);
+  }
+  const all = [...objects.keys()].sort().reverse();
+  const hasManifest = (id: string) =>
+    objects.get(id)?.some((o) => o.key === KEYS.snapshotManifest(id)) ?? false;
+  return { runIds: all.filter(hasManifest), incomplete: all.filter((id) => !hasManifest(id)), objects };
+}
+
+async function readText(store: Store, key: string): Promise<string> {
+  const obj = await store.get(key);
+  if (!obj) throw new AppError('STORE_UNAVAILABLE', `get ${key} from ${store.location}: no body`);
+  return obj.body.toString('utf8');
+}
+
+/** The manifest of one snapshot; an unknown run id or a missing manifest is SNAPSHOT_NOT_FOUND (exit 2). */
+export async function readSnapshotManifest(store: Store, runId: string): Promise<Manifest> {
+  if (!RUN_ID_RE.test(runId)) {
+    throw new AppError('USAGE', `"${runId}" is not a run id (YYYYMMDDTHHMMSSZ), "latest" or an ISO time`);
+  }
+  const key = KEYS.snapshotManifest(runId);
+  let text: string;
+  try {
+    text = await readText(store, key);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    const others = await store.list(`snapshots/${runId}/`);
+    const fact =
+      others.length > 0
+        ? `has no manifest (${others.length} objects without one: incomplete or half-pruned)`
+        : 'does not exist';
+    throw new AppError('SNAPSHOT_NOT_FOUND', `read snapshot ${runId} in ${store.location}: ${fact}`, {
+      cause: err,
+    });
+  }
+  const manifest = parseManifest(text, `${store.location}/${key}`);
+  if (manifest.runId !== runId) {
+    throw new AppError('MANIFEST_INVALID', `read ${store.location}/${key}: it names run ${manifest.runId}`);
+  }
+  return manifest;
+}
+
+/** `latest/manifest.json`, or undefined when nothing was ever published. */
+export async function readLatestManifest(store: Store): Promise<Manifest | undefined> {
+  let text: string;
+  try {
+    text = await readText(store, KEYS.latestManifest);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+  return parseManifest(text, `${store.location}/${KEYS.latestManifest}`);
+}
+
+export interface ManifestRead {
+  runId: string;
+  manifest?: Manifest;
+  error?: AppError;
+}
+
+/** Reads many snapshot manifests; a manifest that cannot be read is reported in `error`, the others still come. */
+export async function readManifests(store: Store, runIds: readonly string[]): Promise<ManifestRead[]> {
+  const limit = pLimit(READ_CONCURRENCY);
+  return Promise.all(
+    runIds.map((runId) =>
+      limit(async (): Promise<ManifestRead> => {
+        try {
+          return { runId, manifest: await readSnapshotManifest(store, runId) };
+        } catch (err) {
+          if (
+            isAppError(err) &&
+            ['SCHEMA_UNSUPPORTED', 'MANIFEST_INVALID', 'SNAPSHOT_NOT_FOUND'].includes(err.code)
+          ) {
+            return { runId, error: err };
+          }
+          throw err;
+        }
+      }),
+    ),
+  );
+}
+
+const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** An ISO 8601 time (a time without a zone is UTC) or a run id; anything else is a USAGE error (exit 2). */
+export function parseTime(text: string, what: string): Date {
+  const runTime = parseRunId(text);
+  if (runTime) return runTime;
+  const m = ISO_RE.exec(text.trim());
+  if (m) {
+    const withZone = text.includes(':') && m[1] === undefined ? `${text.trim()}Z` : text.trim();
+    const d = new Date(withZone.replace(' ', 'T'));
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  throw new AppError('USAGE', `${what}: "${text}" is not an ISO 8601 time (e.g. 2025-01-31T12:00:00Z)`);
+}
+
+export type SnapshotRef = { kind: 'latest' } | { kind: 'run'; runId: string } | { kind: 'time'; time: Date };
+
+/** `latest`, a run id, or an ISO time (the snapshot current at that time). */
+export function parseSnapshotRef(text: string): SnapshotRef {
+  if (text === 'latest') return { kind: 'latest' };
+  if (RUN_ID_RE.test(text)) return { kind: 'run', runId: text };
+  try {
+    return { kind: 'time', time: parseTime(text, 'snapshot') };
+  } catch {
+    throw new AppError('USAGE', `"${text}" is not a run id (YYYYMMDDTHHMMSSZ), "latest" or an ISO time`);
+  }
+}
+
+/** When a snapshot became current: its manifest's createdAt (written just before the `latest/` switch). */
+export function snapshotTime(m: Manifest): number {
+  const t = Date.parse(m.createdAt);
+  return Number.isNaN(t) ? (parseRunId(m.runId)?.getTime() ?? 0) : t;
+}
+
+/** The snapshot that was current at `time`: the newest created at or before it. `manifests` newest first. */
+export function selectSnapshotAt(manifests: readonly Manifest[], time: Date): Manifest | undefined {
+  return manifests.find((m) => snapshotTime(m) <= time.getTime());
+}
+
+/** The manifest a reference names; SNAPSHOT_NOT_FOUND when none. */
+export async function resolveSnapshotRef(store: Store, ref: SnapshotRef): Promise<Manifest> {
+  if (ref.kind === 'run') return readSnapshotManifest(store, ref.runId);
+  if (ref.kind === 'latest') {
+    const latest = await readLatestManifest(store);
+    if (!latest)
+      throw new AppError(
+        'SNAPSHOT_NOT_FOUND',
+        `read ${store.location}/${KEYS.latestManifest}: nothing published yet`,
+      );
+    return readSnapshotManifest(store, latest.runId);
+  }
+  // every manifest is read: a run id is bumped past its predecessor's, so it is not a reliable lower bound
+  const { runIds } = await listSnapshots(store);
+  for (const read of await readManifests(store, runIds)) {
+    if (read.error) throw read.error;
+    if (read.manifest && snapshotTime(read.manifest) <= ref.time.getTime()) return read.manifest;
+  }
+  throw new AppError(
+    'SNAPSHOT_NOT_FOUND',
+    `no snapshot in ${store.location} was current at ${ref.time.toISOString()}`,
+  );
+}
+
+/** The bytes of every document of a snapshot, by document name. */
+export async function readSnapshotDocuments(store: Store, manifest: Manifest): Promise<Map<string, string>> {
+  const limit = pLimit(READ_CONCURRENCY);
+  const names = Object.keys(manifest.documents).sort();
+  const bodies = await Promise.all(
+    names.map((name) =>
+      limit(async () => {
+        const key = KEYS.snapshotDocument(manifest.runId, name);
+        try {
+          return await readText(store, key);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+          // a snapshot whose manifest exists but a document does not is damaged (exit 1), not a bad argument
+          throw new AppError(
+            'STORE_NOT_FOUND',
+            `read snapshot ${manifest.runId}: ${key} is missing (run confluent-sd verify)`,
+            { cause: err },
+          );
+        }
+      }),
+    ),
+  );
+  return new Map(names.map((n, i) => [n, bodies[i] ?? '']));
+}

@@ -1,0 +1,465 @@
+/**
+ * The auditors' tools against both stores: publish from the simulator, change the organisation through its admin
+ * API (add a cluster, rename an environment, remove a connector), publish again; then history, diff, verify and
+ * prune read the bucket alone.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Env } from '../../src/config.js';
+import { RESOURCE_TYPES } from '../../src/discovery/resource.js';
+import {
+  diffCommand,
+  historyCommand,
+  pruneCommand,
+  verifyCommand,
+} from '../../src/publish/audit-commands.js';
+import { publishCommand } from '../../src/publish/command.js';
+import { KEYS, type Manifest, stableStringify } from '../../src/publish/manifest.js';
+import type { SimKafkaCluster } from '../../src/simulator/org.js';
+import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
+import { createFileStore } from '../../src/store/file-store.js';
+import { createS3Store } from '../../src/store/s3-store.js';
+import type { Store } from '../../src/store/store.js';
+import { runCommand } from '../helpers/run-command.js';
+import { startS3rver } from '../helpers/s3rver.js';
+import { createSimAdmin } from '../helpers/sim-admin.js';
+import { readJson, storeState } from '../helpers/store-state.js';
+
+process.env.AWS_ACCESS_KEY_ID ??= 'S3RVER';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
+
+interface Ctx {
+  sim: RunningSimulator;
+  store: Store;
+  env: Env;
+  cleanup: () => Promise<void>;
+}
+
+async function setUp(kind: 'file' | 's3'): Promise<Ctx> {
+  const sim = await startSimulator({
+    seed: 11,
+    port: 0,
+    environments: 2,
+    kafkaPerEnv: 1,
+    connectorsPerCluster: 2,
+  });
+  const base: Env = {
+    CONFLUENT_API_KEY: 'sim-key',
+    CONFLUENT_API_SECRET: 'sim-secret',
+    CONFLUENT_API_URL: sim.url,
+    CONFLUENT_TELEMETRY_URL: sim.url,
+    SD_API_TIMEOUT_MS: '2000',
+    LOG_LEVEL: 'debug',
+  };
+  if (kind === 'file') {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sd-audit-'));
+    return {
+      sim,
+      store: createFileStore(dir),
+      env: { ...base, SD_STORE: `file:${dir}` },
+      cleanup: async () => {
+        await sim.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const s3 = await startS3rver();
+  const store = createS3Store({
+    bucket: s3.bucket,
+    prefix: 'audit',
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  return {
+    sim,
+    store,
+    env: { ...base, SD_STORE: `s3://${s3.bucket}/audit`, S3_ENDPOINT: s3.endpoint },
+    cleanup: async () => {
+      await store.close();
+      await sim.close();
+      await s3.close();
+    },
+  };
+}
+
+type Labels = Record<string, string>;
+type RawGroup = { labels: Labels; targets: string[] };
+
+/** Public labels of a raw group with the prefix removed, read without the code under test. */
+function publicLabels(g: RawGroup, prefix: string): Labels {
+  const out: Labels = {};
+  for (const [k, v] of Object.entries(g.labels))
+    if (!k.startsWith('__')) out[k.startsWith(prefix) ? k.slice(prefix.length) : k] = v;
+  return out;
+}
+
+const byTypeThenId = (a: { type: string; id: string }, b: { type: string; id: string }) =>
+  RESOURCE_TYPES.indexOf(a.type as never) - RESOURCE_TYPES.indexOf(b.type as never) ||
+  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+interface Change {
+  added: SimKafkaCluster;
+  renamedEnv: { id: string; from: string; to: string };
+  addedEnv: { id: string; name: string };
+  removedConnector: string;
+}
+
+async function expectedDiff(ctx: Ctx, a: Manifest, b: Manifest, change: Change) {
+  const documents = [];
+  for (const name of Object.keys(b.documents).sort()) {
+    const entry = b.documents[name]!;
+    const raw = (await readJson<RawGroup[]>(ctx.store, KEYS.snapshotDocument(a.runId, name))).map((g) =>
+      publicLabels(g, entry.prefix),
+    );
+    const removed = raw.find((l) => l.instance === change.removedConnector)!;
+    const changed = raw
+      .filter((l) => l.environment_id === change.renamedEnv.id)
+      .map((l) => ({
+        type: l.resource_type!,
+        id: l.instance!,
+        labels: [{ name: 'environment_name', from: change.renamedEnv.from, to: change.renamedEnv.to }],
+      }))
+      .sort(byTypeThenId);
+    const c = change.added;
+    const info = {
+      name,
+      targets: entry.targets,
+      prefix: entry.prefix,
+      paramStyle: 'underscore',
+      groupBy: 'resource',
+      metricsPath: '/v2/metrics/cloud/export',
+    };
+    documents.push({
+      name,
+      status: 'changed',
+      from: { ...info, resources: a.resources.total },
+      to: { ...info, resources: b.resources.total },
+      settings: [],
+      added: [
+        {
+          type: 'kafka',
+          id: c.id,
+          labels: {
+            cloud_provider: c.cloud.toLowerCase(),
+            cluster_name: 'audit-new',
+            environment_id: change.addedEnv.id,
+            environment_name: change.addedEnv.name,
+            instance: c.id,
+            region: c.region,
+            resource_id: c.id,
+            resource_type: 'kafka',
+          },
+        },
+      ],
+      removed: [{ type: 'connector', id: change.removedConnector, labels: removed }],
+      changed,
+      summary: `1 added, 1 removed, ${changed.length} changed`,
+    });
+  }
+  return {
+    from: { runId: a.runId, createdAt: a.createdAt },
+    to: { runId: b.runId, createdAt: b.createdAt },
+    identical: false,
+    totals: {
+      resourcesAdded: 1,
+      resourcesRemoved: 1,
+      resourcesChanged: documents[0]!.changed.length,
+      documentsDiffering: 2,
+    },
+    documents,
+  };
+}
+
+for (const kind of ['file', 's3'] as const) {
+  const t = suite<{ ctx: Ctx; a: Manifest; b: Manifest; change: Change }>(`audit tools (${kind} store)`);
+  t.before(async (s) => {
+    s.ctx = await setUp(kind);
+  });
+  t.after(async (s) => {
+    await s.ctx.cleanup();
+  });
+  const run = (s: { ctx: Ctx }, cmd: typeof diffCommand, ...argv: string[]) =>
+    runCommand(cmd, argv, s.ctx.env);
+
+  t('publish, change the organisation, publish again', async (s) => {
+    const first = await run(s, publishCommand);
+    assert.is(first.code, 0, first.stderr);
+    s.a = await readJson<Manifest>(s.ctx.store, KEYS.latestManifest);
+
+    const admin = createSimAdmin(s.ctx.sim.url);
+    const [env0, env1] = s.ctx.sim.org.environments;
+    assert.ok(env0 && env1);
+    const connector = env0.kafkaClusters[0]?.connectors[0]?.id;
+    assert.ok(connector);
+    const renamedFrom = env1.displayName;
+    const added = await admin.call<SimKafkaCluster>('POST', '/_sim/kafka-clusters', {
+      environment: env0.id,
+      display_name: 'audit-new',
+    });
+    await admin.call('PATCH', `/_sim/environments/${env1.id}`, { display_name: 'renamed-by-audit' });
+    await admin.call('DELETE', `/_sim/resources/${connector}`);
+    s.change = {
+      added,
+      renamedEnv: { id: env1.id, from: renamedFrom, to: 'renamed-by-audit' },
+      addedEnv: { id: env0.id, name: env0.displayName },
+      removedConnector: connector,
+    };
+
+    const second = await run(s, publishCommand);
+    assert.is(second.code, 0, second.stderr);
+    s.b = await readJson<Manifest>(s.ctx.store, KEYS.latestManifest);
+    assert.is(s.b.previousRunId, s.a.runId);
+  });
+
+  t('diff reports exactly those changes (default: the two newest), exit 1', async (s) => {
+    const expected = await expectedDiff(s.ctx, s.a, s.b, s.change);
+    assert.ok(expected.totals.resourcesChanged > 0);
+    const d = await run(s, diffCommand, '--json');
+    assert.is(d.code, 1, d.stderr);
+    assert.equal(JSON.parse(d.stdout), expected);
+    assert.is(d.stdout, stableStringify(expected));
+    for (const argv of [[s.a.runId, s.b.runId], [s.a.runId, 'latest'], [s.a.runId]]) {
+      const again = await run(s, diffCommand, '--json', ...argv);
+      assert.is(again.code, 1, argv.join(' '));
+      assert.is(again.stdout, d.stdout, argv.join(' '));
+    }
+  });
+
+  t('diff text: a summary line per document, then + - ~ lines', async (s) => {
+    const d = await run(s, diffCommand);
+    assert.is(d.code, 1);
+    const lines = d.stdout.trimEnd().split('\n');
+    const changed = (await expectedDiff(s.ctx, s.a, s.b, s.change)).totals.resourcesChanged;
+    assert.equal(lines.slice(0, 3), [
+      `${s.a.runId} → ${s.b.runId}: 2 documents differ; resources: 1 added, 1 removed, ${changed} changed`,
+      `confluent--api.telemetry.confluent.cloud: 1 added, 1 removed, ${changed} changed`,
+      `noprefix--api.telemetry.confluent.cloud: 1 added, 1 removed, ${changed} changed`,
+    ]);
+    assert.is(lines.filter((l) => l.startsWith('  ~ ')).length, 2 * changed);
+    assert.ok(lines.includes(`  + kafka ${s.change.added.id} (audit-new)`));
+    assert.ok(lines.some((l) => l.startsWith(`  - connector ${s.change.removedConnector} (`)));
+    assert.ok(
+      lines.some((l) =>
+        l.endsWith(`environment_name: ${JSON.stringify(s.change.renamedEnv.from)} → "renamed-by-audit"`),
+      ),
+    );
+  });
+
+  t('diff of a snapshot with itself is identical, exit 0; --at names the current snapshot', async (s) => {
+    const same = await run(s, diffCommand, s.b.runId, 'latest');
+    assert.is(same.code, 0, same.stderr);
+    assert.match(same.stdout, new RegExp(`^${s.b.runId} → ${s.b.runId}: identical\n`));
+    assert.ok(s.b.createdAt > s.a.createdAt);
+    assert.is((await run(s, diffCommand, '--at', s.a.createdAt)).stdout, `${s.a.runId}\n`);
+    assert.is((await run(s, diffCommand, '--at', s.b.createdAt)).stdout, `${s.b.runId}\n`);
+    const json = await run(s, diffCommand, '--at', '2999-01-01T00:00:00Z', '--json');
+    assert.equal(JSON.parse(json.stdout), {
+      at: '2999-01-01T00:00:00.000Z',
+      createdAt: s.b.createdAt,
+      runId: s.b.runId,
+    });
+    const before = await run(s, diffCommand, '--at', '2000-01-01');
+    assert.is(before.code, 2);
+    assert.match(before.stderr, /SNAPSHOT_NOT_FOUND: no snapshot .* was current at 2000-01-01T00:00:00.000Z/);
+  });
+
+  t('bad arguments exit 2', async (s) => {
+    const cases: [typeof diffCommand, string[], RegExp][] = [
+      [diffCommand, ['nonsense'], /USAGE: "nonsense" is not a run id/],
+      [diffCommand, ['a', 'b', 'c'], /USAGE: diff takes at most two snapshots/],
+      [diffCommand, ['--at', 'noon'], /USAGE: --at: "noon" is not an ISO 8601 time/],
+      [diffCommand, ['--at', '2025-01-01', s.a.runId], /USAGE: --at takes no snapshot arguments/],
+      [
+        diffCommand,
+        ['20000101T000000Z', 'latest'],
+        /SNAPSHOT_NOT_FOUND: read snapshot 20000101T000000Z in .*: does not exist/,
+      ],
+      [historyCommand, ['--since', 'last week'], /USAGE: --since: "last week"/],
+      [verifyCommand, ['20000101T000000Z'], /SNAPSHOT_NOT_FOUND/],
+      [verifyCommand, ['bogus'], /USAGE/],
+      [pruneCommand, [], /USAGE: --keep-days N is required/],
+      [pruneCommand, ['--keep-days', '-1'], /USAGE/],
+    ];
+    for (const [cmd, argv, want] of cases) {
+      const r = await run(s, cmd, ...argv);
+      assert.is(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, want, argv.join(' '));
+      assert.is(r.stdout, '', argv.join(' '));
+    }
+  });
+
+  t('history lists both snapshots newest first', async (s) => {
+    const h = await run(s, historyCommand, '--json');
+    assert.is(h.code, 0, h.stderr);
+    const entry = (m: Manifest, latest: boolean) => ({
+      runId: m.runId,
+      createdAt: m.createdAt,
+      previousRunId: m.previousRunId,
+      resources: { total: m.resources.total, byType: m.resources.byType },
+      documents: Object.keys(m.documents).sort(),
+      latest,
+      checkedAt: latest ? m.checkedAt : null,
+      toolVersion: m.toolVersion,
+      error: null,
+      errorCode: null,
+    });
+    assert.equal(JSON.parse(h.stdout), {
+      latest: s.b.runId,
+      snapshots: [entry(s.b, true), entry(s.a, false)],
+    });
+    const text = await run(s, historyCommand);
+    const lines = text.stdout.trimEnd().split('\n');
+    assert.is(lines.length, 2);
+    assert.match(
+      lines[0]!,
+      new RegExp(
+        `^${s.b.runId}  ${s.b.createdAt}  ${s.b.resources.total} resources \\(.*kafka ${s.b.resources.byType.kafka}.*\\)  2 documents  replaces ${s.a.runId}  latest, checked ${s.b.checkedAt}$`,
+      ),
+    );
+    assert.match(lines[1]!, new RegExp(`^${s.a.runId}  ${s.a.createdAt}  .*  first$`));
+    const since = await run(s, historyCommand, '--json', '--since', s.b.createdAt);
+    assert.equal(
+      (JSON.parse(since.stdout) as { snapshots: { runId: string }[] }).snapshots.map((x) => x.runId),
+      [s.b.runId],
+    );
+    const until = await run(s, historyCommand, '--json', '--until', s.a.createdAt);
+    assert.equal(
+      (JSON.parse(until.stdout) as { snapshots: { runId: string }[] }).snapshots.map((x) => x.runId),
+      [s.a.runId],
+    );
+  });
+
+  t('verify passes, then catches a tampered object and a missing one', async (s) => {
+    const ok = await run(s, verifyCommand, '--json');
+    assert.is(ok.code, 0, ok.stdout);
+    assert.equal(JSON.parse(ok.stdout), {
+      checked: [
+        { scope: `snapshots/${s.b.runId}`, documents: 2 },
+        { scope: `snapshots/${s.a.runId}`, documents: 2 },
+        { scope: 'latest', documents: 2 },
+      ],
+      incomplete: [],
+      problems: [],
+    });
+    const [doc1, doc2] = Object.keys(s.b.documents).sort();
+    const tampered = KEYS.snapshotDocument(s.b.runId, doc1!);
+    const original = await s.ctx.store.get(tampered);
+    await s.ctx.store.put(
+      tampered,
+      original!.body.toString().replace('"kafka"', '"kafkb"'),
+      'application/json',
+    );
+    await s.ctx.store.delete(KEYS.latestDocument(doc2!));
+    const bad = await run(s, verifyCommand, '--json');
+    assert.is(bad.code, 1);
+    const problems = (JSON.parse(bad.stdout) as { problems: { key: string; kind: string }[] }).problems;
+    assert.equal(
+      problems.map((p) => [p.key, p.kind]),
+      [
+        [tampered, 'mismatch'],
+        [KEYS.latestDocument(doc2!), 'missing'],
+      ],
+    );
+    const text = await run(s, verifyCommand, 'latest');
+    assert.is(text.code, 1);
+    assert.match(
+      text.stdout,
+      new RegExp(`MISSING ${KEYS.latestDocument(doc2!)}: listed in the manifest but missing`),
+    );
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `MISMATCH ${tampered}: sha256 [0-9a-f]{64} \\(\\d+ bytes\\), manifest says ${s.b.documents[doc1!]!.sha256}`,
+      ),
+    );
+    assert.is((await run(s, verifyCommand, s.a.runId)).code, 0);
+    // put things back for the tests that follow
+    await s.ctx.store.put(tampered, original!.body, 'application/json');
+    const latestCopy = await s.ctx.store.get(KEYS.snapshotDocument(s.b.runId, doc2!));
+    await s.ctx.store.put(KEYS.latestDocument(doc2!), latestCopy!.body, 'application/json');
+    assert.is((await run(s, verifyCommand)).code, 0);
+  });
+
+  t('a manifest of a newer schema and a folder without a manifest exit 2 with a clear message', async (s) => {
+    const future = '20000102T000000Z';
+    await s.ctx.store.put(
+      KEYS.snapshotManifest(future),
+      JSON.stringify({ ...s.a, runId: future, schemaVersion: 99 }),
+      'application/json',
+    );
+    await s.ctx.store.put(KEYS.snapshotDocument('20000103T000000Z', 'leftover'), '[]', 'application/json');
+    for (const [cmd, argv] of [
+      [diffCommand, [future, 'latest']],
+      [verifyCommand, [future]],
+    ] as const) {
+      const r = await run(s, cmd, ...argv);
+      assert.is(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /SCHEMA_UNSUPPORTED: read .*snapshots\/20000102T000000Z\/manifest\.json: schema version 99 is newer than this tool understands \(1\); upgrade confluent-sd/,
+      );
+    }
+    const missing = await run(s, diffCommand, '20000103T000000Z', 'latest');
+    assert.is(missing.code, 2);
+    assert.match(
+      missing.stderr,
+      /SNAPSHOT_NOT_FOUND: read snapshot 20000103T000000Z in .*: has no manifest \(1 objects without one/,
+    );
+    const h = await run(s, historyCommand);
+    assert.is(h.code, 2);
+    assert.match(h.stdout, /\n20000102T000000Z {2}unreadable: .*schema version 99/);
+  });
+
+  t('prune --keep-days 0 keeps the latest and the newest; --dry-run removes nothing', async (s) => {
+    // a newer snapshot that latest/ does not point to (as after a publish that failed at the pointer switch)
+    const newer = '20990101T000000Z';
+    for (const name of Object.keys(s.b.documents)) {
+      const body = await s.ctx.store.get(KEYS.snapshotDocument(s.b.runId, name));
+      await s.ctx.store.put(KEYS.snapshotDocument(newer, name), body!.body, 'application/json');
+    }
+    await s.ctx.store.put(
+      KEYS.snapshotManifest(newer),
+      stableStringify({ ...s.b, runId: newer, previousRunId: s.b.runId }),
+      'application/json',
+    );
+
+    const before = await storeState(s.ctx.store, 'snapshots/');
+    const dry = await run(s, pruneCommand, '--keep-days', '0', '--dry-run', '--json');
+    assert.is(dry.code, 0, dry.stderr);
+    const plan = JSON.parse(dry.stdout) as {
+      remove: { runId: string }[];
+      kept: { runId: string; reason: string }[];
+    };
+    assert.equal(
+      plan.remove.map((r) => r.runId),
+      [s.a.runId, '20000103T000000Z', '20000102T000000Z'],
+    );
+    assert.equal(plan.kept, [
+      { runId: newer, reason: 'newest' },
+      { runId: s.b.runId, reason: 'latest' },
+    ]);
+    assert.equal(await storeState(s.ctx.store, 'snapshots/'), before);
+
+    const keepAll = await run(s, pruneCommand, '--keep-days', '36500');
+    assert.is(keepAll.code, 0);
+    assert.match(keepAll.stdout, /^removed 0 snapshots/m);
+
+    const pruned = await run(s, pruneCommand, '--keep-days', '0');
+    assert.is(pruned.code, 0, pruned.stderr);
+    assert.match(pruned.stdout, new RegExp(`^removed ${s.a.runId} \\(3 objects\\)$`, 'm'));
+    const left = new Set((await s.ctx.store.list('snapshots/')).map((o) => o.key.split('/')[1]));
+    assert.equal([...left].sort(), [s.b.runId, newer]);
+    const h = await run(s, historyCommand, '--json');
+    assert.equal(
+      (JSON.parse(h.stdout) as { snapshots: { runId: string }[] }).snapshots.map((x) => x.runId),
+      [newer, s.b.runId],
+    );
+    assert.is((await run(s, verifyCommand)).code, 0);
+  });
+
+  t.run();
+}
