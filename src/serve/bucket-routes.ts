@@ -1,0 +1,121 @@
+/**
+ * Read-only access for auditors to the bucket tree: `/latest/…`, `/snapshots/…`, `/status.json`, and JSON listings
+ * of `/latest/`, `/snapshots/` and `/snapshots/<runId>/`. A request path becomes a key only after it matched the
+ * bucket layout exactly (DESIGN §4), so traversal, encoded slashes and NUL bytes never reach the store or the disk.
+ * A `file:` store is served with @fastify/static; an S3 store by streaming the object.
+ */
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RUN_ID_RE } from '../publish/manifest.js';
+import { isNotFound, isValidKey, type Store } from '../store/store.js';
+import { HttpError } from './errors.js';
+import { isNotModified } from './http-cache.js';
+
+const NAME = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,250}\\.json';
+const OBJECT_KEY_RE = new RegExp(`^(?:latest/${NAME}|snapshots/\\d{8}T\\d{6}Z/${NAME}|status\\.json)$`);
+const LISTING_RE = /^(?:latest\/|snapshots\/|snapshots\/\d{8}T\d{6}Z\/)$/;
+
+export interface BucketDeps {
+  store: Store;
+  /** The store's directory when it is a `file:` store. */
+  bucketDir?: string;
+}
+
+export type BucketPath = { kind: 'object'; key: string } | { kind: 'listing'; prefix: string };
+
+/**
+ * The key a raw request path names, or an HttpError: 400 `bad_path` for anything that tries to leave the tree
+ * or hide a separator, 404 for a well-formed path that the bucket layout has no place for.
+ */
+export function bucketPathOf(rawUrl: string): BucketPath {
+  const rawPath = rawUrl.split('?', 1)[0] ?? '';
+  if (/%2f|%5c|%00|\\|\0/i.test(rawPath))
+    throw new HttpError('bad_path', 'encoded separators and NUL bytes are not allowed');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    throw new HttpError('bad_path', 'the path is not valid percent-encoding');
+  }
+  const key = decoded.replace(/^\/+/, '');
+  if (/[\0\\]/.test(key) || key.split('/').some((s) => s === '.' || s === '..')) {
+    throw new HttpError('bad_path', 'the path must not contain "." or ".." segments');
+  }
+  if (decoded === '/latest' || decoded === '/snapshots') return { kind: 'listing', prefix: `${key}/` };
+  if (LISTING_RE.test(key)) return { kind: 'listing', prefix: key };
+  if (OBJECT_KEY_RE.test(key) && isValidKey(key)) return { kind: 'object', key };
+  throw new HttpError('not_found', 'no such object');
+}
+
+function storeFailure(err: unknown): HttpError {
+  if (isNotFound(err)) return new HttpError('not_found', 'no such object');
+  return new HttpError('store_unavailable', 'the store could not be read', {}, { 'retry-after': '5' });
+}
+
+async function sendListing(store: Store, prefix: string) {
+  try {
+    const objects = await store.list(prefix);
+    if (prefix === 'snapshots/') {
+      const runs = [...new Set(objects.map((o) => o.key.split('/')[1] ?? ''))].filter((r) =>
+        RUN_ID_RE.test(r),
+      );
+      return { prefix, runs: runs.sort().reverse() };
+    }
+    return {
+      prefix,
+      objects: objects.map((o) => ({
+        key: o.key,
+        size: o.size,
+        etag: o.etag,
+        lastModified: o.lastModified.toISOString(),
+      })),
+    };
+  } catch (err) {
+    throw storeFailure(err);
+  }
+}
+
+async function sendStreamed(store: Store, request: FastifyRequest, reply: FastifyReply, key: string) {
+  try {
+    if (request.method === 'HEAD') {
+      const info = await store.head(key);
+      setObjectHeaders(reply, info.etag, info.lastModified, info.size);
+      return reply.code(isNotModified(request, [info.etag], info.lastModified.getTime()) ? 304 : 200).send();
+    }
+    const obj = await store.getStream(key);
+    setObjectHeaders(reply, obj.info.etag, obj.info.lastModified, obj.info.size);
+    if (isNotModified(request, [obj.info.etag], obj.info.lastModified.getTime())) {
+      obj.stream.destroy();
+      reply.removeHeader('content-length');
+      return reply.code(304).send();
+    }
+    return reply.type(obj.contentType).send(obj.stream);
+  } catch (err) {
+    throw err instanceof HttpError ? err : storeFailure(err);
+  }
+}
+
+function setObjectHeaders(reply: FastifyReply, etag: string, lastModified: Date, size: number): void {
+  reply
+    .header('etag', etag)
+    .header('last-modified', lastModified.toUTCString())
+    .header('content-length', String(size))
+    .header('content-type', 'application/json')
+    .header('cache-control', 'no-cache');
+}
+
+export async function registerBucketRoutes(app: FastifyInstance, deps: BucketDeps): Promise<void> {
+  const { store, bucketDir } = deps;
+  if (bucketDir) {
+    // serve: false — no route of its own; files are only ever sent by name after bucketPathOf accepted the path
+    await app.register(fastifyStatic, { root: bucketDir, serve: false, dotfiles: 'deny', index: false });
+  }
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const p = bucketPathOf(request.raw.url ?? '');
+    if (p.kind === 'listing') return sendListing(store, p.prefix);
+    if (bucketDir) return reply.header('cache-control', 'no-cache').sendFile(p.key);
+    return sendStreamed(store, request, reply, p.key);
+  };
+  for (const url of ['/latest', '/latest/*', '/snapshots', '/snapshots/*', '/status.json'])
+    app.get(url, handler);
+}

@@ -1,0 +1,104 @@
+/**
+ * `confluent-sd serve`: the server of DESIGN §5. Starts even when the store is unreachable or empty (`/ready`
+ * answers 503 until a manifest is loaded); refuses to start without a bearer token unless SD_AUTH=off.
+ * Shuts down gracefully when aborted (SIGTERM/SIGINT): stops polling, lets in-flight requests finish.
+ */
+import type { AddressInfo } from 'node:net';
+import { type Command, commandLogger, parseCommandArgs } from '../command.js';
+import { loadConfig, type StoreConfig } from '../config.js';
+import { AppError, EXIT } from '../errors.js';
+import { createFileStore } from '../store/file-store.js';
+import { withStoreRetry } from '../store/retrying-store.js';
+import type { Store } from '../store/store.js';
+import { VERSION } from '../version.js';
+import { buildApp } from './app.js';
+import { createDocumentCache } from './document-cache.js';
+import { createTokenSource } from './tokens.js';
+
+const HELP = `usage: confluent-sd serve
+
+Serves the published http_sd documents from memory (refreshed when latest/manifest.json changes), the bucket
+tree read-only for auditors (/latest/…, /snapshots/…, /status.json), /health, /ready and /metrics.
+
+endpoints: GET /discovery?targets=a,b&prefix=p · GET /sd/<name>.json · GET /sd · GET /latest/… · GET /snapshots/…
+  GET /status.json · GET /health · GET /ready · GET /metrics (the last three need no token)
+
+reads: SD_STORE, S3_ENDPOINT, AWS_REGION (+ AWS credential chain), SD_LISTEN, SD_AUTH, SD_BEARER_TOKENS,
+  SD_BEARER_TOKEN_FILE, SD_RATE_LIMIT, SD_RELOAD_INTERVAL_MS, SD_CONFIG_FILE, LOG_LEVEL, LOG_FORMAT
+
+exit: 0 after a graceful shutdown (SIGTERM/SIGINT) · 1 failed to start · 2 bad configuration or no token`;
+
+/** Store calls retried a little: a poll that still fails is retried by the next poll anyway. */
+const STORE_RETRIES = 2;
+
+/** The AWS SDK costs start-up time and about 10 MB of memory: it is loaded only for an s3:// store. */
+async function createServeStore(config: StoreConfig): Promise<Store> {
+  if (config.kind === 'file') return createFileStore(config.dir);
+  const { createStore } = await import('../store/create-store.js');
+  return createStore(config);
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+export const serveCommand: Command = {
+  summary: 'the server: SD documents behind a bearer token, /health, /ready, /metrics',
+  help: HELP,
+  async run(ctx) {
+    parseCommandArgs(ctx.argv, {});
+    const config = loadConfig(ctx.env, ['serve', 'store', 'log'], ctx.cwd);
+    const log = commandLogger(ctx);
+    const tokens = createTokenSource({
+      tokens: config.serve.bearerTokens,
+      ...(config.serve.bearerTokenFile ? { file: config.serve.bearerTokenFile } : {}),
+      log,
+    });
+    await tokens.start();
+    if (config.serve.auth === 'on' && tokens.count() === 0) {
+      tokens.stop();
+      throw new AppError(
+        'CONFIG_INVALID',
+        `SD_BEARER_TOKEN_FILE ${config.serve.bearerTokenFile ?? ''} holds no token of 16 characters or more (or set SD_AUTH=off explicitly)`,
+      );
+    }
+    if (config.serve.auth === 'off') log.warn('SD_AUTH=off: every endpoint is open without a token');
+
+    const store = withStoreRetry(await createServeStore(config.store), {
+      retries: STORE_RETRIES,
+      log,
+      minTimeoutMs: 200,
+    });
+    const documents = createDocumentCache({ store, log, intervalMs: config.serve.reloadIntervalMs });
+    const app = buildApp({
+      config: config.serve,
+      store,
+      log,
+      version: VERSION,
+      documents,
+      tokens,
+      ...(config.store.kind === 'file' ? { bucketDir: config.store.dir } : {}),
+    });
+    try {
+      await app.listen({ host: config.serve.host, port: config.serve.port });
+      const address = app.server.address() as AddressInfo;
+      log.info(
+        { address: address.address, port: address.port, store: store.location, auth: config.serve.auth },
+        'server listening',
+      );
+      // after listen: /ready answers 503 with the reason while the first load waits on a slow store
+      await documents.start();
+      await waitForAbort(ctx.signal);
+      log.info('server shutting down');
+    } finally {
+      await documents.stop();
+      tokens.stop();
+      // in-flight requests finish; idle keep-alive connections are closed; new requests get 503
+      await app.close();
+      await store.close();
+    }
+    log.info('server stopped');
+    return EXIT.ok;
+  },
+};

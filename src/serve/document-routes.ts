@@ -1,0 +1,126 @@
+/**
+ * The SD documents: `GET /discovery?targets=a,b&prefix=p` (the seed API), `GET /sd/<name>.json` (by name) and
+ * `GET /sd` (the index). Bodies are the stored bytes, from the one `DocumentSet` the request started with.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkPrefix, combinationKey, DOCUMENT_NAME_RE, parseTargetList } from '../render/combination.js';
+import type { DocumentCache, DocumentSet, ServedDocument } from './document-cache.js';
+import { HttpError } from './errors.js';
+import { acceptsGzip, isNotModified } from './http-cache.js';
+
+/** Longer than any target list anybody configures, far shorter than what would cost us work. */
+const MAX_PARAM_LENGTH = 4096;
+
+export interface AvailableDocument {
+  name: string;
+  targets: string[];
+  prefix: string;
+  path: string;
+  discovery: string;
+}
+
+export function listAvailable(set: DocumentSet): AvailableDocument[] {
+  return [...set.byName.values()]
+    .map((d) => ({
+      name: d.name,
+      targets: d.targets,
+      prefix: d.prefix,
+      path: `/sd/${d.name}.json`,
+      discovery: `/discovery?${new URLSearchParams({ targets: d.targets.join(','), prefix: d.prefix })}`,
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function requireSet(documents: DocumentCache): DocumentSet {
+  const set = documents.current();
+  if (!set) {
+    throw new HttpError(
+      'not_ready',
+      documents.state().lastError ?? 'no documents loaded yet',
+      {},
+      {
+        'retry-after': '5',
+      },
+    );
+  }
+  return set;
+}
+
+function singleParam(
+  value: unknown,
+  name: string,
+  error: 'invalid_targets' | 'invalid_prefix',
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new HttpError(error, `${name} must be given once`);
+  if (value.length > MAX_PARAM_LENGTH)
+    throw new HttpError(error, `${name} is longer than ${MAX_PARAM_LENGTH} characters`);
+  return value;
+}
+
+export function sendDocument(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  set: DocumentSet,
+  doc: ServedDocument,
+) {
+  const gzip = doc.gzip !== undefined && acceptsGzip(request.headers['accept-encoding']);
+  const etag = gzip ? doc.gzipEtag : doc.etag;
+  reply
+    .header('content-type', 'application/json')
+    .header('etag', etag)
+    .header('last-modified', set.lastModified)
+    .header('cache-control', 'no-cache')
+    .header('vary', 'Accept-Encoding');
+  if (isNotModified(request, [doc.etag, doc.gzipEtag], set.lastModifiedMs)) return reply.code(304).send();
+  if (gzip) reply.header('content-encoding', 'gzip');
+  return reply.send(gzip ? doc.gzip : doc.body);
+}
+
+export function registerDocumentRoutes(app: FastifyInstance, documents: DocumentCache): void {
+  app.get('/discovery', async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const targetsText = singleParam(query.targets, 'targets', 'invalid_targets');
+    const prefix = singleParam(query.prefix, 'prefix', 'invalid_prefix') ?? '';
+    if (targetsText === undefined || targetsText.trim() === '') {
+      throw new HttpError(
+        'invalid_targets',
+        'targets is required, e.g. ?targets=api.telemetry.confluent.cloud',
+      );
+    }
+    const { targets, problems } = parseTargetList(targetsText);
+    if (problems.length > 0) throw new HttpError('invalid_targets', problems.join('; '));
+    const prefixProblem = checkPrefix(prefix);
+    if (prefixProblem) throw new HttpError('invalid_prefix', prefixProblem);
+    const set = requireSet(documents);
+    const name = set.byCombination.get(combinationKey({ targets, prefix }));
+    const doc = name === undefined ? undefined : set.byName.get(name);
+    if (!doc) {
+      const available = listAvailable(set);
+      throw new HttpError(
+        'not_found',
+        `no document was rendered for targets=${targets.join(',')} prefix="${prefix}"; available: ${available
+          .map((a) => `targets=${a.targets.join(',')} prefix="${a.prefix}"`)
+          .join(', ')}`,
+        { available },
+      );
+    }
+    return sendDocument(request, reply, set, doc);
+  });
+
+  app.get('/sd/:file', async (request, reply) => {
+    const { file } = request.params as { file: string };
+    const name = file.endsWith('.json') ? file.slice(0, -'.json'.length) : '';
+    const set = requireSet(documents);
+    const doc = DOCUMENT_NAME_RE.test(name) ? set.byName.get(name) : undefined;
+    if (!doc) throw new HttpError('not_found', 'no such document', { available: listAvailable(set) });
+    return sendDocument(request, reply, set, doc);
+  });
+
+  const index = async () => {
+    const set = requireSet(documents);
+    return { runId: set.manifest.runId, createdAt: set.manifest.createdAt, documents: listAvailable(set) };
+  };
+  app.get('/sd', index);
+  app.get('/sd/', index);
+}

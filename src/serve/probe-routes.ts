@@ -1,0 +1,37 @@
+/** `/health` (liveness), `/ready` (a document set is loaded) and `/metrics`: no token, no rate limit. */
+import type { FastifyInstance } from 'fastify';
+import type { DocumentCache } from './document-cache.js';
+import type { ServeMetrics } from './metrics.js';
+
+export interface ProbeDeps {
+  documents: DocumentCache;
+  metrics: ServeMetrics;
+  version: string;
+  now: () => Date;
+}
+
+export function readiness(documents: DocumentCache): { ready: boolean; reason: string } {
+  const set = documents.current();
+  const { lastError } = documents.state();
+  if (!set) return { ready: false, reason: lastError ?? 'no manifest loaded yet' };
+  const serving = `serving run ${set.manifest.runId} (${set.byName.size} documents)`;
+  // still ready: the last good documents keep being served while the store is unreachable
+  return { ready: true, reason: lastError ? `${serving}; last reload failed: ${lastError}` : serving };
+}
+
+export function registerProbeRoutes(app: FastifyInstance, deps: ProbeDeps): void {
+  const config = { public: true, rateLimit: false } as const;
+  app.get('/health', { config }, async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { status: 'healthy', version: deps.version, time: deps.now().toISOString() };
+  });
+  app.get('/ready', { config }, async (_request, reply) => {
+    const r = readiness(deps.documents);
+    reply.code(r.ready ? 200 : 503).header('cache-control', 'no-store');
+    return { ready: r.ready, reason: r.reason, version: deps.version };
+  });
+  app.get('/metrics', { config }, async (_request, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.header('cache-control', 'no-store').type(deps.metrics.registry.contentType).send(text);
+  });
+}

@@ -1,0 +1,152 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { suite, test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bucketPathOf } from '../../../src/serve/bucket-routes.js';
+import { HttpError } from '../../../src/serve/errors.js';
+import { publishFakeRun } from '../../helpers/bucket.js';
+import { AUTH, createServeFixture, type ServeFixture } from '../../helpers/serve-app.js';
+
+const DOC = 'noprefix--api.telemetry.confluent.cloud';
+const RUN1 = '20260101T120000Z';
+const RUN2 = '20260102T120000Z';
+
+test('bucketPathOf: only the bucket layout becomes a key', () => {
+  const cases: [string, string][] = [
+    [`/latest/${DOC}.json`, `object latest/${DOC}.json`],
+    ['/latest/manifest.json', 'object latest/manifest.json'],
+    [`/snapshots/${RUN1}/${DOC}.json`, `object snapshots/${RUN1}/${DOC}.json`],
+    ['/status.json', 'object status.json'],
+    ['/latest/', 'listing latest/'],
+    ['/latest', 'listing latest/'],
+    ['/snapshots/', 'listing snapshots/'],
+    [`/snapshots/${RUN1}/`, `listing snapshots/${RUN1}/`],
+    [`/latest/${DOC}.json?x=1`, `object latest/${DOC}.json`],
+    ['/latest/../status.json', 'bad_path'],
+    ['/latest/%2e%2e/status.json', 'bad_path'],
+    ['/latest/..%2fstatus.json', 'bad_path'],
+    ['/latest/..%2Fstatus.json', 'bad_path'],
+    ['/latest/%5c..%5cstatus.json', 'bad_path'],
+    ['/latest/..\\status.json', 'bad_path'],
+    ['/latest/a.json%00.txt', 'bad_path'],
+    ['/snapshots/./x.json', 'bad_path'],
+    ['/latest/%E0%A4%A', 'bad_path'],
+    ['/snapshots/../../../../etc/passwd', 'bad_path'],
+    ['/latest/.manifest.json.tmp-0123456789ab', 'not_found'],
+    ['/latest/sub/x.json', 'not_found'],
+    ['/latest/x.txt', 'not_found'],
+    ['/snapshots/notarun/x.json', 'not_found'],
+    ['/snapshots/x.json', 'not_found'],
+    ['/latest//x.json', 'not_found'],
+  ];
+  for (const [url, want] of cases) {
+    let got: string;
+    try {
+      const p = bucketPathOf(url);
+      got = p.kind === 'object' ? `object ${p.key}` : `listing ${p.prefix}`;
+    } catch (err) {
+      got = err instanceof HttpError ? err.error : String(err);
+    }
+    assert.is(got, want, url);
+  }
+});
+
+test.run();
+
+for (const mode of ['static', 'streamed'] as const) {
+  const s = suite<{ f: ServeFixture; bodies: Map<string, Buffer> }>(`bucket routes (${mode})`);
+  s.before.each(async (ctx) => {
+    ctx.f = await createServeFixture({ staticBucket: mode === 'static' });
+    await publishFakeRun(ctx.f.writer, {
+      runId: RUN1,
+      combinations: [{ targets: ['api.telemetry.confluent.cloud'], prefix: '' }],
+    });
+    ctx.bodies = (
+      await publishFakeRun(ctx.f.writer, {
+        runId: RUN2,
+        previousRunId: RUN1,
+        combinations: [{ targets: ['api.telemetry.confluent.cloud'], prefix: '' }],
+      })
+    ).bodies;
+    // a file outside the bucket tree, and one a traversal would reach
+    await writeFile(path.join(ctx.f.dir, 'secret.txt'), 'do not serve\n');
+  });
+  s.after.each(async (ctx) => {
+    await ctx.f.close();
+  });
+
+  s('objects are served as stored, with validators and 304', async ({ f, bodies }) => {
+    const r = await f.app.inject({ url: `/latest/${DOC}.json`, headers: AUTH });
+    assert.is(r.statusCode, 200);
+    assert.ok(r.rawPayload.equals(bodies.get(DOC)!));
+    assert.match(String(r.headers['content-type']), /^application\/json/);
+    assert.ok(r.headers.etag);
+    assert.ok(r.headers['last-modified']);
+    const again = await f.app.inject({
+      url: `/latest/${DOC}.json`,
+      headers: { ...AUTH, 'if-none-match': String(r.headers.etag) },
+    });
+    assert.is(again.statusCode, 304);
+    const old = await f.app.inject({ url: `/snapshots/${RUN1}/${DOC}.json`, headers: AUTH });
+    assert.is(old.statusCode, 200);
+    assert.not.ok(old.rawPayload.equals(bodies.get(DOC)!));
+    const status = await f.app.inject({ url: '/status.json', headers: AUTH });
+    assert.is(JSON.parse(status.body).runId, RUN2);
+    const head = await f.app.inject({ method: 'HEAD', url: `/latest/${DOC}.json`, headers: AUTH });
+    assert.is(head.statusCode, 200);
+    assert.is(head.body, '');
+  });
+
+  s('listings', async ({ f }) => {
+    const runs = await f.app.inject({ url: '/snapshots/', headers: AUTH });
+    assert.equal(JSON.parse(runs.body), { prefix: 'snapshots/', runs: [RUN2, RUN1] });
+    const latest = await f.app.inject({ url: '/latest', headers: AUTH });
+    assert.equal(
+      JSON.parse(latest.body).objects.map((o: { key: string }) => o.key),
+      ['latest/manifest.json', `latest/${DOC}.json`],
+    );
+  });
+
+  s('traversal attempts never leave the tree: 400 or 404, never the file', async ({ f }) => {
+    const attempts: [string, number][] = [
+      // light-my-request resolves dot segments as a client would (→ /secret.txt); the integration test sends
+      // them raw over a socket
+      ['/latest/../secret.txt', 404],
+      ['/latest/%2e%2e/secret.txt', 404],
+      ['/latest/..%2fsecret.txt', 400],
+      ['/latest/%2e%2e%2fsecret.txt', 400],
+      ['/snapshots/..%5csecret.txt', 400],
+      ['/latest/manifest.json%00', 400],
+      ['/latest/%00/x.json', 400],
+      ['/latest/secret.txt', 404],
+      ['/secret.txt', 404],
+      ['/latest/missing.json', 404],
+      [`/snapshots/${RUN1}/missing.json`, 404],
+      ['/latest/%E0%A4%A', 400],
+    ];
+    for (const [url, code] of attempts) {
+      const r = await f.app.inject({ url, headers: AUTH });
+      assert.is(r.statusCode, code, url);
+      assert.not.match(r.body, 'do not serve', url);
+      assert.is(JSON.parse(r.body).code, code, url);
+    }
+  });
+
+  s('the tree needs a token too', async ({ f }) => {
+    const r = await f.app.inject({ url: `/latest/${DOC}.json` });
+    assert.is(r.statusCode, 401);
+  });
+
+  s('an unreachable store is a 503 store_unavailable', async ({ f }) => {
+    f.setUnreachable(true);
+    const r = await f.app.inject({ url: '/snapshots/', headers: AUTH });
+    assert.is(r.statusCode, 503);
+    assert.equal(JSON.parse(r.body), {
+      error: 'store_unavailable',
+      message: 'the store could not be read',
+      code: 503,
+    });
+  });
+
+  s.run();
+}

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KEYS, stableStringify } from '../../../src/publish/manifest.js';
+import { buildFakeRun, publishFakeRun } from '../../helpers/bucket.js';
+import { AUTH, createServeFixture, type ServeFixture } from '../../helpers/serve-app.js';
+
+const TARGET = 'api.telemetry.confluent.cloud';
+const COMBINATIONS = [
+  { targets: [TARGET], prefix: '' },
+  { targets: [TARGET], prefix: 'confluent_' },
+];
+const DOC = 'noprefix--api.telemetry.confluent.cloud';
+const RUN1 = '20260101T120000Z';
+const RUN2 = '20260101T123000Z';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const ready = async (f: ServeFixture) => JSON.parse((await f.app.inject({ url: '/ready' })).body);
+const doc = (f: ServeFixture, name = DOC) => f.app.inject({ url: `/sd/${name}.json`, headers: AUTH });
+
+async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const s = suite<{ f: ServeFixture }>('document cache');
+s.before.each(async (ctx) => {
+  ctx.f = await createServeFixture();
+});
+s.after.each(async (ctx) => {
+  await ctx.f.close();
+});
+
+s('an unchanged manifest is a conditional read that loads nothing', async ({ f }) => {
+  await publishFakeRun(f.writer, { runId: RUN1, combinations: COMBINATIONS });
+  assert.is(await f.documents.reload(), 'loaded');
+  assert.is(await f.documents.reload(), 'unchanged');
+  assert.is(f.documents.state().reloads, 1);
+});
+
+s('a refreshed checkedAt reloads the manifest but keeps the document buffers', async ({ f }) => {
+  const { manifest } = await publishFakeRun(f.writer, { runId: RUN1, combinations: COMBINATIONS });
+  await f.documents.reload();
+  const before = f.documents.current()!.byName.get(DOC)!.body;
+  await f.writer.put(
+    KEYS.latestManifest,
+    stableStringify({ ...manifest, checkedAt: '2026-01-01T13:00:00.000Z' }),
+    'application/json',
+  );
+  assert.is(await f.documents.reload(), 'loaded');
+  assert.is(f.documents.current()!.manifest.checkedAt, '2026-01-01T13:00:00.000Z');
+  assert.ok(f.documents.current()!.byName.get(DOC)!.body === before);
+});
+
+s('a document that does not match its sha256 keeps the old set and counts a failure', async ({ f }) => {
+  const run1 = await publishFakeRun(f.writer, { runId: RUN1, combinations: COMBINATIONS });
+  await f.documents.reload();
+  // the publisher mid-switch: run 2's manifest is visible before its documents
+  const run2 = buildFakeRun({ runId: RUN2, combinations: COMBINATIONS });
+  await f.writer.put(KEYS.latestManifest, stableStringify(run2.manifest), 'application/json');
+  assert.is(await f.documents.reload(), 'failed');
+  assert.is(f.documents.current()!.manifest.runId, RUN1);
+  assert.ok((await doc(f)).rawPayload.equals(run1.bodies.get(DOC)!));
+  assert.is(f.documents.state().reloadFailures, 1);
+  const r = await ready(f);
+  assert.is(r.ready, true);
+  assert.match(
+    r.reason,
+    `serving run ${RUN1} (2 documents); last reload failed: latest/confluent--api.telemetry.confluent.cloud.json has sha256`,
+  );
+  // the documents arrive: the next poll switches
+  for (const [name, body] of run2.bodies)
+    await f.writer.put(KEYS.latestDocument(name), body, 'application/json');
+  assert.is(await f.documents.reload(), 'loaded');
+  assert.ok((await doc(f)).rawPayload.equals(run2.bodies.get(DOC)!));
+  assert.is((await ready(f)).reason, `serving run ${RUN2} (2 documents)`);
+});
+
+s('a broken manifest keeps the old set', async ({ f }) => {
+  await publishFakeRun(f.writer, { runId: RUN1, combinations: COMBINATIONS });
+  await f.documents.reload();
+  await f.writer.put(KEYS.latestManifest, '{"schemaVersion":1', 'application/json');
+  assert.is(await f.documents.reload(), 'failed');
+  assert.is(f.documents.current()!.manifest.runId, RUN1);
+  assert.match((await ready(f)).reason, 'not JSON');
+});
+
+s('an unreachable store keeps the last good documents served and /ready says why', async ({ f }) => {
+  const run1 = await publishFakeRun(f.writer, { runId: RUN1, combinations: COMBINATIONS });
+  await f.documents.reload();
+  f.setUnreachable(true);
+  assert.is(await f.documents.reload(), 'failed');
+  const r = await doc(f);
+  assert.is(r.statusCode, 200);
+  assert.ok(r.rawPayload.equals(run1.bodies.get(DOC)!));
+  const rd = await f.app.inject({ url: '/ready' });
+  assert.is(rd.statusCode, 200);
+  assert.match(JSON.parse(rd.body).reason, 'last reload failed: read file:');
+  assert.match(JSON.parse(rd.body).reason, 'ECONNREFUSED');
+  const metrics = (await f.app.inject({ url: '/metrics' })).body.split('\n');
+  assert.ok(metrics.includes('confluent_sd_reload_failures_total 1'));
+  f.setUnreachable(false);
+  assert.is(await f.documents.reload(), 'unchanged');
+});
+
+s('an unreachable store before the first load: /ready 503 with the reason', async ({ f }) => {
+  f.setUnreachable(true);
+  assert.is(await f.documents.reload(), 'failed');
+  const rd = await f.app.inject({ url: '/ready' });
+  assert.is(rd.statusCode, 503);
+  assert.match(JSON.parse(rd.body).reason, 'ECONNREFUSED');
+});
+
+s('status.json feeds the publish-age metrics, failed runs included', async ({ f }) => {
+  await publishFakeRun(f.writer, {
+    runId: RUN1,
+    combinations: COMBINATIONS,
+    status: {
+      outcome: 'failed',
+      lastFailureAt: '2026-01-01T12:10:00.000Z',
+      error: 'list environments: HTTP 500',
+    },
+  });
+  await f.documents.reload();
+  const lines = (await f.app.inject({ url: '/metrics' })).body.split('\n');
+  assert.ok(lines.includes('confluent_sd_last_run_failed 1'));
+  assert.ok(lines.includes('confluent_sd_last_failure_timestamp_seconds 1767269400'));
+  assert.ok(lines.includes('confluent_sd_last_success_timestamp_seconds 1767268800'));
+});
+
+s('a reload under concurrent requests: every response is a complete document of one run', async ({ f }) => {
+  const runs = ['20260101T120000Z', '20260101T123000Z', '20260101T130000Z', '20260101T133000Z'];
+  const want = new Map<string, string>(); // sha256 → "<runId> <document>", for every document of every run
+  for (const runId of runs) {
+    for (const [name, body] of buildFakeRun({ runId, combinations: COMBINATIONS, groups: 200 }).bodies) {
+      want.set(sha(body), `${runId} ${name}`);
+    }
+  }
+  await publishFakeRun(f.writer, { runId: runs[0]!, combinations: COMBINATIONS, groups: 200 });
+  assert.is(await f.documents.reload(), 'loaded');
+  let stop = false;
+  // inject() and an in-memory answer never leave the microtask queue: yield so that timers and disk I/O run
+  const yieldToLoop = () => new Promise((r) => setImmediate(r));
+  const poller = (async () => {
+    while (!stop) {
+      await f.documents.reload();
+      await yieldToLoop();
+    }
+  })();
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  let responses = 0;
+  const hammer = (async () => {
+    while (!stop) {
+      await yieldToLoop();
+      const batch = await Promise.all(
+        Array.from({ length: 32 }, (_, i) =>
+          f.app.inject({
+            url: i % 2 ? `/sd/${DOC}.json` : `/discovery?targets=${TARGET}&prefix=confluent_`,
+            headers: i % 4 === 1 ? { ...AUTH, 'accept-encoding': 'gzip' } : AUTH,
+          }),
+        ),
+      );
+      for (const r of batch) {
+        responses++;
+        if (r.statusCode !== 200) problems.push(`status ${r.statusCode}`);
+        const body = r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.rawPayload) : r.rawPayload;
+        const run = want.get(sha(body));
+        if (!run) problems.push(`a body of ${body.length} bytes matches no run's document`);
+        // headers and body of one response come from the same run
+        else if (String(r.headers.etag).slice(1, 33) !== sha(body).slice(0, 32))
+          problems.push(`etag of another run: ${run}`);
+        else seen.set(run, (seen.get(run) ?? 0) + 1);
+      }
+    }
+  })();
+  try {
+    for (const runId of [...runs.slice(1), runs[0]!, runs[1]!]) {
+      const before = responses;
+      await publishFakeRun(f.writer, { runId, combinations: COMBINATIONS, groups: 200 });
+      await eventually(() => f.documents.current()?.manifest.runId === runId, `run ${runId} to be served`);
+      await eventually(() => responses > before + 64, 'responses during this run');
+    }
+  } finally {
+    stop = true;
+    await Promise.all([poller, hammer]);
+  }
+  assert.equal(problems.slice(0, 5), []);
+  const runsSeen = new Set([...seen.keys()].map((k) => k.split(' ')[0]));
+  assert.equal([...runsSeen].sort(), runs);
+  assert.ok(f.documents.state().reloads >= 6);
+});
+
+s.run();
