@@ -95,6 +95,28 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
+  /**
+   * The document's bytes, checked against the manifest's sha256. The `latest/` copy is tried first; when it does
+   * not match (a publish is switching `latest/`, or one failed after its rollback could not write), the immutable
+   * snapshot copy that the manifest points to is used instead.
+   */
+  async function readVerified(manifest: Manifest, name: string, sha256: string): Promise<Buffer> {
+    const problems: string[] = [];
+    for (const key of [KEYS.latestDocument(name), KEYS.snapshotDocument(manifest.runId, name)]) {
+      try {
+        const obj = await store.get(key);
+        if (!obj) throw new Error('store answered not-modified to an unconditional read');
+        const actual = sha256Of(obj.body);
+        if (actual === sha256) return obj.body;
+        problems.push(`${key} has sha256 ${actual}, the manifest says ${sha256}`);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        problems.push(`${key} not found`);
+      }
+    }
+    throw new Error(problems.join('; '));
+  }
+
   async function loadSet(manifest: Manifest): Promise<DocumentSet> {
     const old = state.set?.byName;
     const byName = new Map<string, ServedDocument>();
@@ -107,16 +129,7 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
         // same bytes as before: keep the buffers (a run that changed nothing only refreshes checkedAt)
         doc = { ...previous, targets: [...entry.targets], prefix: entry.prefix };
       } else {
-        const key = KEYS.latestDocument(name);
-        const obj = await store.get(key);
-        if (!obj) throw new Error(`read ${key}: store answered not-modified to an unconditional read`);
-        const actual = sha256Of(obj.body);
-        if (actual !== entry.sha256) {
-          throw new Error(
-            `${key} has sha256 ${actual}, the manifest says ${entry.sha256} (publish in progress?)`,
-          );
-        }
-        doc = toServed(name, manifest, obj.body);
+        doc = toServed(name, manifest, await readVerified(manifest, name, entry.sha256));
       }
       byName.set(name, doc);
       byCombination.set(combinationKey(entry), name);

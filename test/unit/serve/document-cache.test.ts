@@ -80,6 +80,18 @@ s('a document that does not match its sha256 keeps the old set and counts a fail
   assert.is((await ready(f)).reason, `serving run ${RUN2} (2 documents)`);
 });
 
+s('a latest/ copy that does not match is read from the snapshot the manifest points to', async ({ f }) => {
+  const run1 = await publishFakeRun(f.writer, { runId: RUN1, combinations: COMBINATIONS });
+  // a publish whose rollback could not write: run 2's snapshot is complete, latest/ still holds run 1's bytes
+  const run2 = buildFakeRun({ runId: RUN2, combinations: COMBINATIONS });
+  for (const [name, body] of run2.bodies)
+    await f.writer.put(KEYS.snapshotDocument(RUN2, name), body, 'application/json');
+  await f.writer.put(KEYS.latestManifest, stableStringify(run2.manifest), 'application/json');
+  assert.ok(!run1.bodies.get(DOC)!.equals(run2.bodies.get(DOC)!));
+  assert.is(await f.documents.reload(), 'loaded');
+  assert.ok((await doc(f)).rawPayload.equals(run2.bodies.get(DOC)!));
+});
+
 s('a broken manifest keeps the old set', async ({ f }) => {
   await publishFakeRun(f.writer, { runId: RUN1, combinations: COMBINATIONS });
   await f.documents.reload();
