@@ -1,0 +1,143 @@
+/**
+ * The admin API under `/_sim/` (same basic auth as the API): read the org and the traffic counts, add, rename and
+ * remove resources, change fault behaviour while running. Not rate-limited, never faulted, not counted.
+ */
+import { type OrgStore, type PlacementInput, SimRequestError } from './org-store.js';
+import { errorsReply, jsonReply, type Reply, type SimRequest } from './reply.js';
+import type { Route } from './router.js';
+import type { RuntimeConfig } from './sim-config.js';
+import type { StatsRecorder } from './stats.js';
+
+export interface AdminContext {
+  store: OrgStore;
+  stats: StatsRecorder;
+  config(): RuntimeConfig;
+  /** Throws SimRequestError(400) listing every bad field. */
+  setConfig(partial: Record<string, unknown>): void;
+}
+
+type Body = Record<string, unknown>;
+
+function bodyOf(req: SimRequest): Body {
+  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+    throw new SimRequestError(400, 'invalid_request', 'the body must be a JSON object');
+  }
+  return req.body as Body;
+}
+
+/** A string field under its API name (`display_name`) or its camelCase twin (`displayName`). */
+function field(body: Body, snake: string): string | undefined {
+  const camel = snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const value = body[snake] ?? body[camel];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string')
+    throw new SimRequestError(400, 'invalid_request', `${snake} must be a string`);
+  return value;
+}
+
+function placementOf(body: Body): PlacementInput {
+  const input: PlacementInput = { environment: field(body, 'environment') ?? '' };
+  const displayName = field(body, 'display_name');
+  const cloud = field(body, 'cloud');
+  const region = field(body, 'region');
+  if (displayName !== undefined) input.displayName = displayName;
+  if (cloud !== undefined) input.cloud = cloud;
+  if (region !== undefined) input.region = region;
+  return input;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function created(create: (body: Body, ctx: AdminContext) => unknown) {
+  return (req: SimRequest, ctx: AdminContext): Reply => jsonReply(201, create(bodyOf(req), ctx));
+}
+
+export const ADMIN_ROUTES: readonly Route<AdminContext>[] = [
+  { method: 'GET', template: '/_sim/org', handler: (_req, ctx) => jsonReply(200, ctx.store.org) },
+  { method: 'GET', template: '/_sim/stats', handler: (_req, ctx) => jsonReply(200, ctx.stats.snapshot()) },
+  {
+    method: 'POST',
+    template: '/_sim/stats/reset',
+    handler: (_req, ctx) => jsonReply(200, ctx.stats.reset()),
+  },
+  { method: 'GET', template: '/_sim/config', handler: (_req, ctx) => jsonReply(200, ctx.config()) },
+  {
+    method: 'PUT',
+    template: '/_sim/config',
+    handler(req, ctx) {
+      ctx.setConfig(bodyOf(req));
+      return jsonReply(200, ctx.config());
+    },
+  },
+  {
+    method: 'POST',
+    template: '/_sim/environments',
+    handler: created((b, ctx) =>
+      ctx.store.addEnvironment(withoutUndefined({ displayName: field(b, 'display_name') })),
+    ),
+  },
+  {
+    method: 'PATCH',
+    template: '/_sim/environments/{id}',
+    handler(req, ctx) {
+      if (ctx.store.find(req.params.id ?? '')?.kind !== 'environment') {
+        return errorsReply(404, 'resource_not_found', `environment ${req.params.id} not found`);
+      }
+      return jsonReply(200, ctx.store.rename(req.params.id ?? '', field(bodyOf(req), 'display_name')));
+    },
+  },
+  {
+    method: 'PATCH',
+    template: '/_sim/resources/{id}',
+    handler: (req, ctx) =>
+      jsonReply(200, ctx.store.rename(req.params.id ?? '', field(bodyOf(req), 'display_name'))),
+  },
+  {
+    method: 'DELETE',
+    template: '/_sim/resources/{id}',
+    handler: (req, ctx) => jsonReply(200, { deleted: ctx.store.remove(req.params.id ?? '') }),
+  },
+  {
+    method: 'POST',
+    template: '/_sim/kafka-clusters',
+    handler: created((b, ctx) => ctx.store.addKafkaCluster(placementOf(b))),
+  },
+  {
+    method: 'POST',
+    template: '/_sim/schema-registries',
+    handler: created((b, ctx) => ctx.store.addSchemaRegistry(placementOf(b))),
+  },
+  {
+    method: 'POST',
+    template: '/_sim/ksql-clusters',
+    handler: created((b, ctx) =>
+      ctx.store.addKsqlCluster(
+        withoutUndefined({
+          environment: field(b, 'environment') ?? '',
+          kafkaCluster: field(b, 'kafka_cluster'),
+          displayName: field(b, 'display_name'),
+        }),
+      ),
+    ),
+  },
+  {
+    method: 'POST',
+    template: '/_sim/compute-pools',
+    handler: created((b, ctx) => ctx.store.addComputePool(placementOf(b))),
+  },
+  {
+    method: 'POST',
+    template: '/_sim/connectors',
+    handler: created((b, ctx) =>
+      ctx.store.addConnector(
+        withoutUndefined({
+          environment: field(b, 'environment') ?? '',
+          kafkaCluster: field(b, 'kafka_cluster'),
+          name: field(b, 'name'),
+        }),
+      ),
+    ),
+  },
+];

@@ -1,0 +1,155 @@
+/** `confluent-sd simulate`: runs the Confluent Cloud simulator until SIGTERM/SIGINT (DESIGN §8). */
+import { type Command, type CommandContext, commandLogger, parseCommandArgs, writeLine } from '../command.js';
+import { AppError } from '../errors.js';
+import { countResources, DEFAULT_SIZES, describeCounts } from './org.js';
+import { type SimulatorOptions, startSimulator } from './server.js';
+import { DEFAULT_RUNTIME_CONFIG, FAULT_KINDS, type FaultKind } from './sim-config.js';
+
+const DEFAULT_PORT = 8090;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  seed: { type: 'string' },
+  environments: { type: 'string' },
+  'kafka-per-env': { type: 'string' },
+  'connectors-per-cluster': { type: 'string' },
+  'ksql-per-env': { type: 'string' },
+  'compute-pools-per-env': { type: 'string' },
+  'no-schema-registry': { type: 'boolean' },
+  'latency-ms': { type: 'string' },
+  'fault-rate': { type: 'string' },
+  'fault-kinds': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'page-token-ttl-ms': { type: 'string' },
+  'fault-timeout-ms': { type: 'string' },
+  'api-key': { type: 'string' },
+  'api-secret': { type: 'string' },
+} as const;
+
+const HELP = `usage: confluent-sd simulate [flags]
+
+Runs a Confluent Cloud simulator (control plane, Metrics API, admin API under /_sim/) on one port,
+serving an organisation generated from a seed. Prints "listening on http://<host>:<port>" when ready
+and runs until SIGTERM/SIGINT. See docs/simulator.md.
+
+flags:
+  --port N                   port to listen on, 0 = any free port (default ${DEFAULT_PORT})
+  --host H                   address to bind (default 127.0.0.1)
+  --seed N                   organisation seed, integer 0..4294967295 (default 1)
+  --environments N           environments (default ${DEFAULT_SIZES.environments})
+  --kafka-per-env N          Kafka clusters per environment (default ${DEFAULT_SIZES.kafkaPerEnv})
+  --connectors-per-cluster N connectors per Kafka cluster (default ${DEFAULT_SIZES.connectorsPerCluster})
+  --ksql-per-env N           ksqlDB clusters per environment (default ${DEFAULT_SIZES.ksqlPerEnv})
+  --compute-pools-per-env N  Flink compute pools per environment (default ${DEFAULT_SIZES.computePoolsPerEnv})
+  --no-schema-registry       no Schema Registry anywhere (default: in most environments)
+  --latency-ms N             delay added to every request (default 0)
+  --fault-rate R             share 0..1 of API requests answered with a transient fault (default 0)
+  --fault-kinds LIST         faults to pick from, comma-separated: ${FAULT_KINDS.join(',')} (default all)
+  --rate-limit N             requests per second, then 429 with Retry-After; 0 = off (default 0)
+  --page-token-ttl-ms N      page tokens older than this answer 400 (default ${DEFAULT_RUNTIME_CONFIG.pageTokenTtlMs})
+  --fault-timeout-ms N       how long a timeout fault holds a request (default ${DEFAULT_RUNTIME_CONFIG.faultTimeoutMs})
+  --api-key K, --api-secret S  the accepted basic-auth credentials (default sim-key / sim-secret)
+
+env: LOG_LEVEL, LOG_FORMAT
+exit codes: 0 stopped by a signal · 2 bad flags or the port cannot be bound
+`;
+
+type Values = Record<string, string | boolean | undefined>;
+
+function integerFlag(
+  values: Values,
+  name: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number | undefined {
+  const text = values[name];
+  if (typeof text !== 'string') return undefined;
+  const n = /^-?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!(Number.isSafeInteger(n) && n >= min && n <= max)) {
+    problems.push(`--${name} must be an integer from ${min} to ${max} (got "${text}")`);
+    return undefined;
+  }
+  return n;
+}
+
+/** Flags → simulator options; every bad flag named in one USAGE error. */
+export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: number } {
+  const { values } = parseCommandArgs(argv, OPTIONS);
+  const problems: string[] = [];
+  const options: SimulatorOptions = {};
+  const set = <K extends keyof SimulatorOptions>(key: K, value: SimulatorOptions[K] | undefined) => {
+    if (value !== undefined) options[key] = value;
+  };
+  set('seed', integerFlag(values, 'seed', 0, 4_294_967_295, problems));
+  set('environments', integerFlag(values, 'environments', 0, 100_000, problems));
+  set('kafkaPerEnv', integerFlag(values, 'kafka-per-env', 0, 10_000, problems));
+  set('connectorsPerCluster', integerFlag(values, 'connectors-per-cluster', 0, 10_000, problems));
+  set('ksqlPerEnv', integerFlag(values, 'ksql-per-env', 0, 10_000, problems));
+  set('computePoolsPerEnv', integerFlag(values, 'compute-pools-per-env', 0, 10_000, problems));
+  set('latencyMs', integerFlag(values, 'latency-ms', 0, 600_000, problems));
+  set('rateLimit', integerFlag(values, 'rate-limit', 0, 1_000_000, problems));
+  set('pageTokenTtlMs', integerFlag(values, 'page-token-ttl-ms', 1, 86_400_000, problems));
+  set('faultTimeoutMs', integerFlag(values, 'fault-timeout-ms', 1, 86_400_000, problems));
+  if (values['no-schema-registry']) options.schemaRegistry = false;
+  if (values['fault-rate'] !== undefined) {
+    const text = values['fault-rate'];
+    const rate = /^\d*\.?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (rate >= 0 && rate <= 1) options.faultRate = rate;
+    else problems.push(`--fault-rate must be a number from 0 to 1 (got "${text}")`);
+  }
+  if (values['fault-kinds'] !== undefined) {
+    const kinds = values['fault-kinds'].split(',').map((k) => k.trim());
+    const bad = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
+    if (bad.length > 0 || kinds.length === 0) {
+      problems.push(
+        `--fault-kinds must list some of ${FAULT_KINDS.join(',')} (got "${values['fault-kinds']}")`,
+      );
+    } else {
+      options.faultKinds = kinds as FaultKind[];
+    }
+  }
+  for (const [flag, key] of [
+    ['host', 'host'],
+    ['api-key', 'apiKey'],
+    ['api-secret', 'apiSecret'],
+  ] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    if (text === '') problems.push(`--${flag} must not be empty`);
+    else options[key] = text;
+  }
+  const port = integerFlag(values, 'port', 0, 65_535, problems) ?? DEFAULT_PORT;
+  if (problems.length > 0) throw new AppError('USAGE', `simulate: ${problems.join('; ')}`);
+  return { ...options, port };
+}
+
+async function runSimulate(ctx: CommandContext): Promise<number> {
+  const options = parseSimulateFlags(ctx.argv);
+  const log = commandLogger(ctx);
+  const sim = await startSimulator({ ...options, log });
+  try {
+    const counts = countResources(sim.org);
+    log.info(
+      { url: sim.url, seed: sim.org.seed, resources: counts.total, environments: counts.environments },
+      'simulator listening',
+    );
+    writeLine(ctx.stdout, `listening on ${sim.url}`);
+    writeLine(ctx.stdout, `organisation seed ${sim.org.seed}: ${describeCounts(counts)}`);
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    log.info({ stats: sim.stats() }, 'simulator stopping');
+  } finally {
+    await sim.close();
+  }
+  return 0;
+}
+
+export const simulateCommand: Command = {
+  summary: 'run the Confluent Cloud simulator (control plane, Metrics API, admin API)',
+  help: HELP,
+  run: runSimulate,
+};

@@ -1,0 +1,179 @@
+/**
+ * The metrics the simulator exports per resource type, named like the Metrics API's exportable metrics, with
+ * values that are stable within a minute (derived from id, metric and minute) or taken from the org record.
+ */
+import type { ResourceType } from '../discovery/resource.js';
+import type { IndexEntry } from './org-store.js';
+import { hashString } from './random.js';
+
+export interface MetricDef {
+  /** The Metrics API name, `io.confluent.kafka.server/received_bytes`. */
+  name: string;
+  description: string;
+  type: ResourceType;
+  unit: string;
+  /** Extra label sets per resource (e.g. one per topic); one empty set when the metric has no extra labels. */
+  series(entry: IndexEntry): Record<string, string>[];
+  value(entry: IndexEntry, labels: Record<string, string>, minute: number): number;
+}
+
+/** `io.confluent.kafka.server/received_bytes` → `confluent_kafka_server_received_bytes`. */
+export function exportName(name: string): string {
+  return name.replace(/^io\.confluent\./, 'confluent_').replace(/[./]/g, '_');
+}
+
+/** The resource label the export output uses per type (`kafka_id`…), the param name without `resource.`. */
+export function resourceLabel(type: ResourceType): string {
+  return `${type}_id`;
+}
+
+const none = (): Record<string, string>[] => [{}];
+
+/** Source connectors write records to Kafka, sinks read them: each reports only its side. */
+const connectorOfType =
+  (type: 'source' | 'sink') =>
+  (entry: IndexEntry): Record<string, string>[] =>
+    'type' in entry.record && entry.record.type === type ? [{}] : [];
+
+function noisy(max: number) {
+  return (entry: IndexEntry, labels: Record<string, string>, minute: number, name = ''): number =>
+    hashString(`${name}|${entry.record.id}|${labels.topic ?? ''}|${minute}`) % max;
+}
+
+/** A few topics per Kafka cluster: what its connectors read or write, plus one named after the cluster. */
+function topicsOf(entry: IndexEntry): Record<string, string>[] {
+  const cluster = entry.cluster;
+  if (!cluster) return [{}];
+  const topics = new Set([cluster.displayName.split('-')[0] ?? cluster.displayName]);
+  for (const c of cluster.connectors) if (topics.size < 4) topics.add(c.topic);
+  return [...topics].sort().map((topic) => ({ topic }));
+}
+
+function def(
+  name: string,
+  type: ResourceType,
+  description: string,
+  unit: string,
+  value: MetricDef['value'],
+  series: MetricDef['series'] = none,
+): MetricDef {
+  return { name, type, description, unit, series, value };
+}
+
+const bytes = noisy(50_000_000);
+const records = noisy(200_000);
+
+export const METRICS: readonly MetricDef[] = [
+  def(
+    'io.confluent.kafka.server/received_bytes',
+    'kafka',
+    "The delta count of bytes of the customer's data received from the network.",
+    'By',
+    (e, l, m) => bytes(e, l, m, 'rx'),
+    topicsOf,
+  ),
+  def(
+    'io.confluent.kafka.server/sent_bytes',
+    'kafka',
+    "The delta count of bytes of the customer's data sent over the network.",
+    'By',
+    (e, l, m) => bytes(e, l, m, 'tx'),
+    topicsOf,
+  ),
+  def(
+    'io.confluent.kafka.server/retained_bytes',
+    'kafka',
+    'The current count of bytes retained by the cluster.',
+    'By',
+    (e, l, m) => 1e9 + bytes(e, l, Math.floor(m / 60), 'ret'),
+    topicsOf,
+  ),
+  def(
+    'io.confluent.kafka.server/partition_count',
+    'kafka',
+    'The number of partitions.',
+    '1',
+    (e) => 6 + (hashString(e.record.id) % 120),
+  ),
+  def(
+    'io.confluent.kafka.server/active_connection_count',
+    'kafka',
+    'The count of active authenticated connections.',
+    '1',
+    (e, l, m) => 10 + noisy(300)(e, l, m, 'conn'),
+  ),
+  def(
+    'io.confluent.kafka.connect/sent_records',
+    'connector',
+    'The delta count of total number of records sent from the transformations and written to Kafka for the source connector.',
+    '1',
+    (e, l, m) => records(e, l, m, 'sent'),
+    connectorOfType('source'),
+  ),
+  def(
+    'io.confluent.kafka.connect/received_records',
+    'connector',
+    'The delta count of total number of records received by the sink connector.',
+    '1',
+    (e, l, m) => records(e, l, m, 'recv'),
+    connectorOfType('sink'),
+  ),
+  def(
+    'io.confluent.kafka.connect/dead_letter_queue_records',
+    'connector',
+    'The delta count of dead letter queue records written to Kafka for the sink connector.',
+    '1',
+    (e, l, m) => noisy(5)(e, l, m, 'dlq'),
+    connectorOfType('sink'),
+  ),
+  def(
+    'io.confluent.kafka.ksql/streaming_unit_count',
+    'ksql',
+    'The count of Confluent Streaming Units (CSUs) for this KSQL instance.',
+    '1',
+    (e) => ('csu' in e.record ? e.record.csu : 1),
+  ),
+  def(
+    'io.confluent.kafka.ksql/query_saturation',
+    'ksql',
+    'The maximum saturation for a given ksqlDB query across all nodes.',
+    '1',
+    (e, l, m) => noisy(100)(e, l, m, 'sat') / 100,
+  ),
+  def(
+    'io.confluent.kafka.schema_registry/schema_count',
+    'schema_registry',
+    'Number of active schemas.',
+    '1',
+    (e) => 20 + (hashString(e.record.id) % 400),
+  ),
+  def(
+    'io.confluent.kafka.schema_registry/request_count',
+    'schema_registry',
+    'The delta count of requests received by the schema registry server.',
+    '1',
+    (e, l, m) => noisy(5000)(e, l, m, 'req'),
+  ),
+  def(
+    'io.confluent.flink/compute_pool_utilization/current_cfus',
+    'compute_pool',
+    'The absolute number of CFUs at a given moment.',
+    '1',
+    (e) => ('currentCfu' in e.record ? e.record.currentCfu : 0),
+  ),
+  def(
+    'io.confluent.flink/compute_pool_utilization/cfu_limit',
+    'compute_pool',
+    'The possible max number of CFUs for the pool.',
+    '1',
+    (e) => ('maxCfu' in e.record ? e.record.maxCfu : 0),
+  ),
+];
+
+export const RESOURCE_DESCRIPTORS: readonly { type: ResourceType; description: string; label: string }[] = [
+  { type: 'kafka', description: 'A Kafka cluster.', label: 'ID of the kafka cluster' },
+  { type: 'connector', description: 'A Kafka Connector.', label: 'ID of the connector' },
+  { type: 'ksql', description: 'A ksqlDB application.', label: 'ID of the ksqlDB application' },
+  { type: 'schema_registry', description: 'A schema registry.', label: 'ID of the schema registry' },
+  { type: 'compute_pool', description: 'A Flink compute pool.', label: 'ID of the Flink compute pool' },
+];

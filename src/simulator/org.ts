@@ -1,0 +1,175 @@
+/**
+ * The simulated organisation: plain, JSON-serialisable data, generated from a seed (pure: same seed and sizes →
+ * byte-identical org). The running simulator mutates it in place through its admin API (`org-store.ts`).
+ */
+import type { ResourceType } from '../discovery/resource.js';
+import type { Cloud } from './names.js';
+import {
+  buildComputePool,
+  buildConnector,
+  buildEnvironment,
+  buildKafkaCluster,
+  buildKsqlCluster,
+  buildSchemaRegistry,
+  createGeneratorContext,
+} from './org-factory.js';
+
+export interface SimEnvironment {
+  id: string;
+  displayName: string;
+  /** Stream Governance package; absent when the environment has no Schema Registry. */
+  streamGovernancePackage?: 'ESSENTIALS' | 'ADVANCED';
+  createdAt: string;
+  updatedAt: string;
+  kafkaClusters: SimKafkaCluster[];
+  schemaRegistry?: SimSchemaRegistry;
+  ksqlClusters: SimKsqlCluster[];
+  computePools: SimComputePool[];
+}
+
+export interface SimKafkaCluster {
+  id: string;
+  displayName: string;
+  cloud: Cloud;
+  region: string;
+  kind: 'Basic' | 'Standard' | 'Enterprise' | 'Dedicated';
+  availability: 'SINGLE_ZONE' | 'MULTI_ZONE';
+  cku?: number;
+  /** The `pkc-…` host prefix of its endpoints (not a resource id). */
+  endpointId: string;
+  createdAt: string;
+  updatedAt: string;
+  connectors: SimConnector[];
+}
+
+export interface SimConnector {
+  id: string;
+  /** Unique within its Kafka cluster: the key of the Connect API's expanded listing. */
+  name: string;
+  type: 'source' | 'sink';
+  connectorClass: string;
+  state: 'RUNNING' | 'FAILED' | 'PAUSED' | 'PROVISIONING';
+  tasksMax: number;
+  topic: string;
+}
+
+export interface SimSchemaRegistry {
+  id: string;
+  displayName: string;
+  package: 'ESSENTIALS' | 'ADVANCED';
+  cloud: Cloud;
+  region: string;
+  endpointId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimKsqlCluster {
+  id: string;
+  displayName: string;
+  kafkaClusterId: string;
+  csu: number;
+  endpointId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimComputePool {
+  id: string;
+  displayName: string;
+  cloud: Cloud;
+  region: string;
+  maxCfu: number;
+  currentCfu: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimulatedOrg {
+  seed: number;
+  organizationId: string;
+  environments: SimEnvironment[];
+}
+
+export interface OrgSizes {
+  environments: number;
+  kafkaPerEnv: number;
+  connectorsPerCluster: number;
+  ksqlPerEnv: number;
+  computePoolsPerEnv: number;
+  /** Schema Registry in most environments (Stream Governance enabled); false: none anywhere. */
+  schemaRegistry: boolean;
+}
+
+export const DEFAULT_SIZES: Readonly<OrgSizes> = Object.freeze({
+  environments: 3,
+  kafkaPerEnv: 2,
+  connectorsPerCluster: 2,
+  ksqlPerEnv: 1,
+  computePoolsPerEnv: 1,
+  schemaRegistry: true,
+});
+
+/** Share of environments (after the first, which always has one) that enable Stream Governance. */
+const SCHEMA_REGISTRY_SHARE = 0.85;
+
+/** Generates the organisation of a seed. Pure: no clock, no Math.random. */
+export function generateOrg(seed: number, sizes: Partial<OrgSizes> = {}): SimulatedOrg {
+  const size = { ...DEFAULT_SIZES, ...sizes };
+  const ctx = createGeneratorContext(seed);
+  const organizationId = ctx.uuid();
+  const environments: SimEnvironment[] = [];
+  const envNames = new Set<string>();
+  for (let e = 0; e < size.environments; e++) {
+    const env = buildEnvironment(ctx, { index: e, taken: (n) => envNames.has(n) });
+    envNames.add(env.displayName);
+    for (let k = 0; k < size.kafkaPerEnv; k++) {
+      const cluster = buildKafkaCluster(ctx, env, {});
+      for (let c = 0; c < size.connectorsPerCluster; c++)
+        cluster.connectors.push(buildConnector(ctx, cluster, {}));
+      env.kafkaClusters.push(cluster);
+    }
+    if (size.schemaRegistry && (e === 0 || ctx.rand.chance(SCHEMA_REGISTRY_SHARE))) {
+      env.schemaRegistry = buildSchemaRegistry(ctx, env, {});
+      env.streamGovernancePackage = env.schemaRegistry.package;
+    }
+    for (let q = 0; q < size.ksqlPerEnv && env.kafkaClusters.length > 0; q++) {
+      env.ksqlClusters.push(buildKsqlCluster(ctx, env, ctx.rand.pick(env.kafkaClusters), {}));
+    }
+    for (let p = 0; p < size.computePoolsPerEnv; p++) env.computePools.push(buildComputePool(ctx, env, {}));
+    environments.push(env);
+  }
+  return { seed, organizationId, environments };
+}
+
+export interface ResourceCounts {
+  environments: number;
+  byType: Record<ResourceType, number>;
+  /** Resources discovery should find (environments are not resources). */
+  total: number;
+}
+
+export function countResources(org: SimulatedOrg): ResourceCounts {
+  const byType: Record<ResourceType, number> = {
+    kafka: 0,
+    schema_registry: 0,
+    ksql: 0,
+    compute_pool: 0,
+    connector: 0,
+  };
+  for (const env of org.environments) {
+    byType.kafka += env.kafkaClusters.length;
+    byType.schema_registry += env.schemaRegistry ? 1 : 0;
+    byType.ksql += env.ksqlClusters.length;
+    byType.compute_pool += env.computePools.length;
+    for (const cluster of env.kafkaClusters) byType.connector += cluster.connectors.length;
+  }
+  const total = Object.values(byType).reduce((a, b) => a + b, 0);
+  return { environments: org.environments.length, byType, total };
+}
+
+/** One line for logs and the `simulate` command: `3 environments, 6 kafka, … (27 resources)`. */
+export function describeCounts(counts: ResourceCounts): string {
+  const types = Object.entries(counts.byType).map(([type, n]) => `${n} ${type}`);
+  return `${counts.environments} environments, ${types.join(', ')} (${counts.total} resources)`;
+}

@@ -1,0 +1,56 @@
+/** What a simulator handler returns, and the error bodies of the real APIs (reference §2.1). */
+import { randomUUID } from 'node:crypto';
+
+export interface Reply {
+  status: number;
+  body: string;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+export interface SimRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** Path parameters of the matched route. */
+  params: Record<string, string>;
+  /** `http://host:port` as the client reached us, for links in bodies. */
+  baseUrl: string;
+  /** Parsed JSON body (admin API); undefined when absent. */
+  body: unknown;
+  now: number;
+}
+
+const JSON_TYPE = 'application/json';
+
+export function jsonReply(status: number, value: unknown, headers?: Record<string, string>): Reply {
+  return { status, body: JSON.stringify(value), contentType: JSON_TYPE, ...(headers ? { headers } : {}) };
+}
+
+/** The management and Metrics APIs' error body: `{"errors":[{"id","status":"404","code","detail"}]}`. */
+export function errorsReply(
+  status: number,
+  code: string,
+  detail: string,
+  extra: { parameter?: string; headers?: Record<string, string> } = {},
+): Reply {
+  const error = {
+    id: randomUUID(),
+    status: String(status),
+    code,
+    detail,
+    ...(extra.parameter ? { source: { parameter: extra.parameter } } : {}),
+  };
+  return jsonReply(status, { errors: [error] }, extra.headers);
+}
+
+/** The Connect v1 API's error body: `{"error":{"code":404,"message":"account not found"}}`. */
+export function connectErrorReply(status: number, message: string): Reply {
+  return jsonReply(status, { error: { code: status, message } });
+}
+
+export function notFoundReply(): Reply {
+  return errorsReply(404, 'resource_not_found', 'Resource Not Found');
+}
+
+export const UNAUTHORIZED_HEADER = 'Basic error="invalid_key", error_description="The API Key is invalid"';

@@ -1,0 +1,50 @@
+/** Low-level I/O of the simulator's node:http server: sending replies, reading admin bodies, abortable waits. */
+import type http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SimRequestError } from './org-store.js';
+import type { Reply } from './reply.js';
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export function sendReply(
+  res: http.ServerResponse,
+  method: string,
+  reply: Reply,
+  headers: Record<string, string>,
+): void {
+  if (res.destroyed || res.writableEnded) return;
+  res.statusCode = reply.status;
+  for (const [name, value] of Object.entries({ ...headers, ...reply.headers })) res.setHeader(name, value);
+  res.setHeader('Content-Type', reply.contentType);
+  res.setHeader('Content-Length', Buffer.byteLength(reply.body));
+  res.end(method === 'HEAD' ? undefined : reply.body);
+}
+
+/** The parsed JSON body, or undefined when there is none. */
+export async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new SimRequestError(413, 'invalid_request', 'the body is too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SimRequestError(400, 'invalid_request', 'the body is not valid JSON');
+  }
+}
+
+/** Waits `ms`; false when the wait was cut short by `signal`. */
+export async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,64 @@
+/** Counts of the API traffic the simulator saw (admin calls excluded), for tests that assert attempt counts. */
+import { FAULT_KINDS, type FaultKind } from './sim-config.js';
+
+export interface SimulatorStats {
+  /** Every API request received (not the admin API). */
+  requests: number;
+  /** Per endpoint path template, e.g. `/cmk/v2/clusters`; `(unmatched)` for unknown paths. */
+  byEndpoint: Record<string, number>;
+  /** Per answered status code (held `timeout` faults have none). */
+  byStatus: Record<string, number>;
+  unauthorized: number;
+  rateLimited: number;
+  faults: number;
+  faultsByKind: Record<FaultKind, number>;
+  /** When counting started (start or last reset), ISO time. */
+  since: string;
+}
+
+export class StatsRecorder {
+  private current: SimulatorStats;
+
+  constructor(private readonly clock: () => number) {
+    this.current = this.empty();
+  }
+
+  private empty(): SimulatorStats {
+    const faultsByKind = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+    return {
+      requests: 0,
+      byEndpoint: {},
+      byStatus: {},
+      unauthorized: 0,
+      rateLimited: 0,
+      faults: 0,
+      faultsByKind,
+      since: new Date(this.clock()).toISOString(),
+    };
+  }
+
+  request(endpoint: string): void {
+    this.current.requests += 1;
+    this.current.byEndpoint[endpoint] = (this.current.byEndpoint[endpoint] ?? 0) + 1;
+  }
+
+  status(code: number): void {
+    this.current.byStatus[code] = (this.current.byStatus[code] ?? 0) + 1;
+    if (code === 401) this.current.unauthorized += 1;
+    if (code === 429) this.current.rateLimited += 1;
+  }
+
+  fault(kind: FaultKind): void {
+    this.current.faults += 1;
+    this.current.faultsByKind[kind] += 1;
+  }
+
+  snapshot(): SimulatorStats {
+    return structuredClone(this.current);
+  }
+
+  reset(): SimulatorStats {
+    this.current = this.empty();
+    return this.snapshot();
+  }
+}

@@ -1,0 +1,81 @@
+/** `confluent-sd simulate` run in-process: it prints where it listens, serves, and stops when the signal aborts. */
+import { PassThrough } from 'node:stream';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createSilentLogger } from '../../src/log.js';
+import { simulateCommand } from '../../src/simulator/command.js';
+
+const AUTH = { authorization: `Basic ${Buffer.from('sim-key:sim-secret').toString('base64')}` };
+
+function capture() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  });
+  return { stream, text: () => text };
+}
+
+async function waitFor<T>(read: () => T | undefined, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test('simulate --seed 7 --port 0 prints its URL and an org summary, serves, and exits 0 on abort', async () => {
+  const stdout = capture();
+  const stderr = capture();
+  const controller = new AbortController();
+  const run = simulateCommand.run({
+    argv: ['--seed', '7', '--port', '0'],
+    env: {},
+    cwd: process.cwd(),
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    signal: controller.signal,
+    log: createSilentLogger(),
+  });
+  let code: number | undefined;
+  try {
+    const url = await waitFor(() => /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout.text())?.[1]);
+    const summary = await waitFor(() => /^organisation seed 7: .*$/m.exec(stdout.text())?.[0]);
+    assert.match(
+      summary,
+      /: 3 environments, 6 kafka, \d schema_registry, 3 ksql, 3 compute_pool, 12 connector \(\d+ resources\)$/,
+    );
+    const res = await fetch(`${url}/org/v2/environments?page_size=2`, { headers: AUTH });
+    const body = (await res.json()) as { metadata: { next?: string } };
+    assert.is(res.status, 200);
+    assert.ok(body.metadata.next?.startsWith(`${url}/org/v2/environments?page_token=`));
+  } finally {
+    controller.abort();
+    code = await run;
+  }
+  assert.is(code, 0);
+  assert.is(stderr.text(), '');
+});
+
+test('bad flags are a USAGE error before anything listens', async () => {
+  const out = capture();
+  try {
+    await simulateCommand.run({
+      argv: ['--fault-rate', '2'],
+      env: {},
+      cwd: process.cwd(),
+      stdout: out.stream,
+      stderr: out.stream,
+      signal: new AbortController().signal,
+      log: createSilentLogger(),
+    });
+    assert.unreachable('should throw');
+  } catch (err) {
+    assert.is((err as { code?: string }).code, 'USAGE');
+  }
+  assert.is(out.text(), '');
+});
+
+test.run();
