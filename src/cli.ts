@@ -13,7 +13,29 @@ import { VERSION } from './version.js';
 type Loader = () => Promise<Command>;
 
 // Loaded lazily so `serve` does not pay for the AWS SDK's start-up unless it needs it, and so on.
-export const COMMANDS: Record<string, Loader> = {};
+export const COMMANDS: Record<string, Loader> = {
+  publish: async () => (await import('./publish/command.js')).publishCommand,
+  schedule: async () => (await import('./publish/schedule.js')).scheduleCommand,
+  serve: async () => (await import('./serve/command.js')).serveCommand,
+  history: async () => (await import('./publish/audit-commands.js')).historyCommand,
+  diff: async () => (await import('./publish/audit-commands.js')).diffCommand,
+  verify: async () => (await import('./publish/audit-commands.js')).verifyCommand,
+  prune: async () => (await import('./publish/audit-commands.js')).pruneCommand,
+  simulate: async () => (await import('./simulator/command.js')).simulateCommand,
+  demo: async () => (await import('./demo.js')).demoCommand,
+};
+
+const SUMMARIES: Record<string, string> = {
+  publish: 'one run: discover, render, publish to the store',
+  schedule: 'long-running: publish now, then on SD_SCHEDULE (no overlap)',
+  serve: 'the bearer-protected server of the published documents (/health, /ready, /metrics)',
+  history: 'snapshots in the store, newest first',
+  diff: 'what changed between two snapshots',
+  verify: 're-hash a snapshot and report objects that do not match its manifest',
+  prune: 'remove snapshots older than N days',
+  simulate: 'the Confluent Cloud simulator (for tests, benchmarks and trying a setup)',
+  demo: 'simulator + one publish into ./data + the server on 127.0.0.1:8080',
+};
 
 export function usage(): string {
   return [
@@ -22,7 +44,7 @@ export function usage(): string {
     'usage: confluent-sd <command> [flags]     (confluent-sd <command> --help for details)',
     '',
     'commands:',
-    ...Object.keys(COMMANDS).map((name) => `  ${name}`),
+    ...Object.keys(COMMANDS).map((name) => `  ${name.padEnd(10)}${SUMMARIES[name] ?? ''}`),
     '',
     'exit codes: 0 ok · 1 failed · 2 bad configuration or usage · 3 refused by a guard',
   ].join('\n');

@@ -1,0 +1,137 @@
+/**
+ * `confluent-sd demo`: the whole pipeline on one machine without a Confluent account — the simulator, one publish
+ * into a local directory, and the server — then a curl line and a Prometheus config that work against it.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { type Command, parseCommandArgs, writeLine } from './command.js';
+import type { Env } from './config.js';
+import { AppError, EXIT } from './errors.js';
+import { createLogger } from './log.js';
+import { publishCommand } from './publish/command.js';
+import { documentName } from './render/combination.js';
+import { serveCommand } from './serve/command.js';
+import { startSimulator } from './simulator/server.js';
+
+const HELP = `usage: confluent-sd demo [--port 8080] [--sim-port 0] [--seed 7] [--data ./data] [--token T]
+
+Starts the Confluent Cloud simulator (a generated organisation), publishes its documents once into a local
+directory, serves them on 127.0.0.1, and prints a curl line and a Prometheus scrape config that point at it.
+Runs until Ctrl-C. Nothing leaves the machine.
+
+flags:
+  --port N       the server's port on 127.0.0.1 (default 8080)
+  --sim-port N   the simulator's port (default 0: any free port)
+  --seed N       the simulated organisation's seed (default 7)
+  --data DIR     where the documents are published (default ./data)
+  --token T      the bearer token to require (default: a random one, printed)
+
+reads: LOG_LEVEL, LOG_FORMAT (default pretty for the demo)
+exit: 0 after Ctrl-C · 1 a step failed · 2 bad flags`;
+
+function portFlag(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d{1,5}$/.test(text) || n > 65535)
+    throw new AppError('USAGE', `--${name} must be a port from 0 to 65535`);
+  return n;
+}
+
+async function waitForHealth(url: string, deadlineMs: number, serving: Promise<unknown>): Promise<void> {
+  let failed: unknown;
+  serving.catch((err: unknown) => {
+    failed = err ?? new Error('server stopped');
+  });
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    if (failed) throw failed;
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new AppError('CONFIG_INVALID', `the server did not answer ${url} within ${deadlineMs} ms`);
+}
+
+export const demoCommand: Command = {
+  summary: 'simulator + one publish into ./data + the server on 127.0.0.1:8080',
+  help: HELP,
+  async run(ctx) {
+    const { values } = parseCommandArgs(ctx.argv, {
+      port: { type: 'string' },
+      'sim-port': { type: 'string' },
+      seed: { type: 'string', default: '7' },
+      data: { type: 'string', default: './data' },
+      token: { type: 'string' },
+    });
+    const port = portFlag(values.port, 8080, 'port');
+    const simPort = portFlag(values['sim-port'], 0, 'sim-port');
+    const seed = Number(values.seed);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new AppError('USAGE', '--seed must be a whole number');
+    const token = values.token ?? randomBytes(24).toString('base64url');
+    if (token.length < 16) throw new AppError('USAGE', '--token must be at least 16 characters');
+    const dataDir = path.resolve(ctx.cwd, values.data);
+    const logEnv: Env = {
+      LOG_LEVEL: ctx.env.LOG_LEVEL ?? 'info',
+      LOG_FORMAT: ctx.env.LOG_FORMAT ?? 'pretty',
+    };
+    const log =
+      ctx.log ?? createLogger({ level: logEnv.LOG_LEVEL as 'info', format: logEnv.LOG_FORMAT as 'pretty' });
+
+    const sim = await startSimulator({ seed, port: simPort, log: log.child({ component: 'simulator' }) });
+    try {
+      const target = `127.0.0.1:${sim.port}`;
+      const env: Env = {
+        ...logEnv,
+        CONFLUENT_API_KEY: 'sim-key',
+        CONFLUENT_API_SECRET: 'sim-secret',
+        CONFLUENT_API_URL: sim.url,
+        CONFLUENT_TELEMETRY_URL: sim.url,
+        SD_STORE: `file:${dataDir}`,
+        SD_TARGETS: target,
+        SD_LISTEN: `127.0.0.1:${port}`,
+        SD_BEARER_TOKENS: token,
+      };
+      const sub = { ...ctx, env, log };
+      writeLine(ctx.stdout, `simulator: ${sim.url} (seed ${seed})`);
+      const published = await publishCommand.run({ ...sub, argv: ['--force'] });
+      if (published !== EXIT.ok) return published;
+
+      const serving = serveCommand.run({ ...sub, argv: [] });
+      const base = `http://127.0.0.1:${port}`;
+      await waitForHealth(`${base}/health`, 15_000, serving);
+      const doc = documentName({ targets: [target], prefix: 'confluent_' });
+      writeLine(
+        ctx.stdout,
+        [
+          '',
+          `server: ${base} (documents in ${dataDir})`,
+          '',
+          'try it:',
+          `  curl -s -H 'Authorization: Bearer ${token}' '${base}/discovery?targets=${target}&prefix=confluent_'`,
+          `  curl -s -H 'Authorization: Bearer ${token}' ${base}/sd/${doc}.json`,
+          `  curl -s ${base}/health`,
+          '',
+          "prometheus.yml (the targets scrape the simulator's Metrics API export endpoint):",
+          'scrape_configs:',
+          '  - job_name: confluent-cloud',
+          '    scrape_interval: 1m',
+          '    honor_timestamps: true',
+          '    scheme: http            # https for api.telemetry.confluent.cloud',
+          '    basic_auth: {username: sim-key, password: sim-secret}',
+          '    http_sd_configs:',
+          `      - url: ${base}/sd/${doc}.json`,
+          '        refresh_interval: 1m',
+          `        authorization: {type: Bearer, credentials: ${token}}`,
+          '',
+          'Ctrl-C stops the demo.',
+        ].join('\n'),
+      );
+      return await serving;
+    } finally {
+      await sim.close();
+    }
+  },
+};
