@@ -3,12 +3,9 @@
  * API (add a cluster, rename an environment, remove a connector), publish again; then history, diff, verify and
  * prune read the bucket alone.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Env } from '../../src/config.js';
 import { RESOURCE_TYPES } from '../../src/discovery/resource.js';
 import {
   diffCommand,
@@ -19,72 +16,19 @@ import {
 import { publishCommand } from '../../src/publish/command.js';
 import { KEYS, type Manifest, stableStringify } from '../../src/publish/manifest.js';
 import type { SimKafkaCluster } from '../../src/simulator/org.js';
-import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
-import { createFileStore } from '../../src/store/file-store.js';
-import { createS3Store } from '../../src/store/s3-store.js';
-import type { Store } from '../../src/store/store.js';
+import { type PublishStack, type StoreKind, startPublishStack } from '../helpers/publish-stack.js';
 import { runCommand } from '../helpers/run-command.js';
-import { startS3rver } from '../helpers/s3rver.js';
 import { createSimAdmin } from '../helpers/sim-admin.js';
 import { readJson, storeState } from '../helpers/store-state.js';
 
-process.env.AWS_ACCESS_KEY_ID ??= 'S3RVER';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
+type Ctx = PublishStack;
 
-interface Ctx {
-  sim: RunningSimulator;
-  store: Store;
-  env: Env;
-  cleanup: () => Promise<void>;
-}
-
-async function setUp(kind: 'file' | 's3'): Promise<Ctx> {
-  const sim = await startSimulator({
-    seed: 11,
-    port: 0,
-    environments: 2,
-    kafkaPerEnv: 1,
-    connectorsPerCluster: 2,
+const setUp = (kind: StoreKind) =>
+  startPublishStack(kind, {
+    sim: { seed: 11, environments: 2, kafkaPerEnv: 1, connectorsPerCluster: 2 },
+    env: { SD_API_TIMEOUT_MS: '2000' },
+    s3Prefix: 'audit',
   });
-  const base: Env = {
-    CONFLUENT_API_KEY: 'sim-key',
-    CONFLUENT_API_SECRET: 'sim-secret',
-    CONFLUENT_API_URL: sim.url,
-    CONFLUENT_TELEMETRY_URL: sim.url,
-    SD_API_TIMEOUT_MS: '2000',
-    LOG_LEVEL: 'debug',
-  };
-  if (kind === 'file') {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sd-audit-'));
-    return {
-      sim,
-      store: createFileStore(dir),
-      env: { ...base, SD_STORE: `file:${dir}` },
-      cleanup: async () => {
-        await sim.close();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const s3 = await startS3rver();
-  const store = createS3Store({
-    bucket: s3.bucket,
-    prefix: 'audit',
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
-  return {
-    sim,
-    store,
-    env: { ...base, SD_STORE: `s3://${s3.bucket}/audit`, S3_ENDPOINT: s3.endpoint },
-    cleanup: async () => {
-      await store.close();
-      await sim.close();
-      await s3.close();
-    },
-  };
-}
 
 type Labels = Record<string, string>;
 type RawGroup = { labels: Labels; targets: string[] };
