@@ -70,14 +70,17 @@ export async function main(ctx: Omit<CommandContext, 'argv'> & { argv: string[] 
     ctx.stdout.write(`${command.help.trimEnd()}\n`);
     return EXIT.ok;
   }
+  return runCommand(name, command, { ...ctx, argv: rest });
+}
+
+/** Runs a command and reports an error it did not handle: one line on stderr, the exit code of its AppError code. */
+export async function runCommand(name: string, command: Command, ctx: CommandContext): Promise<number> {
   try {
-    return await command.run({ ...ctx, argv: rest });
+    return await command.run(ctx);
   } catch (err) {
-    // The one place an unhandled command error is reported; commands log their own failures with context.
-    const code = exitCodeFor(err);
     const label = isAppError(err) ? `${err.code}: ` : '';
     ctx.stderr.write(`confluent-sd ${name}: ${label}${describeError(err)}\n`);
-    return code;
+    return exitCodeFor(err);
   }
 }
 

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
+import { runCommand as runReported } from '../../src/cli.js';
 import type { Command } from '../../src/command.js';
 import type { Env } from '../../src/config.js';
 
@@ -34,7 +35,8 @@ export async function runCommand(
     { level: 'debug', redact: { paths: ['authorization', '*.authorization'], censor: '[redacted]' } },
     logStream,
   );
-  const code = await command.run({
+  // like the CLI: an error the command does not handle becomes a line on stderr and an exit code
+  const code = await runReported('test', command, {
     argv,
     env,
     cwd: options.cwd ?? process.cwd(),
