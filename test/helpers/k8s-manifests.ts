@@ -11,7 +11,6 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const K8S_DIR = path.join(ROOT, 'k8s');
 export const PROMETHEUS_DIR = path.join(K8S_DIR, 'prometheus');
 
-// biome-ignore lint/suspicious/noExplicitAny: manifests are untyped YAML; tests assert their shape.
 export type Obj = Record<string, any>;
 
 export interface Manifest {

@@ -14,7 +14,8 @@ import type { Store } from '../../src/store/store.js';
 
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export type RefusalStatus = 503 | 403;
+/** 503: unavailable; 403: refused (a read-only bucket policy); 507: storage full (MinIO's XMinioStorageFull). */
+export type RefusalStatus = 503 | 403 | 507;
 
 export interface S3rverHelper {
   endpoint: string;
@@ -28,6 +29,8 @@ export interface S3rverHelper {
   refuseNextPuts(n: number, status?: RefusalStatus): void;
   /** Object PUTs received so far, refused ones included (attempt counts). */
   putCount(): number;
+  /** Hold every object PUT this long before answering (0 = off), so a test can act while one is in flight. */
+  setPutDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<voi
 const REFUSALS: Record<RefusalStatus, string> = {
   503: '<Error><Code>ServiceUnavailable</Code><Message>Service is unable to handle request.</Message></Error>',
   403: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+  507: '<Error><Code>XMinioStorageFull</Code><Message>Storage backend has reached its minimum free drive threshold.</Message></Error>',
 };
 
 export async function startS3rver(options: { bucket?: string } = {}): Promise<S3rverHelper> {
@@ -61,11 +65,13 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
   let refuseNext = 0;
   let nextStatus: RefusalStatus = 503;
   let puts = 0;
+  let putDelayMs = 0;
   const shim: KoaMiddleware = async (ctx, next) => {
     // path-style: /bucket/key…; a PUT on /bucket alone creates a bucket and is never refused
     const isObjectPut = ctx.method === 'PUT' && ctx.path.split('/').filter(Boolean).length > 1;
     if (isObjectPut) {
       puts++;
+      if (putDelayMs > 0) await new Promise((r) => setTimeout(r, putDelayMs));
       let status = refuseStatus ?? (puts > allowedPuts ? afterStatus : undefined);
       if (status === undefined && refuseNext > 0) {
         refuseNext--;
@@ -102,6 +108,9 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
       nextStatus = status;
     },
     putCount: () => puts,
+    setPutDelay(ms) {
+      putDelayMs = ms;
+    },
     async close() {
       // keep-alive sockets of clients not yet destroyed would hold close() open
       (server as unknown as { httpServer?: Server }).httpServer?.closeAllConnections();
