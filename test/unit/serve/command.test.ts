@@ -15,23 +15,23 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-const errorCode = async (p: Promise<unknown>) =>
-  p.then(
-    () => 'resolved',
-    (err: { code?: string }) => err.code,
-  );
+/** The AppError code the CLI reports on stderr (`confluent-sd <cmd>: CODE: message`), with the exit code. */
+const errorCode = async (p: ReturnType<typeof runCommand>) => {
+  const r = await p;
+  return `${r.code} ${/: ([A-Z_]+): /.exec(r.stderr)?.[1] ?? 'none'}`;
+};
 
 test('refuses to start without a token unless SD_AUTH=off', async () => {
   await withDir(async (dir) => {
     const env = { SD_STORE: `file:${dir}`, SD_LISTEN: '127.0.0.1:0' };
-    assert.is(await errorCode(runCommand(serveCommand, [], env)), 'CONFIG_INVALID');
+    assert.is(await errorCode(runCommand(serveCommand, [], env)), '2 CONFIG_INVALID');
     const empty = path.join(dir, 'token');
     await writeFile(empty, '# no token yet\n');
     assert.is(
       await errorCode(runCommand(serveCommand, [], { ...env, SD_BEARER_TOKEN_FILE: empty })),
-      'CONFIG_INVALID',
+      '2 CONFIG_INVALID',
     );
-    assert.is(await errorCode(runCommand(serveCommand, ['--port', '1'], env)), 'USAGE');
+    assert.is(await errorCode(runCommand(serveCommand, ['--port', '1'], env)), '2 USAGE');
   });
 });
 
