@@ -2,7 +2,8 @@
  * Read-only access for auditors to the bucket tree: `/latest/…`, `/snapshots/…`, `/status.json`, and JSON listings
  * of `/latest/`, `/snapshots/` and `/snapshots/<runId>/`. A request path becomes a key only after it matched the
  * bucket layout exactly (DESIGN §4), so traversal, encoded slashes and NUL bytes never reach the store or the disk.
- * A `file:` store is served with @fastify/static; an S3 store by streaming the object.
+ * Immutable snapshot files of a `file:` store are served with @fastify/static; everything else (S3, and the
+ * mutable `latest/` and `status.json`) is streamed through the store.
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -113,7 +114,11 @@ export async function registerBucketRoutes(app: FastifyInstance, deps: BucketDep
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const p = bucketPathOf(request.raw.url ?? '');
     if (p.kind === 'listing') return sendListing(store, p.prefix);
-    if (bucketDir) return reply.header('cache-control', 'no-cache').sendFile(p.key);
+    // @fastify/static stats a file and then opens it again by name: a publish renaming a new latest/ copy in
+    // between would be sent cut to the old length. Snapshots are immutable, so only they go through it; the
+    // mutable objects are streamed from one file handle by the store.
+    if (bucketDir && p.key.startsWith('snapshots/'))
+      return reply.header('cache-control', 'no-cache').sendFile(p.key);
     return sendStreamed(store, request, reply, p.key);
   };
   for (const url of ['/latest', '/latest/*', '/snapshots', '/snapshots/*', '/status.json'])

@@ -132,6 +132,34 @@ for (const mode of ['static', 'streamed'] as const) {
     }
   });
 
+  s('a latest/ object replaced while it is read is never sent torn', async ({ f }) => {
+    const key = `latest/${DOC}.json`;
+    const versions = [Buffer.from(`[${'"a",'.repeat(20_000)}"a"]\n`), Buffer.from('[]\n')];
+    await f.writer.put(key, versions[1]!, 'application/json');
+    let writes = 0;
+    let stop = false;
+    const writer = (async () => {
+      while (!stop) {
+        await f.writer.put(key, versions[writes % 2]!, 'application/json');
+        writes += 1;
+      }
+    })();
+    try {
+      for (let i = 0; i < 300; i++) {
+        const r = await f.app.inject({ url: `/${key}`, headers: AUTH });
+        assert.is(r.statusCode, 200);
+        assert.ok(
+          versions.some((v) => v.equals(r.rawPayload)),
+          `request ${i}: ${r.rawPayload.length} bytes is neither version`,
+        );
+      }
+    } finally {
+      stop = true;
+      await writer;
+    }
+    assert.ok(writes > 10, `the object was replaced ${writes} times`);
+  });
+
   s('the tree needs a token too', async ({ f }) => {
     const r = await f.app.inject({ url: `/latest/${DOC}.json` });
     assert.is(r.statusCode, 401);
