@@ -91,28 +91,38 @@ function renderCombination(
     throw new AppError('RENDER_INVALID', `render document for ${what}: ${problems.join('; ')}`);
   }
   const { prefix } = combination;
-  const built =
-    options.groupBy === 'environment'
-      ? buildEnvironmentGroups(resources, prefix, options)
-      : buildResourceGroups(resources, prefix, options);
   const targetsJson = JSON.stringify(combination.targets);
-  const lines = built.groups.map((g) => serializeGroup(g, targetsJson));
+  const { lines, warnings } =
+    options.groupBy === 'environment'
+      ? serializeGroups(buildEnvironmentGroups(resources, prefix, options), targetsJson)
+      : buildResourceLines(resources, prefix, options, targetsJson);
   return {
     name: documentName(combination),
     combination: { targets: [...combination.targets], prefix },
     body: lines.length === 0 ? '[]\n' : `[\n${lines.join(',\n')}\n]\n`,
     groups: lines.length,
-    warnings: built.warnings,
+    warnings,
   };
 }
 
-/** One group per resource: the scrape parameter, `instance` = resource id, seed and extra labels. */
-function buildResourceGroups(
+function serializeGroups(
+  built: BuiltGroups,
+  targetsJson: string,
+): { lines: string[]; warnings: RenderWarning[] } {
+  return { lines: built.groups.map((g) => serializeGroup(g, targetsJson)), warnings: built.warnings };
+}
+
+/**
+ * One group per resource: the scrape parameter, `instance` = resource id, seed and extra labels. Each group is
+ * serialised as soon as it is built, so a large organisation leaves short-lived garbage only (peak memory).
+ */
+function buildResourceLines(
   resources: readonly LabelledResource[],
   prefix: string,
   options: CheckedOptions,
-): BuiltGroups {
-  const groups: GroupLabels[] = [];
+  targetsJson: string,
+): { lines: string[]; warnings: RenderWarning[] } {
+  const lines: string[] = [];
   const warnings: RenderWarning[] = [];
   for (const { resource: r, labels, missing } of resources) {
     const group: GroupLabels = [
@@ -121,11 +131,11 @@ function buildResourceGroups(
       ['instance', r.id],
     ];
     for (const [name, value] of labels) group.push([prefix + name, value]);
-    groups.push(group);
+    lines.push(serializeGroup(group, targetsJson));
     if (missing.length > 0)
       warnings.push({ resourceId: r.id, type: r.type, missing: missing.map((n) => prefix + n) });
   }
-  return { groups, warnings };
+  return { lines, warnings };
 }
 
 /** `{"labels":{…sorted…},"targets":[…]}` on one line; built by hand so key order never depends on the engine. */

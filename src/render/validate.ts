@@ -15,45 +15,82 @@ export interface CheckSdOptions {
 
 /** Every problem Prometheus (or our stricter reading of it) would find in the document; [] when valid. */
 export function checkSdDocument(body: string, options: CheckSdOptions): string[] {
+  const groups = iterateGroups(body);
+  if (typeof groups === 'string') return [groups];
+  const problems: string[] = [];
+  // public labels (instance defaulting to the address, every name not starting "__") + address → first group
+  const seen = new Map<string, number>();
+  let i = 0;
+  for (const item of groups) {
+    checkGroup(item, i, options, seen, problems);
+    i += 1;
+  }
+  return problems;
+}
+
+/**
+ * The groups of a document, or why it is not a JSON array. Our own layout (`[\n<group>,\n…<group>\n]\n`, one
+ * group per line; JSON strings never hold a raw newline) is parsed one line at a time, so checking a large
+ * document makes short-lived garbage only; anything else is parsed whole.
+ */
+function iterateGroups(body: string): Iterable<unknown> | string {
+  if (body.startsWith('[\n') && body.endsWith('\n]\n')) {
+    const lines = body.slice(2, -3).split('\n');
+    const last = lines.length - 1;
+    if (lines.every((line, n) => n === last || line.endsWith(','))) {
+      try {
+        // parse every line first: a line that is not JSON falls back to the whole-document error message
+        for (const [n, line] of lines.entries()) JSON.parse(n === last ? line : line.slice(0, -1));
+        return (function* () {
+          for (const [n, line] of lines.entries()) yield JSON.parse(n === last ? line : line.slice(0, -1));
+        })();
+      } catch {
+        // fall through
+      }
+    }
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(body);
   } catch (err) {
-    return [`document is not JSON: ${err instanceof Error ? err.message : String(err)}`];
+    return `document is not JSON: ${err instanceof Error ? err.message : String(err)}`;
   }
-  if (!Array.isArray(doc)) return ['document must be a JSON array of target groups'];
-  const problems: string[] = [];
-  // public labels (instance defaulting to the address, every name not starting "__") + address → first group
-  const seen = new Map<string, number>();
-  doc.forEach((item: unknown, i) => {
-    const where = `group ${i}`;
-    if (item === null) {
-      problems.push(`${where}: null item (Prometheus: nil target group item found)`);
-      return;
-    }
-    if (typeof item !== 'object' || Array.isArray(item)) {
-      problems.push(`${where}: must be an object with "targets" and "labels"`);
-      return;
-    }
-    const group = item as Record<string, unknown>;
-    for (const key of Object.keys(group)) {
-      // Prometheus decodes with DisallowUnknownFields: one unknown key rejects the whole document
-      if (!GROUP_KEYS.has(key)) problems.push(`${where}: unknown key ${JSON.stringify(key)}`);
-    }
-    const labels = checkLabels(group.labels, where, options, problems);
-    const targets = checkTargets(group.targets, where, problems);
-    for (const target of targets) {
-      const key = publicIdentity(target, labels);
-      const other = seen.get(key);
-      if (other === undefined) seen.set(key, i);
-      else
-        problems.push(
-          `${where}: target ${JSON.stringify(target)} has the same instance and public labels as in group ${other} ` +
-            '(their series would merge)',
-        );
-    }
-  });
-  return problems;
+  return Array.isArray(doc) ? doc : 'document must be a JSON array of target groups';
+}
+
+function checkGroup(
+  item: unknown,
+  i: number,
+  options: CheckSdOptions,
+  seen: Map<string, number>,
+  problems: string[],
+): void {
+  const where = `group ${i}`;
+  if (item === null) {
+    problems.push(`${where}: null item (Prometheus: nil target group item found)`);
+    return;
+  }
+  if (typeof item !== 'object' || Array.isArray(item)) {
+    problems.push(`${where}: must be an object with "targets" and "labels"`);
+    return;
+  }
+  const group = item as Record<string, unknown>;
+  for (const key of Object.keys(group)) {
+    // Prometheus decodes with DisallowUnknownFields: one unknown key rejects the whole document
+    if (!GROUP_KEYS.has(key)) problems.push(`${where}: unknown key ${JSON.stringify(key)}`);
+  }
+  const labels = checkLabels(group.labels, where, options, problems);
+  const targets = checkTargets(group.targets, where, problems);
+  for (const target of targets) {
+    const key = publicIdentity(target, labels);
+    const other = seen.get(key);
+    if (other === undefined) seen.set(key, i);
+    else
+      problems.push(
+        `${where}: target ${JSON.stringify(target)} has the same instance and public labels as in group ${other} ` +
+          '(their series would merge)',
+      );
+  }
 }
 
 function checkTargets(value: unknown, where: string, problems: string[]): string[] {

@@ -114,6 +114,28 @@ const cases: [string, string, boolean, string[]][] = [
       'group 1: target "a/b" must be host[:port] without "/"',
     ],
   ],
+  [
+    'our one-group-per-line layout is checked line by line',
+    `[\n{${T},"labels":{"a.b":"x"}},\n{${T},"params":{},"labels":{"instance":"i"}}\n]\n`,
+    true,
+    ['group 0: "a.b" is not a valid label name', 'group 1: unknown key "params"'],
+  ],
+  [
+    'a broken line in our layout is reported like a broken document',
+    `[\n{${T},"labels":{"instance":"a"}},\n{${T},"labels":{"instance":\n]\n`,
+    true,
+    [
+      `document is not JSON: ${(() => {
+        try {
+          JSON.parse(`[\n{${T},"labels":{"instance":"a"}},\n{${T},"labels":{"instance":\n]\n`);
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return '';
+      })()}`,
+    ],
+  ],
+  ['an empty document in our layout', '[]\n', true, []],
 ];
 
 for (const [name, body, legacyLabelNames, problems] of cases) {
