@@ -75,6 +75,7 @@ export function createRequester(options: RequesterOptions): Requester {
   async function attempt<T>(call: ApiCall<T>, attemptNumber: number): Promise<T> {
     for (;;) {
       await call.gate.wait(options.signal);
+      await call.gate.pace(options.signal);
       const outcome = await limit(
         (): Promise<T | typeof GATE_CLOSED> =>
           // Requests queued for a slot while the gate closed must not slip through: give the slot back and wait.

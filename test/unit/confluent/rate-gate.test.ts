@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRateGate } from '../../../src/confluent/rate-gate.js';
+import { createRateGate, PACE_SHARE } from '../../../src/confluent/rate-gate.js';
 import { MAX_HEADER_DELAY_MS } from '../../../src/confluent/retry-policy.js';
 
 function gateAt(threshold: number) {
@@ -64,6 +64,44 @@ test('rate gate wait resolves at once when open and rejects when aborted while h
   } catch (err) {
     assert.is((err as Error).name, 'AbortError');
   }
+});
+
+test('pacing spreads requests at a little under the advertised limit over the window', () => {
+  const cases: [string, { limit?: number; remaining?: number; resetMs?: number }[], number][] = [
+    ['no limit known', [{ remaining: 10, resetMs: 1000 }], 0],
+    ['200 per one-second window', [{ limit: 200, remaining: 150, resetMs: 1000 }], 1000 / (200 * PACE_SHARE)],
+    [
+      'a reset part-way through the window does not shorten it',
+      [
+        { limit: 200, remaining: 150, resetMs: 1000 },
+        { limit: 200, remaining: 100, resetMs: 300 },
+      ],
+      1000 / (200 * PACE_SHARE),
+    ],
+    ['a minute window', [{ limit: 100, remaining: 99, resetMs: 60_000 }], 60_000 / (100 * PACE_SHARE)],
+  ];
+  for (const [name, observed, want] of cases) {
+    const { gate } = gateAt(8);
+    for (const info of observed) gate.observe(info, 200);
+    assert.is(gate.spacingMs(), want, name);
+  }
+});
+
+test('paced sends take consecutive slots', async () => {
+  const { gate, clock } = gateAt(8);
+  await gate.pace(); // no limit yet: at once
+  gate.observe({ limit: 1, remaining: 1, resetMs: 1000 }, 200);
+  const spacing = gate.spacingMs();
+  await gate.pace(); // the first slot is now
+  let second = false;
+  const waiting = gate.pace().then(() => {
+    second = true;
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.is(second, false, 'the next slot is one spacing later');
+  clock.now += spacing;
+  await waiting;
+  assert.ok(second);
 });
 
 test.run();
