@@ -4,6 +4,8 @@
  * (onRequest, route level) → bearer token (preValidation) → handler → one access-log line and the request
  * metrics (onResponse). Every error leaves through one handler as `{"error","message","code"}`.
  */
+
+import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, LogController } from 'fastify';
 import type { ServeConfig } from '../config.js';
@@ -40,6 +42,25 @@ export interface ServeDeps {
 
 const AUTHENTICATE = { 'www-authenticate': 'Bearer realm="confluent-sd"' };
 
+function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    error: 'bad_request',
+    message: tooLarge ? 'request headers are too large' : 'malformed HTTP request',
+    code: status,
+  });
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `connection: close\r\n\r\n${body}`,
+  );
+}
+
 export function buildApp(deps: ServeDeps) {
   const { config, log, documents, tokens } = deps;
   const now = deps.now ?? (() => new Date());
@@ -58,6 +79,9 @@ export function buildApp(deps: ServeDeps) {
     // fastify's own 503 body is not ours; while closing, requests on open connections are still answered
     // (with `Connection: close`, see preClose below), which is what an in-flight Prometheus refresh wants
     return503OnClosing: false,
+    // requests Node's HTTP parser rejects (headers over 16 KiB, broken request lines) never become fastify
+    // requests: answer them with our error body too
+    clientErrorHandler: answerClientError,
     // malformed URLs never reach the hooks: answer and record them here
     frameworkErrors: (err, request, reply) => {
       const { error, message } = httpErrorFromFastify(err);

@@ -48,7 +48,7 @@ async function eventually<T>(
 }
 
 /** One raw request line over a socket, so the path reaches the server exactly as written (no URL normalising). */
-function rawGet(port: number, rawPath: string): Promise<{ status: number; body: string }> {
+function rawGet(port: number, rawPath: string, extraHeader = ''): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -59,7 +59,7 @@ function rawGet(port: number, rawPath: string): Promise<{ status: number; body: 
       resolve({ status: Number(text.slice(9, 12)), body: text.slice(text.indexOf('\r\n\r\n') + 4) });
     });
     socket.write(
-      `GET ${rawPath} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
+      `GET ${rawPath} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n${extraHeader}Connection: close\r\n\r\n`,
     );
   });
 }
@@ -136,6 +136,14 @@ test('serve command over a directory: documents, raw traversal attempts, gracefu
       assert.is(res.status, status, raw);
       assert.not.match(res.body, 'not in the tree', raw);
     }
+    // what Node's parser rejects before fastify sees it still gets our JSON error body
+    const huge = await rawGet(port, `/sd/${DOC}.json`, `X-Junk: ${'x'.repeat(20_000)}\r\n`);
+    assert.equal(
+      [huge.status, JSON.parse(huge.body)],
+      [431, { error: 'bad_request', message: 'request headers are too large', code: 431 }],
+    );
+    const broken = await rawGet(port, '/sd /x y');
+    assert.equal([broken.status, JSON.parse(broken.body).code], [400, 400]);
 
     // graceful shutdown: a response in flight (a paused reader) completes after SIGTERM
     const body = await new Promise<Buffer>((resolve, reject) => {
