@@ -115,7 +115,7 @@ export function createFileStore(dir: string): Store {
   }
 
   async function writeAtomically(file: string, body: Buffer): Promise<ObjectInfo> {
-    await mkdir(path.dirname(file), { recursive: true });
+    await makeDirectory(path.dirname(file));
     const temp = path.join(
       path.dirname(file),
       `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`,
@@ -231,7 +231,7 @@ export function createFileStore(dir: string): Store {
     async check({ write }) {
       const action = write ? `check ${location} is writable` : `check ${location} is readable`;
       try {
-        if (write) await mkdir(root, { recursive: true });
+        if (write) await makeDirectory(root);
         const st = await stat(root);
         if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
         await readdir(root);
@@ -250,4 +250,27 @@ export function createFileStore(dir: string): Store {
 
     async close() {},
   };
+}
+
+/**
+ * `mkdir -p`. On a read-only file system Node's recursive mkdir reports ENOENT; creating the first missing
+ * directory alone then reports the real cause (EROFS, EACCES), which is not worth retrying.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    let missing = dir;
+    for (let parent = path.dirname(missing); parent !== missing; parent = path.dirname(parent)) {
+      const exists = await stat(parent).then(
+        () => true,
+        () => false,
+      );
+      if (exists) break;
+      missing = parent;
+    }
+    await mkdir(missing);
+    throw err;
+  }
 }
