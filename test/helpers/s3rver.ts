@@ -29,8 +29,13 @@ export interface S3rverHelper {
   refuseNextPuts(n: number, status?: RefusalStatus): void;
   /** Object PUTs received so far, refused ones included (attempt counts). */
   putCount(): number;
-  /** Hold every object PUT this long before answering (0 = off), so a test can act while one is in flight. */
+  /**
+   * Hold the answer to every stored object PUT this long (0 = off), so a test can act while a PUT is in flight:
+   * the object is stored (the request reached the server whole) but the client has no answer yet.
+   */
   setPutDelay(ms: number): void;
+  /** Object PUTs stored so far (counted before their held answer goes out). */
+  storedPuts(): number;
   close(): Promise<void>;
 }
 
@@ -66,12 +71,12 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
   let nextStatus: RefusalStatus = 503;
   let puts = 0;
   let putDelayMs = 0;
+  let stored = 0;
   const shim: KoaMiddleware = async (ctx, next) => {
     // path-style: /bucket/key…; a PUT on /bucket alone creates a bucket and is never refused
     const isObjectPut = ctx.method === 'PUT' && ctx.path.split('/').filter(Boolean).length > 1;
     if (isObjectPut) {
       puts++;
-      if (putDelayMs > 0) await new Promise((r) => setTimeout(r, putDelayMs));
       let status = refuseStatus ?? (puts > allowedPuts ? afterStatus : undefined);
       if (status === undefined && refuseNext > 0) {
         refuseNext--;
@@ -85,6 +90,12 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
       }
     }
     await next();
+    if (isObjectPut && ctx.status < 300) {
+      stored++;
+      // after s3rver stored the whole body: holding before would let a killed client's cut-off body be stored
+      // in part, which S3 never does
+      if (putDelayMs > 0) await new Promise((r) => setTimeout(r, putDelayMs));
+    }
   };
   // Koa composes its middleware at listen(), so the shim must be in place before run()
   (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(shim);
@@ -108,6 +119,7 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
       nextStatus = status;
     },
     putCount: () => puts,
+    storedPuts: () => stored,
     setPutDelay(ms) {
       putDelayMs = ms;
     },

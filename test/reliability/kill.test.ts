@@ -166,7 +166,7 @@ t('S3 store: killed during discovery and with each PUT in flight', async (ctx) =
     { label: 'during discovery', when: () => () => ctx.simB.stats().requests >= 20 },
     ...Array.from({ length: puts }, (_, i) => ({
       label: `PUT ${i + 1} of ${puts} in flight`,
-      when: (putsBefore: number) => () => s3.putCount() - putsBefore >= i + 1,
+      when: (storedBefore: number) => () => s3.storedPuts() - storedBefore >= i + 1,
     })),
   ];
   for (const [i, point] of points.entries()) {
@@ -181,7 +181,7 @@ t('S3 store: killed during discovery and with each PUT in flight', async (ctx) =
       s3.setPutDelay(PUT_DELAY_MS);
       let run: ChildRun;
       try {
-        run = await publishAndKill(env, point.when(s3.putCount()));
+        run = await publishAndKill(env, point.when(s3.storedPuts()));
       } finally {
         s3.setPutDelay(0);
         ctx.simB.setConfig({ latencyMs: 0 });
