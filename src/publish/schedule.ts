@@ -93,8 +93,9 @@ export const scheduleCommand: Command = {
     try {
       log.info({ schedule: config.schedule.expression, store: store.location }, 'scheduler started');
       const runOnce = async (signal: AbortSignal) => {
-        const deps: PublishDeps = { ...createPublishDeps(config, store, log, signal) };
-        const result = await publishRun(deps, { force: values.force });
+        const result = await publishRun(createPublishDeps(config, store, log, signal), {
+          force: values.force,
+        });
         log.info(
           {
             outcome: result.outcome,
