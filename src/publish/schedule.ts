@@ -10,7 +10,7 @@ import { EXIT, exitCodeFor } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { openStore } from './command.js';
 import { createPublishDeps } from './job.js';
-import { type PublishDeps, publishRun } from './publish.js';
+import { publishRun } from './publish.js';
 
 const HELP = `usage: confluent-sd schedule [--force]
 
