@@ -23,7 +23,12 @@ for d in "${dirs[@]}"; do
     # uvu leaves skipped tests out of Total; a crash before its summary counts as one failure
     if [ "$r" -ne 0 ] && [ "$t" -eq "$p" ]; then t=$((t + 1)); fi
     total=$((total + t)) passed=$((passed + p)) skipped=$((skipped + s))
-  done < <(if compgen -G "$d/*.test.ts" >/dev/null; then echo "$d"; else find "$d" -mindepth 1 -maxdepth 1 -type d | sort; fi)
+  done < <(if compgen -G "$d/*.test.ts" >/dev/null; then echo "$d"; else
+    # each top-level directory that holds tests (unit, integration, reliability, e2e) in its own process
+    for sub in $(find "$d" -mindepth 1 -maxdepth 1 -type d | sort); do
+      [ -n "$(find "$sub" -name '*.test.ts' -print -quit)" ] && echo "$sub"
+    done
+  fi)
 done
 failed=$((total - passed))
 echo "$passed passed, $failed failed, $skipped skipped"
