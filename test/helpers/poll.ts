@@ -26,6 +26,25 @@ export async function eventually<T>(check: () => Promise<T>, options: Eventually
   }
 }
 
+/**
+ * Re-reads until `read` gives a value other than undefined or false and returns it; at the deadline fails
+ * naming `what`. For waits on state (a log line, a counter) rather than on assertions.
+ */
+export async function waitFor<T>(
+  read: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+  intervalMs = 10,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 /** A port that was free a moment ago on 127.0.0.1, for processes that must be told their port up front. */
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -12,16 +12,9 @@ import { KEYS, type Manifest } from '../../src/publish/manifest.js';
 import { scheduleCommand, startScheduler } from '../../src/publish/schedule.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import { createFileStore } from '../../src/store/file-store.js';
+import { waitFor } from '../helpers/poll.js';
 import { runCommand } from '../helpers/run-command.js';
 import { readJson } from '../helpers/store-state.js';
-
-async function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('runs at start and on every tick, never overlapping; failures do not stop it', async () => {
   const controller = new AbortController();
@@ -48,7 +41,7 @@ test('runs at start and on every tick, never overlapping; failures do not stop i
     controller.signal,
   );
   assert.is(started, 1, 'one run right at start');
-  await until(() => started >= 4, 10_000, 'four runs');
+  await waitFor(() => started >= 4, 'four runs');
   assert.is(maxRunning, 1);
   controller.abort();
   await scheduler.stopped;

@@ -21,6 +21,7 @@ import { createDocumentCache } from '../../src/serve/document-cache.js';
 import { createTokenSource } from '../../src/serve/tokens.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import { publishFakeRun } from '../helpers/bucket.js';
+import { waitFor } from '../helpers/poll.js';
 import { createTestS3Store, startS3rver } from '../helpers/s3rver.js';
 
 const TOKEN = 'integration-token-0123456789';
@@ -32,20 +33,6 @@ const COMBINATIONS = [
 const DOC = 'confluent--api.telemetry.confluent.cloud';
 const RUN = '20260101T120000Z';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function eventually<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** One raw request line over a socket, so the path reaches the server exactly as written (no URL normalising). */
 function rawGet(port: number, rawPath: string, extraHeader = ''): Promise<{ status: number; body: string }> {
@@ -99,12 +86,12 @@ test('serve command over a directory: documents, raw traversal attempts, gracefu
       signal: controller.signal,
       log: pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, logStream),
     });
-    const port = await eventually(
+    const port = await waitFor(
       () => logLines.find((l) => l.msg === 'server listening')?.port as number | undefined,
       'server listening',
     );
     const base = `http://127.0.0.1:${port}`;
-    await eventually(
+    await waitFor(
       async () => ((await fetch(`${base}/ready`)).status === 200 ? true : undefined),
       '/ready 200',
     );
@@ -153,7 +140,7 @@ test('serve command over a directory: documents, raw traversal attempts, gracefu
         (res) => {
           res.pause();
           controller.abort(new Error('received SIGTERM'));
-          void eventually(
+          void waitFor(
             () => logLines.find((l) => l.msg === 'server shutting down'),
             'shutdown to begin',
           ).then(() => {

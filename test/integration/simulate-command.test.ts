@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSilentLogger } from '../../src/log.js';
 import { simulateCommand } from '../../src/simulator/command.js';
+import { waitFor } from '../helpers/poll.js';
 
 const AUTH = { authorization: `Basic ${Buffer.from('sim-key:sim-secret').toString('base64')}` };
 
@@ -14,16 +15,6 @@ function capture() {
     text += chunk.toString('utf8');
   });
   return { stream, text: () => text };
-}
-
-async function waitFor<T>(read: () => T | undefined, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 test('simulate --seed 7 --port 0 prints its URL and an org summary, serves, and exits 0 on abort', async () => {
@@ -41,8 +32,14 @@ test('simulate --seed 7 --port 0 prints its URL and an org summary, serves, and 
   });
   let code: number | undefined;
   try {
-    const url = await waitFor(() => /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout.text())?.[1]);
-    const summary = await waitFor(() => /^organisation seed 7: .*$/m.exec(stdout.text())?.[0]);
+    const url = await waitFor(
+      () => /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout.text())?.[1],
+      'the listening line',
+    );
+    const summary = await waitFor(
+      () => /^organisation seed 7: .*$/m.exec(stdout.text())?.[0],
+      'the organisation summary',
+    );
     assert.match(
       summary,
       /: 3 environments, 6 kafka, \d schema_registry, 3 ksql, 3 compute_pool, 12 connector \(\d+ resources\)$/,

@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KEYS, stableStringify } from '../../../src/publish/manifest.js';
 import { buildFakeRun, publishFakeRun } from '../../helpers/bucket.js';
+import { waitFor } from '../../helpers/poll.js';
 import { AUTH, createServeFixture, type ServeFixture } from '../../helpers/serve-app.js';
 
 const TARGET = 'api.telemetry.confluent.cloud';
@@ -18,14 +19,6 @@ const RUN2 = '20260101T123000Z';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const ready = async (f: ServeFixture) => JSON.parse((await f.app.inject({ url: '/ready' })).body);
 const doc = (f: ServeFixture, name = DOC) => f.app.inject({ url: `/sd/${name}.json`, headers: AUTH });
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const s = suite<{ f: ServeFixture }>('document cache');
 s.before.each(async (ctx) => {
@@ -194,8 +187,8 @@ s('a reload under concurrent requests: every response is a complete document of 
     for (const runId of [...runs.slice(1), runs[0]!, runs[1]!]) {
       const before = responses;
       await publishFakeRun(f.writer, { runId, combinations: COMBINATIONS, groups: 200 });
-      await eventually(() => f.documents.current()?.manifest.runId === runId, `run ${runId} to be served`);
-      await eventually(() => responses > before + 64, 'responses during this run');
+      await waitFor(() => f.documents.current()?.manifest.runId === runId, `run ${runId} to be served`);
+      await waitFor(() => responses > before + 64, 'responses during this run');
     }
   } finally {
     stop = true;

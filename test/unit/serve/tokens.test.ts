@@ -5,18 +5,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSilentLogger } from '../../../src/log.js';
 import { createTokenSource, parseTokenFile, tokenFromHeader } from '../../../src/serve/tokens.js';
+import { waitFor } from '../../helpers/poll.js';
 import { createServeFixture } from '../../helpers/serve-app.js';
 
 const A = 'token-a-0123456789abcdef';
 const B = 'token-b-0123456789abcdef';
-
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('tokenFromHeader', () => {
   const cases: [string, string | undefined, string | undefined][] = [
@@ -92,11 +85,11 @@ test('token rotation through the file: old token 401, new token 200, no restart'
     // as a Kubernetes Secret update does: a new file renamed over the old one
     await writeFile(`${file}.new`, `${B}\n`);
     await rename(`${file}.new`, file);
-    await eventually(async () => (await status(B)) === 503, 'the new token to be accepted');
+    await waitFor(async () => (await status(B)) === 503, 'the new token to be accepted');
     assert.is(await status(A), 401);
     // both during an overlap window
     await writeFile(file, `${A}\n${B}\n`);
-    await eventually(async () => (await status(A)) === 503, 'both tokens to be accepted');
+    await waitFor(async () => (await status(A)) === 503, 'both tokens to be accepted');
     assert.is(await status(B), 503);
     // the file vanishing keeps the last tokens rather than locking everybody out
     await rm(file);
