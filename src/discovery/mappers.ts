@@ -54,31 +54,26 @@ function base(type: Resource['type'], id: string, env: Environment): Resource {
   return { type, id, environmentId: env.id, environmentName: env.name };
 }
 
-export function kafkaClusterToResource(c: ClusterLike, env: Environment): Resource {
+/** Kafka clusters, Schema Registry clusters and compute pools carry their own name, cloud and region. */
+function placedClusterToResource(type: Resource['type'], c: ClusterLike, env: Environment): Resource {
   return compact({
-    ...base('kafka', c.id, env),
+    ...base(type, c.id, env),
     name: text(c.spec?.display_name),
     cloud: lower(c.spec?.cloud),
     region: text(c.spec?.region),
   });
+}
+
+export function kafkaClusterToResource(c: ClusterLike, env: Environment): Resource {
+  return placedClusterToResource('kafka', c, env);
 }
 
 export function schemaRegistryToResource(c: ClusterLike, env: Environment): Resource {
-  return compact({
-    ...base('schema_registry', c.id, env),
-    name: text(c.spec?.display_name),
-    cloud: lower(c.spec?.cloud),
-    region: text(c.spec?.region),
-  });
+  return placedClusterToResource('schema_registry', c, env);
 }
 
 export function computePoolToResource(c: ClusterLike, env: Environment): Resource {
-  return compact({
-    ...base('compute_pool', c.id, env),
-    name: text(c.spec?.display_name),
-    cloud: lower(c.spec?.cloud),
-    region: text(c.spec?.region),
-  });
+  return placedClusterToResource('compute_pool', c, env);
 }
 
 /** ksqlDB clusters have no cloud or region of their own: they run where their Kafka cluster runs. */

@@ -116,14 +116,7 @@ export class OrgStore {
 
   addKsqlCluster(input: { environment: string; kafkaCluster?: string; displayName?: string }) {
     const env = this.requireEnvironment(input.environment);
-    const found = this.kafkaCluster(requireName(input.kafkaCluster, 'kafka_cluster'));
-    if (!found || found.env !== env) {
-      throw new SimRequestError(
-        404,
-        'resource_not_found',
-        `kafka cluster ${input.kafkaCluster} not found in ${env.id}`,
-      );
-    }
+    const found = this.requireKafkaCluster(env, input.kafkaCluster);
     const ksql = buildKsqlCluster(this.ctx, env, found.cluster, named(input));
     env.ksqlClusters.push(ksql);
     this.index.set(ksql.id, { kind: 'ksql', env, record: ksql });
@@ -140,14 +133,7 @@ export class OrgStore {
 
   addConnector(input: { environment: string; kafkaCluster?: string; name?: string }) {
     const env = this.requireEnvironment(input.environment);
-    const found = this.kafkaCluster(requireName(input.kafkaCluster, 'kafka_cluster'));
-    if (!found || found.env !== env) {
-      throw new SimRequestError(
-        404,
-        'resource_not_found',
-        `kafka cluster ${input.kafkaCluster} not found in ${env.id}`,
-      );
-    }
+    const found = this.requireKafkaCluster(env, input.kafkaCluster);
     const name = requireName(input.name, 'name');
     if (found.cluster.connectors.some((c) => c.name === name)) {
       throw new SimRequestError(409, 'conflict', `connector ${name} already exists in ${found.cluster.id}`);
@@ -227,6 +213,15 @@ export class OrgStore {
     const entry = this.index.get(id);
     if (!entry) throw new SimRequestError(404, 'resource_not_found', `resource ${id} not found`);
     return entry;
+  }
+
+  /** A Kafka cluster of `env`, for the resources that belong to one (ksqlDB clusters, connectors). */
+  private requireKafkaCluster(env: SimEnvironment, id: string | undefined) {
+    const found = this.kafkaCluster(requireName(id, 'kafka_cluster'));
+    if (!found || found.env !== env) {
+      throw new SimRequestError(404, 'resource_not_found', `kafka cluster ${id} not found in ${env.id}`);
+    }
+    return found;
   }
 
   private requireEnvironment(id: string | undefined): SimEnvironment {
