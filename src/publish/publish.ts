@@ -164,7 +164,7 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
   const signal = deps.signal ?? new AbortController().signal;
   let written = 0;
   let runId = nextRunId(started, null);
-  const previousStatus = await readStatus(store).catch(() => undefined);
+  const previousStatus = await readStatus(store);
 
   const writeStatus = async (s: Omit<Status, 'lastSuccessAt' | 'lastFailureAt' | 'time' | 'durationMs'>) => {
     const time = now().toISOString();
