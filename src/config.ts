@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import cron from 'node-cron';
 import { parse as parseYaml } from 'yaml';
+import { documentName } from './bucket/document-name.js';
 import { AppError } from './errors.js';
 import type { LogFormat, LogLevel } from './log.js';
-import { type Combination, checkPrefix, documentName, parseTargetList } from './render/combination.js';
+import { type Combination, checkPrefix, parseTargetList } from './render/combination.js';
 
 export type Env = Record<string, string | undefined>;
 

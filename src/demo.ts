@@ -4,12 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { documentName } from './bucket/document-name.js';
 import { type Command, parseCommandArgs, writeLine } from './command.js';
 import type { Env } from './config.js';
 import { AppError, EXIT } from './errors.js';
 import { createLogger } from './log.js';
 import { publishCommand } from './publish/command.js';
-import { documentName } from './render/combination.js';
 import { serveCommand } from './serve/command.js';
 import { startSimulator } from './simulator/server.js';
 

@@ -5,8 +5,8 @@
  */
 import createClient from 'openapi-fetch';
 import type { z } from 'zod';
+import type { ApiStats } from '../bucket/manifest.js';
 import type { Logger } from '../log.js';
-import type { ApiStats } from '../publish/manifest.js';
 import type { paths as CmkPaths } from './generated/cmk-v2.js';
 import type { paths as ConnectPaths } from './generated/connect-v1.js';
 import type { paths as FcpmPaths } from './generated/fcpm-v2.js';

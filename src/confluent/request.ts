@@ -7,9 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
+import type { ApiStats } from '../bucket/manifest.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ApiStats } from '../publish/manifest.js';
 import type { RateGate } from './rate-gate.js';
 import {
   computeBackoffMs,

@@ -2,6 +2,10 @@
  * The auditors' commands: `history`, `diff`, `verify`, `prune`. They read the bucket alone (SD_STORE); only
  * `prune` writes. Results go to stdout (text, or `--json` with sorted keys), logs to the logger (stderr).
  */
+
+import { canonicalJson } from '../bucket/canonical.js';
+import { KEYS, RUN_ID_RE } from '../bucket/keys.js';
+import type { Manifest } from '../bucket/manifest.js';
 import { type Command, type CommandContext, commandLogger, parseCommandArgs, writeLine } from '../command.js';
 import { loadConfig } from '../config.js';
 import { AppError, describeError, exitCodeFor, isAppError } from '../errors.js';
@@ -11,7 +15,6 @@ import { openStore } from './command.js';
 import { diffSnapshots, renderDiff, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
 import { listHistory, renderHistory } from './history.js';
-import { KEYS, type Manifest, RUN_ID_RE, stableStringify } from './manifest.js';
 import { applyPrune, planPrune, renderPrune } from './prune.js';
 import {
   listSnapshots,
@@ -99,7 +102,7 @@ exit: 0 ok · 1 store unreachable or a manifest unreadable · 2 bad flag, or a m
     }
     return runAudit(ctx, 'history', false, async (store) => {
       const history = await listHistory(store, filter);
-      ctx.stdout.write(json ? stableStringify(history) : `${renderHistory(history)}\n`);
+      ctx.stdout.write(json ? canonicalJson(history) : `${renderHistory(history)}\n`);
       const unreadable = history.snapshots.filter((s) => s.errorCode !== null);
       for (const s of unreadable) writeLine(ctx.stderr, `confluent-sd history: ${s.errorCode}: ${s.error}`);
       if (unreadable.some((s) => s.errorCode !== 'SCHEMA_UNSUPPORTED')) return 1;
@@ -160,7 +163,7 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
           const m = await resolveSnapshotRef(store, { kind: 'time', time: at });
           ctx.stdout.write(
             json
-              ? stableStringify({ at: at.toISOString(), createdAt: m.createdAt, runId: m.runId })
+              ? canonicalJson({ at: at.toISOString(), createdAt: m.createdAt, runId: m.runId })
               : `${m.runId}\n`,
           );
           return 0;
@@ -187,7 +190,7 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
           await readSnapshotContent(store, from),
           await readSnapshotContent(store, to),
         );
-        ctx.stdout.write(json ? stableStringify(diff) : `${renderDiff(diff)}\n`);
+        ctx.stdout.write(json ? canonicalJson(diff) : `${renderDiff(diff)}\n`);
         return diff.identical ? 0 : 1;
       },
       2,
@@ -250,7 +253,7 @@ exit: 0 every object matches · 1 an object is missing, altered or unlisted · 2
     }
     return runAudit(ctx, 'verify', false, async (store, log) => {
       const report = await verifyStore(store, target);
-      ctx.stdout.write(json ? stableStringify(report) : `${renderVerify(report)}\n`);
+      ctx.stdout.write(json ? canonicalJson(report) : `${renderVerify(report)}\n`);
       if (report.problems.length > 0) log.warn({ problems: report.problems.length }, 'verify found problems');
       return verifyExitCode(report);
     });
@@ -302,7 +305,7 @@ exit: 0 ok · 1 the store failed · 2 bad flag, or latest/manifest.json of a new
         { removed: plan.remove.length, kept: plan.kept.length, objectsDeleted: deleted, dryRun },
         'prune finished',
       );
-      ctx.stdout.write(json ? stableStringify({ ...plan, dryRun }) : `${renderPrune(plan, dryRun)}\n`);
+      ctx.stdout.write(json ? canonicalJson({ ...plan, dryRun }) : `${renderPrune(plan, dryRun)}\n`);
       return 0;
     });
   },

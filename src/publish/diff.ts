@@ -3,6 +3,8 @@
  * combination (targets + prefix) first, then by name, then by targets alone or prefix alone, so a snapshot
  * rendered with another prefix, param style or target list still lines up with the one before it.
  */
+
+import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
 import {
   compareDocumentResources,
   type DocumentContent,
@@ -10,7 +12,6 @@ import {
   resourceDisplayName,
   resourceKey,
 } from './document-resources.js';
-import type { DocumentEntry, Manifest } from './manifest.js';
 
 /** One side of a diff: the manifest and each document read back as resources. */
 export interface SnapshotContent {

@@ -3,9 +3,11 @@
  * a different label prefix, param style (`__param_resource_kafka_id` / `__param_resource.kafka.id`) or grouping
  * (`groupBy: environment`, comma-joined ids) gives the same resources with the same labels.
  */
+
+import type { DocumentEntry } from '../bucket/manifest.js';
 import { RESOURCE_TYPES } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
-import type { DocumentEntry } from './manifest.js';
+import { paramLabelType } from '../render/labels.js';
 
 /** One resource of a document: its public labels with the document's prefix removed (`cluster_name`, …). */
 export interface DocumentResource {
@@ -20,9 +22,6 @@ export interface DocumentContent {
   /** The `__metrics_path__` of the groups ('' when none). */
   metricsPath: string;
 }
-
-// __param_resource_kafka_id, __param_resource_schema_registry_id, __param_resource.kafka.id
-const PARAM_RE = /^__param_resource(?:_(.+)_id|\.(.+)\.id)$/;
 
 export function resourceKey(type: string, id: string): string {
   return `${type} ${id}`;
@@ -66,13 +65,13 @@ function groupResourceIds(
   prefix: string,
 ): { type: string | undefined; ids: string[] } {
   for (const [name, value] of Object.entries(labels)) {
-    const m = PARAM_RE.exec(name);
-    if (m && typeof value === 'string') {
+    const type = paramLabelType(name);
+    if (type !== undefined && typeof value === 'string') {
       const ids = value
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== '');
-      return { type: m[1] ?? m[2], ids };
+      return { type, ids };
     }
   }
   // no scrape parameter: fall back to the public labels a resource group carries

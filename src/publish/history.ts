@@ -2,10 +2,11 @@
  * `history`: the snapshots in the store, newest first, each with what it told Prometheus (resources per type,
  * documents) and the snapshot it replaced; the one `latest/` points to carries its last `checkedAt`.
  */
+
+import type { Manifest } from '../bucket/manifest.js';
+import { parseRunId } from '../bucket/run-id.js';
 import type { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import type { Manifest } from './manifest.js';
-import { parseRunId } from './run-id.js';
 import { listSnapshots, readLatestManifest, readManifests, snapshotTime } from './snapshots.js';
 
 export interface HistoryEntry {

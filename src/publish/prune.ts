@@ -3,10 +3,11 @@
  * id's time (the run's start, UTC, in the key). The manifest of a snapshot is deleted first, so a prune cut short
  * leaves a folder that no longer counts as a snapshot, and the next prune removes the rest.
  */
+
+import { KEYS } from '../bucket/keys.js';
+import { parseRunId } from '../bucket/run-id.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { KEYS } from './manifest.js';
-import { parseRunId } from './run-id.js';
 import type { SnapshotListing } from './snapshots.js';
 
 /** A manifest-less folder younger than this may be a publish still writing its documents: leave it alone. */

@@ -3,7 +3,17 @@
  * guards → `snapshots/<runId>/…` (only when something changed) → `latest/<doc>.json` → `latest/manifest.json`
  * last → `status.json`. Stale beats partial: any failure before the pointer switch leaves `latest/` as it was.
  */
-import { createHash } from 'node:crypto';
+import { canonicalJson, sha256 } from '../bucket/canonical.js';
+import { KEYS } from '../bucket/keys.js';
+import {
+  type ApiStats,
+  type DocumentEntry,
+  MANIFEST_SCHEMA_VERSION,
+  type Manifest,
+  parseManifest,
+} from '../bucket/manifest.js';
+import { nextRunId } from '../bucket/run-id.js';
+import { type Status, statusSchema } from '../bucket/status.js';
 import type { PublishConfig, RenderConfig } from '../config.js';
 import type { Inventory } from '../discovery/resource.js';
 import { AppError, describeError, isAppError } from '../errors.js';
@@ -11,18 +21,6 @@ import type { Logger } from '../log.js';
 import { type RenderedDocument, renderAll } from '../render/render.js';
 import { checkSdDocument } from '../render/validate.js';
 import { isNotFound, type Store } from '../store/store.js';
-import {
-  type ApiStats,
-  type DocumentEntry,
-  KEYS,
-  MANIFEST_SCHEMA_VERSION,
-  type Manifest,
-  parseManifest,
-  type Status,
-  stableStringify,
-  statusSchema,
-} from './manifest.js';
-import { nextRunId } from './run-id.js';
 
 export interface Discovered {
   inventory: Inventory;
@@ -60,10 +58,6 @@ export interface PublishResult {
 }
 
 const JSON_TYPE = 'application/json';
-
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 export function countResources(inventory: Inventory): Manifest['resources'] {
   const byType: Record<string, number> = {};
@@ -176,7 +170,7 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
       lastSuccessAt: ok ? time : (previousStatus?.lastSuccessAt ?? null),
       lastFailureAt: ok ? (previousStatus?.lastFailureAt ?? null) : time,
     };
-    await store.put(KEYS.status, stableStringify(status), JSON_TYPE);
+    await store.put(KEYS.status, canonicalJson(status), JSON_TYPE);
     written += 1;
   };
 
@@ -228,7 +222,7 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
 
     if (!changed && previous) {
       const refreshed: Manifest = { ...previous, checkedAt: now().toISOString() };
-      await store.put(KEYS.latestManifest, stableStringify(refreshed), JSON_TYPE);
+      await store.put(KEYS.latestManifest, canonicalJson(refreshed), JSON_TYPE);
       written += 1;
       log.info(
         { snapshot: previous.runId, objectsWritten: written },
@@ -260,7 +254,7 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
       resources,
       api: { ...discovered.api, discoveryMs: discovered.durationMs },
     };
-    const manifestText = stableStringify(manifest);
+    const manifestText = canonicalJson(manifest);
 
     // 1. the immutable snapshot, manifest last
     for (const d of docs) {

@@ -4,10 +4,11 @@
  * it first, so a folder without one is a half-written or half-pruned leftover, never a snapshot.
  */
 import pLimit from 'p-limit';
+import { KEYS, RUN_ID_RE } from '../bucket/keys.js';
+import { type Manifest, parseManifest } from '../bucket/manifest.js';
+import { parseRunId } from '../bucket/run-id.js';
 import { AppError, isAppError } from '../errors.js';
 import { isNotFound, type ObjectInfo, type Store } from '../store/store.js';
-import { KEYS, type Manifest, parseManifest, RUN_ID_RE } from './manifest.js';
-import { parseRunId } from './run-id.js';
 
 /** Manifests read at once: enough to hide S3 latency, few enough to stay polite. */
 const READ_CONCURRENCY = 8;

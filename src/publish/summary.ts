@@ -1,7 +1,8 @@
 /** Human-readable summaries of a run, printed by `publish` (and `publish --dry-run`). */
+
+import type { ApiStats } from '../bucket/manifest.js';
 import type { Inventory } from '../discovery/resource.js';
 import type { RenderedDocument } from '../render/render.js';
-import type { ApiStats } from './manifest.js';
 import { countResources } from './publish.js';
 
 export function formatInventorySummary(

@@ -3,11 +3,12 @@
  * (or size) differs from the manifest, plus objects in a snapshot folder the manifest does not list. `latest/`
  * is checked against `latest/manifest.json`, which must describe the same documents as the snapshot it names.
  */
-import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
+import { canonicalJson, sha256OfStream } from '../bucket/canonical.js';
+import { KEYS } from '../bucket/keys.js';
+import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
 import { AppError, isAppError } from '../errors.js';
 import { isNotFound, type Store } from '../store/store.js';
-import { type DocumentEntry, KEYS, type Manifest, stableStringify } from './manifest.js';
 import { listSnapshots, readLatestManifest, readManifests, readSnapshotManifest } from './snapshots.js';
 
 const HASH_CONCURRENCY = 8;
@@ -31,14 +32,7 @@ export interface VerifyReport {
 async function hashObject(store: Store, key: string): Promise<{ sha256: string; bytes: number } | undefined> {
   try {
     const { stream } = await store.getStream(key);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of stream) {
-      const buf = chunk as Buffer;
-      hash.update(buf);
-      bytes += buf.length;
-    }
-    return { sha256: hash.digest('hex'), bytes };
+    return await sha256OfStream(stream);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -99,7 +93,7 @@ export async function verifyLatest(store: Store, latest: Manifest): Promise<Veri
   try {
     const snapshot = await readSnapshotManifest(store, latest.runId);
     // the pointer is the snapshot's manifest with a fresher checkedAt; anything else differing is tampering
-    if (stableStringify({ ...snapshot, checkedAt: '' }) !== stableStringify({ ...latest, checkedAt: '' })) {
+    if (canonicalJson({ ...snapshot, checkedAt: '' }) !== canonicalJson({ ...latest, checkedAt: '' })) {
       problems.push({
         key: KEYS.latestManifest,
         kind: 'mismatch',

@@ -49,20 +49,3 @@ export function parseTargetList(text: string): { targets: string[]; problems: st
   if (new Set(targets).size !== targets.length) problems.push(`target list "${text}" names a target twice`);
   return { targets, problems };
 }
-
-/** A stable key for looking a combination up (order of targets matters: it is the order in the document). */
-export function combinationKey(c: Combination): string {
-  return `${c.targets.join(',')}|${c.prefix}`;
-}
-
-/**
- * A deterministic, readable name safe as an object key and a file name:
- * `<prefix without trailing "_" | "noprefix">--<target>[--<target>…]` with `:` as `-`.
- * Example: `confluent--api.telemetry.confluent.cloud`. Two combinations with the same name are a config error.
- */
-export function documentName(c: Combination): string {
-  const prefixPart = c.prefix === '' ? 'noprefix' : c.prefix.replace(/_+$/, '') || 'underscore';
-  return [prefixPart, ...c.targets.map((t) => t.replace(/:/g, '-'))].join('--');
-}
-
-export const DOCUMENT_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,250}$/;

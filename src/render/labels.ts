@@ -54,6 +54,14 @@ export function paramLabelName(type: ResourceType, style: ParamStyle): string {
   return style === 'dotted' ? `__param_resource.${type}.id` : `__param_resource_${type}_id`;
 }
 
+const PARAM_LABEL_RE = /^__param_resource(?:_(.+)_id|\.(.+)\.id)$/;
+
+/** The resource type a label name of `paramLabelName`'s form carries (in either style), or undefined. */
+export function paramLabelType(name: string): string | undefined {
+  const m = PARAM_LABEL_RE.exec(name);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
 /** A resource checked for rendering, with its public labels (before the prefix) and the ones left out. */
 export interface LabelledResource {
   resource: Resource;

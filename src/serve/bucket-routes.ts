@@ -7,14 +7,10 @@
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RUN_ID_RE } from '../publish/manifest.js';
+import { LISTABLE_PREFIX_RE, READABLE_KEY_RE, RUN_ID_RE } from '../bucket/keys.js';
 import { isNotFound, isValidKey, type Store } from '../store/store.js';
 import { HttpError } from './errors.js';
 import { isNotModified } from './http-cache.js';
-
-const NAME = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,250}\\.json';
-const OBJECT_KEY_RE = new RegExp(`^(?:latest/${NAME}|snapshots/\\d{8}T\\d{6}Z/${NAME}|status\\.json)$`);
-const LISTING_RE = /^(?:latest\/|snapshots\/|snapshots\/\d{8}T\d{6}Z\/)$/;
 
 export interface BucketDeps {
   store: Store;
@@ -43,8 +39,8 @@ export function bucketPathOf(rawUrl: string): BucketPath {
     throw new HttpError('bad_path', 'the path must not contain "." or ".." segments');
   }
   if (decoded === '/latest' || decoded === '/snapshots') return { kind: 'listing', prefix: `${key}/` };
-  if (LISTING_RE.test(key)) return { kind: 'listing', prefix: key };
-  if (OBJECT_KEY_RE.test(key) && isValidKey(key)) return { kind: 'object', key };
+  if (LISTABLE_PREFIX_RE.test(key)) return { kind: 'listing', prefix: key };
+  if (READABLE_KEY_RE.test(key) && isValidKey(key)) return { kind: 'object', key };
   throw new HttpError('not_found', 'no such object');
 }
 

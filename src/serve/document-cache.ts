@@ -4,12 +4,14 @@
  * reads that one reference, so no client ever gets documents of two runs. When the store cannot be read or the
  * documents do not match the manifest (the publisher is mid-switch), the old set stays and the next poll retries.
  */
-import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { sha256 } from '../bucket/canonical.js';
+import { combinationKey } from '../bucket/document-name.js';
+import { DOCUMENT_NAME_RE, KEYS } from '../bucket/keys.js';
+import { type Manifest, parseManifest } from '../bucket/manifest.js';
+import { type Status, statusSchema } from '../bucket/status.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { KEYS, type Manifest, parseManifest, type Status, statusSchema } from '../publish/manifest.js';
-import { combinationKey, DOCUMENT_NAME_RE } from '../render/combination.js';
 import { isNotFound, type Store } from '../store/store.js';
 
 export interface ServedDocument {
@@ -67,10 +69,6 @@ export function etagOf(sha256: string, coding: '' | 'gzip' = ''): string {
   return `"${sha256.slice(0, 32)}${coding ? `-${coding}` : ''}"`;
 }
 
-function sha256Of(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
-}
-
 function toServed(name: string, manifest: Manifest, body: Buffer): ServedDocument {
   const entry = manifest.documents[name]!;
   const gz = gzipSync(body, { level: 9 });
@@ -100,15 +98,15 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
    * not match (a publish is switching `latest/`, or one failed after its rollback could not write), the immutable
    * snapshot copy that the manifest points to is used instead.
    */
-  async function readVerified(manifest: Manifest, name: string, sha256: string): Promise<Buffer> {
+  async function readVerified(manifest: Manifest, name: string, want: string): Promise<Buffer> {
     const problems: string[] = [];
     for (const key of [KEYS.latestDocument(name), KEYS.snapshotDocument(manifest.runId, name)]) {
       try {
         const obj = await store.get(key);
         if (!obj) throw new Error('store answered not-modified to an unconditional read');
-        const actual = sha256Of(obj.body);
-        if (actual === sha256) return obj.body;
-        problems.push(`${key} has sha256 ${actual}, the manifest says ${sha256}`);
+        const actual = sha256(obj.body);
+        if (actual === want) return obj.body;
+        problems.push(`${key} has sha256 ${actual}, the manifest says ${want}`);
       } catch (err) {
         if (!isNotFound(err)) throw err;
         problems.push(`${key} not found`);

@@ -3,7 +3,9 @@
  * `GET /sd` (the index). Bodies are the stored bytes, from the one `DocumentSet` the request started with.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { checkPrefix, combinationKey, DOCUMENT_NAME_RE, parseTargetList } from '../render/combination.js';
+import { combinationKey } from '../bucket/document-name.js';
+import { DOCUMENT_NAME_RE } from '../bucket/keys.js';
+import { checkPrefix, parseTargetList } from '../render/combination.js';
 import type { DocumentCache, DocumentSet, ServedDocument } from './document-cache.js';
 import { HttpError } from './errors.js';
 import { acceptsGzip, isNotModified } from './http-cache.js';

@@ -18,8 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KEYS, stableStringify } from '../../src/publish/manifest.js';
-import { documentName } from '../../src/render/combination.js';
+import { canonicalJson } from '../../src/bucket/canonical.js';
+import { documentName } from '../../src/bucket/document-name.js';
+import { KEYS } from '../../src/bucket/keys.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import { buildFakeRun, publishFakeRun } from '../helpers/bucket.js';
 import { buildBenchDist } from '../helpers/publish-child.js';
@@ -152,7 +153,7 @@ async function main(): Promise<number> {
       for (const [name, entry] of Object.entries(built.manifest.documents))
         valid.set(`${name}\n${entry.sha256}`, runId);
       for (const [name, body] of built.bodies) bodies.push({ name, runId, body });
-      bodies.push({ name: MANIFEST, runId, body: Buffer.from(stableStringify(built.manifest)) });
+      bodies.push({ name: MANIFEST, runId, body: Buffer.from(canonicalJson(built.manifest)) });
       runIds.add(runId);
       await publishFakeRun(store, run);
       runs++;

@@ -16,8 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KEYS } from '../../src/publish/manifest.js';
-import { documentName } from '../../src/render/combination.js';
+import { documentName } from '../../src/bucket/document-name.js';
+import { KEYS } from '../../src/bucket/keys.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import { publishFakeRun } from '../helpers/bucket.js';
 

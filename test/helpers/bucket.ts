@@ -4,8 +4,12 @@
  * deterministic functions of (runId, combination, groups), so two runs have different bytes.
  */
 import { createHash } from 'node:crypto';
-import { KEYS, type Manifest, type Status, stableStringify } from '../../src/publish/manifest.js';
-import { type Combination, documentName } from '../../src/render/combination.js';
+import { canonicalJson } from '../../src/bucket/canonical.js';
+import { documentName } from '../../src/bucket/document-name.js';
+import { KEYS } from '../../src/bucket/keys.js';
+import type { Manifest } from '../../src/bucket/manifest.js';
+import type { Status } from '../../src/bucket/status.js';
+import type { Combination } from '../../src/render/combination.js';
 import type { Store } from '../../src/store/store.js';
 
 const JSON_TYPE = 'application/json';
@@ -56,7 +60,7 @@ export function renderFakeDocument(runId: string, c: Combination, groups: number
       targets: c.targets,
     };
   });
-  return Buffer.from(stableStringify(docs));
+  return Buffer.from(canonicalJson(docs));
 }
 
 export function buildFakeRun(run: FakeRun): PublishedRun {
@@ -96,7 +100,7 @@ export function buildFakeRun(run: FakeRun): PublishedRun {
 export async function publishFakeRun(store: Store, run: FakeRun): Promise<PublishedRun> {
   const published = buildFakeRun(run);
   const { manifest, bodies } = published;
-  const manifestText = stableStringify(manifest);
+  const manifestText = canonicalJson(manifest);
   for (const [name, body] of bodies) await store.put(KEYS.snapshotDocument(run.runId, name), body, JSON_TYPE);
   await store.put(KEYS.snapshotManifest(run.runId), manifestText, JSON_TYPE);
   for (const [name, body] of bodies) await store.put(KEYS.latestDocument(name), body, JSON_TYPE);
@@ -116,5 +120,5 @@ export async function publishFakeRun(store: Store, run: FakeRun): Promise<Publis
 }
 
 export async function writeFakeStatus(store: Store, status: Status): Promise<void> {
-  await store.put(KEYS.status, stableStringify(status), JSON_TYPE);
+  await store.put(KEYS.status, canonicalJson(status), JSON_TYPE);
 }

@@ -6,6 +6,9 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { canonicalJson } from '../../src/bucket/canonical.js';
+import { KEYS } from '../../src/bucket/keys.js';
+import type { Manifest } from '../../src/bucket/manifest.js';
 import { RESOURCE_TYPES } from '../../src/discovery/resource.js';
 import {
   diffCommand,
@@ -14,7 +17,6 @@ import {
   verifyCommand,
 } from '../../src/publish/audit-commands.js';
 import { publishCommand } from '../../src/publish/command.js';
-import { KEYS, type Manifest, stableStringify } from '../../src/publish/manifest.js';
 import type { SimKafkaCluster } from '../../src/simulator/org.js';
 import { type PublishStack, type StoreKind, startPublishStack } from '../helpers/publish-stack.js';
 import { runCommand } from '../helpers/run-command.js';
@@ -165,7 +167,7 @@ for (const kind of ['file', 's3'] as const) {
     const d = await run(s, diffCommand, '--json');
     assert.is(d.code, 1, d.stderr);
     assert.equal(JSON.parse(d.stdout), expected);
-    assert.is(d.stdout, stableStringify(expected));
+    assert.is(d.stdout, canonicalJson(expected));
     for (const argv of [[s.a.runId, s.b.runId], [s.a.runId, 'latest'], [s.a.runId]]) {
       const again = await run(s, diffCommand, '--json', ...argv);
       assert.is(again.code, 1, argv.join(' '));
@@ -367,7 +369,7 @@ for (const kind of ['file', 's3'] as const) {
     }
     await s.ctx.store.put(
       KEYS.snapshotManifest(newer),
-      stableStringify({ ...s.b, runId: newer, previousRunId: s.b.runId }),
+      canonicalJson({ ...s.b, runId: newer, previousRunId: s.b.runId }),
       'application/json',
     );
 

@@ -11,8 +11,8 @@ import path from 'node:path';
 import process from 'node:process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { documentName } from '../../src/bucket/document-name.js';
 import { DEFAULTS, parseListen } from '../../src/config.js';
-import { documentName } from '../../src/render/combination.js';
 import {
   findObject,
   K8S_DIR,

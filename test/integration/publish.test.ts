@@ -6,8 +6,10 @@
 import { createHash } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { KEYS } from '../../src/bucket/keys.js';
+import type { Manifest } from '../../src/bucket/manifest.js';
+import type { Status } from '../../src/bucket/status.js';
 import { publishCommand } from '../../src/publish/command.js';
-import { KEYS, type Manifest, type Status } from '../../src/publish/manifest.js';
 import { countResources } from '../../src/simulator/org.js';
 import { type PublishStack, type StoreKind, startPublishStack } from '../helpers/publish-stack.js';
 import { runCommand } from '../helpers/run-command.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KEYS } from '../../src/publish/manifest.js';
+import { KEYS } from '../../src/bucket/keys.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import type { Store } from '../../src/store/store.js';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Manifest } from '../../../src/bucket/manifest.js';
 import { isAppError } from '../../../src/errors.js';
-import type { Manifest } from '../../../src/publish/manifest.js';
 import { planPrune } from '../../../src/publish/prune.js';
 import {
   parseSnapshotRef,

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Manifest } from '../../../src/bucket/manifest.js';
 import type { Inventory } from '../../../src/discovery/resource.js';
 import { isAppError } from '../../../src/errors.js';
 import {
@@ -9,7 +10,6 @@ import {
   type SnapshotContent,
 } from '../../../src/publish/diff.js';
 import { type DocumentContent, documentToResources } from '../../../src/publish/document-resources.js';
-import type { Manifest } from '../../../src/publish/manifest.js';
 import type { Combination } from '../../../src/render/combination.js';
 import { type RenderOptions, renderDocument } from '../../../src/render/render.js';
 import { buildRenderInventory, TELEMETRY } from '../../helpers/render-inventory.js';

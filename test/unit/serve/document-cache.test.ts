@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KEYS, stableStringify } from '../../../src/publish/manifest.js';
+import { canonicalJson } from '../../../src/bucket/canonical.js';
+import { KEYS } from '../../../src/bucket/keys.js';
 import { buildFakeRun, publishFakeRun } from '../../helpers/bucket.js';
 import { waitFor } from '../../helpers/poll.js';
 import { AUTH, createServeFixture, type ServeFixture } from '../../helpers/serve-app.js';
@@ -41,7 +42,7 @@ s('a refreshed checkedAt reloads the manifest but keeps the document buffers', a
   const before = f.documents.current()!.byName.get(DOC)!.body;
   await f.writer.put(
     KEYS.latestManifest,
-    stableStringify({ ...manifest, checkedAt: '2026-01-01T13:00:00.000Z' }),
+    canonicalJson({ ...manifest, checkedAt: '2026-01-01T13:00:00.000Z' }),
     'application/json',
   );
   assert.is(await f.documents.reload(), 'loaded');
@@ -54,7 +55,7 @@ s('a document that does not match its sha256 keeps the old set and counts a fail
   await f.documents.reload();
   // the publisher mid-switch: run 2's manifest is visible before its documents
   const run2 = buildFakeRun({ runId: RUN2, combinations: COMBINATIONS });
-  await f.writer.put(KEYS.latestManifest, stableStringify(run2.manifest), 'application/json');
+  await f.writer.put(KEYS.latestManifest, canonicalJson(run2.manifest), 'application/json');
   assert.is(await f.documents.reload(), 'failed');
   assert.is(f.documents.current()!.manifest.runId, RUN1);
   assert.ok((await doc(f)).rawPayload.equals(run1.bodies.get(DOC)!));
@@ -79,7 +80,7 @@ s('a latest/ copy that does not match is read from the snapshot the manifest poi
   const run2 = buildFakeRun({ runId: RUN2, combinations: COMBINATIONS });
   for (const [name, body] of run2.bodies)
     await f.writer.put(KEYS.snapshotDocument(RUN2, name), body, 'application/json');
-  await f.writer.put(KEYS.latestManifest, stableStringify(run2.manifest), 'application/json');
+  await f.writer.put(KEYS.latestManifest, canonicalJson(run2.manifest), 'application/json');
   assert.ok(!run1.bodies.get(DOC)!.equals(run2.bodies.get(DOC)!));
   assert.is(await f.documents.reload(), 'loaded');
   assert.ok((await doc(f)).rawPayload.equals(run2.bodies.get(DOC)!));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatRunId, nextRunId, parseRunId } from '../../../src/publish/run-id.js';
+import { formatRunId, nextRunId, parseRunId } from '../../../src/bucket/run-id.js';
 
 test('formatRunId is UTC YYYYMMDDTHHMMSSZ', () => {
   assert.is(formatRunId(new Date('2026-11-23T09:05:07.123Z')), '20261123T090507Z');

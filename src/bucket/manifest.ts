@@ -4,26 +4,42 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { RUN_ID_RE } from './keys.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
-export const RUN_ID_RE = /^\d{8}T\d{6}Z$/;
+
+/** How a document names its resources' ids: `__param_resource_kafka_id` or `__param_resource.kafka.id`. */
+export const PARAM_STYLES = ['underscore', 'dotted'] as const;
+export type ParamStyle = (typeof PARAM_STYLES)[number];
+
+/** How a document groups resources into target groups. */
+export const GROUPINGS = ['resource', 'environment'] as const;
+export type GroupBy = (typeof GROUPINGS)[number];
 
 export const documentEntrySchema = z.object({
   targets: z.array(z.string()).min(1),
   prefix: z.string(),
-  paramStyle: z.enum(['underscore', 'dotted']),
-  groupBy: z.enum(['resource', 'environment']),
+  paramStyle: z.enum(PARAM_STYLES),
+  groupBy: z.enum(GROUPINGS),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().nonnegative(),
   groups: z.number().int().nonnegative(),
 });
 
+const count = z.number().int().nonnegative();
+
 export const apiStatsSchema = z.object({
-  requests: z.number().int().nonnegative(),
-  retries: z.number().int().nonnegative(),
-  throttled: z.number().int().nonnegative(),
-  failures: z.number().int().nonnegative(),
+  requests: count,
+  retries: count,
+  throttled: count,
+  failures: count,
   durationMs: z.number().nonnegative(),
+});
+
+export const resourceCountsSchema = z.object({
+  total: count,
+  byType: z.record(z.string(), count),
+  byEnvironment: z.record(z.string(), count),
 });
 
 export const manifestSchema = z.object({
@@ -34,37 +50,14 @@ export const manifestSchema = z.object({
   checkedAt: z.string(),
   previousRunId: z.string().regex(RUN_ID_RE).nullable(),
   documents: z.record(z.string(), documentEntrySchema),
-  resources: z.object({
-    total: z.number().int().nonnegative(),
-    byType: z.record(z.string(), z.number().int().nonnegative()),
-    byEnvironment: z.record(z.string(), z.number().int().nonnegative()),
-  }),
+  resources: resourceCountsSchema,
   api: apiStatsSchema.extend({ discoveryMs: z.number().nonnegative() }),
 });
 
 export type DocumentEntry = z.infer<typeof documentEntrySchema>;
 export type ApiStats = z.infer<typeof apiStatsSchema>;
+export type ResourceCounts = z.infer<typeof resourceCountsSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
-
-export const statusSchema = z.object({
-  runId: z.string(),
-  time: z.string(),
-  outcome: z.enum(['published', 'unchanged', 'failed', 'refused']),
-  error: z.string().nullable(),
-  snapshot: z.string().nullable(),
-  lastSuccessAt: z.string().nullable(),
-  lastFailureAt: z.string().nullable(),
-  durationMs: z.number().nonnegative(),
-});
-export type Status = z.infer<typeof statusSchema>;
-
-export const KEYS = {
-  latestManifest: 'latest/manifest.json',
-  latestDocument: (name: string) => `latest/${name}.json`,
-  snapshotManifest: (runId: string) => `snapshots/${runId}/manifest.json`,
-  snapshotDocument: (runId: string, name: string) => `snapshots/${runId}/${name}.json`,
-  status: 'status.json',
-} as const;
 
 /** Parses a manifest read from the store; a newer schema version is `SCHEMA_UNSUPPORTED`, any other problem `MANIFEST_INVALID`. */
 export function parseManifest(text: string, where: string): Manifest {
@@ -90,19 +83,4 @@ export function parseManifest(text: string, where: string): Manifest {
     );
   }
   return parsed.data;
-}
-
-/** Canonical JSON with sorted keys, so manifests are byte-stable. */
-export function stableStringify(value: unknown, indent = 2): string {
-  return `${JSON.stringify(sortKeys(value), null, indent)}\n`;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-    return out;
-  }
-  return value;
 }

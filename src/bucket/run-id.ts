@@ -1,4 +1,4 @@
-import { RUN_ID_RE } from './manifest.js';
+import { RUN_ID_RE } from './keys.js';
 
 /** `YYYYMMDDTHHMMSSZ` in UTC. */
 export function formatRunId(date: Date): string {

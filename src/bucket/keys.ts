@@ -1,0 +1,36 @@
+/**
+ * The bucket layout (DESIGN §4): every key the publisher writes and the server and the auditors read, and the
+ * patterns a request path must match before it becomes a key. One place, so the writer and the readers cannot
+ * disagree about where an object lives.
+ */
+
+/** `YYYYMMDDTHHMMSSZ` (UTC). */
+export const RUN_ID_RE = /^\d{8}T\d{6}Z$/;
+
+/** A document name: safe as an object key and a file name (see document-name.ts for how names are made). */
+export const DOCUMENT_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,250}$/;
+
+export const KEYS = {
+  latestManifest: 'latest/manifest.json',
+  latestDocument: (name: string) => `latest/${name}.json`,
+  snapshotsPrefix: 'snapshots/',
+  snapshotPrefix: (runId: string) => `snapshots/${runId}/`,
+  snapshotManifest: (runId: string) => `snapshots/${runId}/manifest.json`,
+  snapshotDocument: (runId: string, name: string) => `snapshots/${runId}/${name}.json`,
+  status: 'status.json',
+} as const;
+
+const RUN = RUN_ID_RE.source.slice(1, -1);
+const FILE = `${DOCUMENT_NAME_RE.source.slice(1, -1)}\\.json`;
+
+/** Keys a reader may be handed from outside: `latest/<file>.json`, `snapshots/<runId>/<file>.json`, `status.json`. */
+export const READABLE_KEY_RE = new RegExp(`^(?:latest/${FILE}|snapshots/${RUN}/${FILE}|status\\.json)$`);
+
+/** Folders that can be listed: `latest/`, `snapshots/`, `snapshots/<runId>/`. */
+export const LISTABLE_PREFIX_RE = new RegExp(`^(?:latest/|snapshots/|snapshots/${RUN}/)$`);
+
+/** The run id of a key under `snapshots/`, or undefined for any other key. */
+export function runIdOfKey(key: string): string | undefined {
+  const runId = key.startsWith(KEYS.snapshotsPrefix) ? key.split('/')[1] : undefined;
+  return runId !== undefined && RUN_ID_RE.test(runId) ? runId : undefined;
+}
