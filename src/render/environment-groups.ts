@@ -5,8 +5,8 @@
  * `<environment id>/<type>/<batch number from 1>` so each group's `up` series stays apart.
  */
 import { AppError } from '../errors.js';
+import type { BuiltGroups, CheckedOptions, GroupLabels, RenderWarning } from './groups.js';
 import { type LabelledResource, paramLabelName } from './labels.js';
-import type { BuiltGroups, CheckedOptions, GroupLabels, RenderWarning } from './render.js';
 
 /** Stands in for a missing environment id in `instance`, so the group stays unique and readable. */
 export const NO_ENVIRONMENT = 'no-environment';

@@ -4,12 +4,21 @@
  */
 
 import { documentName } from '../bucket/document-name.js';
-import type { GroupBy, ParamStyle } from '../config.js';
-import type { Inventory, ResourceType } from '../discovery/resource.js';
+import type { GroupBy, ParamStyle } from '../bucket/manifest.js';
+import type { Inventory } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
 import { type Combination, checkPrefix, checkTarget } from './combination.js';
 import { buildEnvironmentGroups } from './environment-groups.js';
+import {
+  type BuiltGroups,
+  type CheckedOptions,
+  type GroupLabels,
+  type RenderWarning,
+  serializeGroup,
+} from './groups.js';
 import { type LabelledResource, labelInventory, paramLabelName } from './labels.js';
+
+export type { RenderWarning } from './groups.js';
 
 export const DEFAULT_METRICS_PATH = '/v2/metrics/cloud/export';
 
@@ -22,13 +31,6 @@ export interface RenderOptions {
   metricsPath?: string;
 }
 
-export interface RenderWarning {
-  resourceId: string;
-  type: ResourceType;
-  /** Label names (with the prefix) left out because their value is unknown. */
-  missing: string[];
-}
-
 export interface RenderedDocument {
   name: string;
   combination: Combination;
@@ -36,21 +38,6 @@ export interface RenderedDocument {
   body: string;
   groups: number;
   warnings: RenderWarning[];
-}
-
-/** Label entries of one target group, in any order (serialisation sorts them). */
-export type GroupLabels = (readonly [string, string])[];
-
-export interface BuiltGroups {
-  groups: GroupLabels[];
-  warnings: RenderWarning[];
-}
-
-export interface CheckedOptions {
-  paramStyle: ParamStyle;
-  groupBy: GroupBy;
-  batchSize: number;
-  metricsPath: string;
 }
 
 export function renderDocument(
@@ -138,13 +125,6 @@ function buildResourceLines(
       warnings.push({ resourceId: r.id, type: r.type, missing: missing.map((n) => prefix + n) });
   }
   return { lines, warnings };
-}
-
-/** `{"labels":{…sorted…},"targets":[…]}` on one line; built by hand so key order never depends on the engine. */
-function serializeGroup(group: GroupLabels, targetsJson: string): string {
-  const sorted = [...group].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const labels = sorted.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`).join(',');
-  return `{"labels":{${labels}},"targets":${targetsJson}}`;
 }
 
 function checkOptions(options: RenderOptions): CheckedOptions {
