@@ -4,9 +4,7 @@ import { type Command, type CommandContext, parseCommandArgs, writeLine } from '
 import { loadConfig } from '../config.js';
 import { AppError, describeError, EXIT, exitCodeFor } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
-import { createStore } from '../store/create-store.js';
-import { withStoreRetry } from '../store/retrying-store.js';
-import type { Store } from '../store/store.js';
+import { openStore } from '../store/open-store.js';
 import { createDiscover, createPublishDeps } from './job.js';
 import { publishRun, renderDocuments } from './publish.js';
 import { formatInventorySummary } from './summary.js';
@@ -27,22 +25,6 @@ reads: CONFLUENT_API_KEY, CONFLUENT_API_SECRET, CONFLUENT_API_URL, CONFLUENT_TEL
   SD_PREFIXES, SD_PARAM_STYLE, SD_GROUP_BY, SD_BATCH_SIZE, SD_MAX_SHRINK, SD_CONFIG_FILE, LOG_LEVEL, LOG_FORMAT
 
 exit: 0 published or unchanged · 1 failed, nothing published · 2 bad configuration · 3 refused by a guard`;
-
-/** Opens the configured store with its retry layer and checks it is reachable (and writable) before any discovery. */
-export async function openStore(
-  config: Parameters<typeof createStore>[0],
-  log: Logger,
-  write: boolean,
-): Promise<Store> {
-  const store = withStoreRetry(createStore(config), { retries: 3, log });
-  try {
-    await store.check({ write });
-  } catch (err) {
-    await store.close().catch(() => undefined);
-    throw err;
-  }
-  return store;
-}
 
 async function dryRun(ctx: CommandContext, out: string | undefined, log: Logger): Promise<number> {
   const config = loadConfig(ctx.env, ['confluent', 'render'], ctx.cwd);

@@ -8,7 +8,7 @@ import { type Command, parseCommandArgs } from '../command.js';
 import { loadConfig } from '../config.js';
 import { EXIT, exitCodeFor } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
-import { openStore } from './command.js';
+import { openStore } from '../store/open-store.js';
 import { createPublishDeps } from './job.js';
 import { publishRun } from './publish.js';
 

@@ -6,16 +6,11 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { diffCommand, historyCommand, pruneCommand, verifyCommand } from '../../src/audit/commands.js';
 import { canonicalJson } from '../../src/bucket/canonical.js';
 import { KEYS } from '../../src/bucket/keys.js';
 import type { Manifest } from '../../src/bucket/manifest.js';
 import { RESOURCE_TYPES } from '../../src/discovery/resource.js';
-import {
-  diffCommand,
-  historyCommand,
-  pruneCommand,
-  verifyCommand,
-} from '../../src/publish/audit-commands.js';
 import { publishCommand } from '../../src/publish/command.js';
 import type { SimKafkaCluster } from '../../src/simulator/org.js';
 import { type PublishStack, type StoreKind, startPublishStack } from '../helpers/publish-stack.js';

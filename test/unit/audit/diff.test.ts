@@ -1,15 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { diffSnapshots, matchDocuments, type SnapshotContent } from '../../../src/audit/diff.js';
+import { type DocumentContent, documentToResources } from '../../../src/audit/document-resources.js';
+import { formatDiff } from '../../../src/audit/format-diff.js';
 import type { Manifest } from '../../../src/bucket/manifest.js';
 import type { Inventory } from '../../../src/discovery/resource.js';
 import { isAppError } from '../../../src/errors.js';
-import {
-  diffSnapshots,
-  matchDocuments,
-  renderDiff,
-  type SnapshotContent,
-} from '../../../src/publish/diff.js';
-import { type DocumentContent, documentToResources } from '../../../src/publish/document-resources.js';
 import type { Combination } from '../../../src/render/combination.js';
 import { type RenderOptions, renderDocument } from '../../../src/render/render.js';
 import { buildRenderInventory, TELEMETRY } from '../../helpers/render-inventory.js';
@@ -255,7 +251,7 @@ test('diffSnapshots: exactly the added cluster, the renamed environment and the 
     ],
   });
   assert.is(
-    renderDiff(d),
+    formatDiff(d),
     [
       '20250101T000000Z → 20250102T000000Z: 1 document differs; resources: 1 added, 1 removed, 2 changed',
       'confluent--api.telemetry.confluent.cloud: 1 added, 1 removed, 2 changed',

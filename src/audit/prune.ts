@@ -84,7 +84,7 @@ export async function applyPrune(store: Store, plan: PrunePlan, log: Logger): Pr
   return deleted;
 }
 
-export function renderPrune(plan: PrunePlan, dryRun: boolean): string {
+export function formatPrune(plan: PrunePlan, dryRun: boolean): string {
   const verb = dryRun ? 'would remove' : 'removed';
   const lines = plan.remove.map(
     (r) => `${verb} ${r.runId} (${r.keys.length} objects${r.incomplete ? ', incomplete' : ''})`,

@@ -1,14 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Manifest } from '../../../src/bucket/manifest.js';
-import { isAppError } from '../../../src/errors.js';
-import { planPrune } from '../../../src/publish/prune.js';
+import { planPrune } from '../../../src/audit/prune.js';
 import {
   parseSnapshotRef,
   parseTime,
   type SnapshotListing,
   selectSnapshotAt,
-} from '../../../src/publish/snapshots.js';
+} from '../../../src/audit/snapshots.js';
+import type { Manifest } from '../../../src/bucket/manifest.js';
+import { isAppError } from '../../../src/errors.js';
 import type { ObjectInfo } from '../../../src/store/store.js';
 
 test('parseTime: ISO times (no zone = UTC) and run ids; anything else is USAGE', () => {

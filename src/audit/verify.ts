@@ -180,7 +180,7 @@ export function verifyExitCode(report: VerifyReport): number {
   return report.problems.length > 0 ? 2 : 0;
 }
 
-export function renderVerify(report: VerifyReport): string {
+export function formatVerify(report: VerifyReport): string {
   const lines = report.checked.map((c) => `checked ${c.scope} (${c.documents} documents)`);
   for (const p of report.problems) lines.push(`${p.kind.toUpperCase()} ${p.key}: ${p.message}`);
   for (const id of report.incomplete)

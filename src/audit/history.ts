@@ -92,7 +92,7 @@ function formatTypes(byType: Record<string, number>): string {
 }
 
 /** One line per snapshot. */
-export function renderHistory(h: History): string {
+export function formatHistory(h: History): string {
   if (h.snapshots.length === 0) return 'no snapshots';
   return h.snapshots
     .map((e) => {

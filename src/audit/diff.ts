@@ -9,9 +9,9 @@ import {
   compareDocumentResources,
   type DocumentContent,
   type DocumentResource,
-  resourceDisplayName,
   resourceKey,
 } from './document-resources.js';
+import { formatValue, plural } from './text.js';
 
 /** One side of a diff: the manifest and each document read back as resources. */
 export interface SnapshotContent {
@@ -184,14 +184,6 @@ export function diffResources(
   };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-export function formatValue(v: string | string[] | null): string {
-  return v === null ? '(none)' : JSON.stringify(v);
-}
-
 function summaryOf(d: Omit<DocumentDiff, 'summary'>): string {
   if (d.status === 'added')
     return `added: targets ${formatValue(d.to?.targets ?? [])}, prefix ${formatValue(d.to?.prefix ?? '')}, ${plural(d.added.length, 'resource')}`;
@@ -205,6 +197,21 @@ function summaryOf(d: Omit<DocumentDiff, 'summary'>): string {
 
 function finish(d: Omit<DocumentDiff, 'summary'>): DocumentDiff {
   return { ...d, summary: summaryOf(d) };
+}
+
+/** A document found on one side only: every resource of it was added or removed. */
+function oneSided(side: Side, status: 'added' | 'removed'): DocumentDiff {
+  const resources = [...side.content.resources.values()];
+  return finish({
+    name: side.name,
+    status,
+    from: status === 'removed' ? infoOf(side) : null,
+    to: status === 'added' ? infoOf(side) : null,
+    settings: [],
+    added: status === 'added' ? resources : [],
+    removed: status === 'removed' ? resources : [],
+    changed: [],
+  });
 }
 
 export function diffSnapshots(a: SnapshotContent, b: SnapshotContent): SnapshotDiff {
@@ -221,34 +228,8 @@ export function diffSnapshots(a: SnapshotContent, b: SnapshotContent): SnapshotD
       res.added.length + res.removed.length + res.changed.length === 0;
     docs.push(finish({ name: y.name, status: same ? 'unchanged' : 'changed', from, to, settings, ...res }));
   }
-  for (const x of removed) {
-    docs.push(
-      finish({
-        name: x.name,
-        status: 'removed',
-        from: infoOf(x),
-        to: null,
-        settings: [],
-        added: [],
-        removed: [...x.content.resources.values()],
-        changed: [],
-      }),
-    );
-  }
-  for (const y of added) {
-    docs.push(
-      finish({
-        name: y.name,
-        status: 'added',
-        from: null,
-        to: infoOf(y),
-        settings: [],
-        added: [...y.content.resources.values()],
-        removed: [],
-        changed: [],
-      }),
-    );
-  }
+  for (const x of removed) docs.push(oneSided(x, 'removed'));
+  for (const y of added) docs.push(oneSided(y, 'added'));
   docs.sort((p, q) => (p.name < q.name ? -1 : p.name > q.name ? 1 : p.status < q.status ? -1 : 1));
   const distinct = (pick: (d: DocumentDiff) => { type: string; id: string }[]) =>
     new Set(docs.flatMap((d) => pick(d).map((r) => resourceKey(r.type, r.id)))).size;
@@ -265,32 +246,4 @@ export function diffSnapshots(a: SnapshotContent, b: SnapshotContent): SnapshotD
     },
     documents: docs,
   };
-}
-
-function resourceLine(mark: string, r: DocumentResource): string {
-  const name = resourceDisplayName(r);
-  return `  ${mark} ${r.type} ${r.id}${name === undefined ? '' : ` (${name})`}`;
-}
-
-/** Human text: a headline, a one-line summary per document, then the details of each document that differs. */
-export function renderDiff(d: SnapshotDiff): string {
-  const t = d.totals;
-  const head = d.identical
-    ? `${d.from.runId} → ${d.to.runId}: identical`
-    : `${d.from.runId} → ${d.to.runId}: ${plural(t.documentsDiffering, 'document')} ${t.documentsDiffering === 1 ? 'differs' : 'differ'}; resources: ${t.resourcesAdded} added, ${t.resourcesRemoved} removed, ${t.resourcesChanged} changed`;
-  const lines = [head, ...d.documents.map((doc) => `${doc.name}: ${doc.summary}`)];
-  for (const doc of d.documents) {
-    if (doc.status === 'unchanged') continue;
-    lines.push('', doc.name);
-    for (const s of doc.settings) lines.push(`  ! ${s.name}: ${formatValue(s.from)} → ${formatValue(s.to)}`);
-    for (const r of doc.added) lines.push(resourceLine('+', r));
-    for (const r of doc.removed) lines.push(resourceLine('-', r));
-    for (const c of doc.changed) {
-      const labels = c.labels
-        .map((l) => `${l.name}: ${formatValue(l.from)} → ${formatValue(l.to)}`)
-        .join(', ');
-      lines.push(`  ~ ${c.type} ${c.id} ${labels}`);
-    }
-  }
-  return lines.join('\n');
 }

@@ -10,12 +10,13 @@ import { type Command, type CommandContext, commandLogger, parseCommandArgs, wri
 import { loadConfig } from '../config.js';
 import { AppError, describeError, exitCodeFor, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { openStore } from './command.js';
-import { diffSnapshots, renderDiff, type SnapshotContent } from './diff.js';
+import { diffSnapshots, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
-import { listHistory, renderHistory } from './history.js';
-import { applyPrune, planPrune, renderPrune } from './prune.js';
+import { formatDiff } from './format-diff.js';
+import { formatHistory, listHistory } from './history.js';
+import { applyPrune, formatPrune, planPrune } from './prune.js';
 import {
   listSnapshots,
   parseSnapshotRef,
@@ -24,7 +25,7 @@ import {
   readSnapshotDocuments,
   resolveSnapshotRef,
 } from './snapshots.js';
-import { renderVerify, verifyExitCode, verifyStore } from './verify.js';
+import { formatVerify, verifyExitCode, verifyStore } from './verify.js';
 
 const READS =
   'reads: SD_STORE, S3_ENDPOINT, AWS_REGION (+ AWS credential chain), SD_CONFIG_FILE, LOG_LEVEL, LOG_FORMAT';
@@ -102,7 +103,7 @@ exit: 0 ok · 1 store unreachable or a manifest unreadable · 2 bad flag, or a m
     }
     return runAudit(ctx, 'history', false, async (store) => {
       const history = await listHistory(store, filter);
-      ctx.stdout.write(json ? canonicalJson(history) : `${renderHistory(history)}\n`);
+      ctx.stdout.write(json ? canonicalJson(history) : `${formatHistory(history)}\n`);
       const unreadable = history.snapshots.filter((s) => s.errorCode !== null);
       for (const s of unreadable) writeLine(ctx.stderr, `confluent-sd history: ${s.errorCode}: ${s.error}`);
       if (unreadable.some((s) => s.errorCode !== 'SCHEMA_UNSUPPORTED')) return 1;
@@ -190,7 +191,7 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
           await readSnapshotContent(store, from),
           await readSnapshotContent(store, to),
         );
-        ctx.stdout.write(json ? canonicalJson(diff) : `${renderDiff(diff)}\n`);
+        ctx.stdout.write(json ? canonicalJson(diff) : `${formatDiff(diff)}\n`);
         return diff.identical ? 0 : 1;
       },
       2,
@@ -253,7 +254,7 @@ exit: 0 every object matches · 1 an object is missing, altered or unlisted · 2
     }
     return runAudit(ctx, 'verify', false, async (store, log) => {
       const report = await verifyStore(store, target);
-      ctx.stdout.write(json ? canonicalJson(report) : `${renderVerify(report)}\n`);
+      ctx.stdout.write(json ? canonicalJson(report) : `${formatVerify(report)}\n`);
       if (report.problems.length > 0) log.warn({ problems: report.problems.length }, 'verify found problems');
       return verifyExitCode(report);
     });
@@ -305,7 +306,7 @@ exit: 0 ok · 1 the store failed · 2 bad flag, or latest/manifest.json of a new
         { removed: plan.remove.length, kept: plan.kept.length, objectsDeleted: deleted, dryRun },
         'prune finished',
       );
-      ctx.stdout.write(json ? canonicalJson({ ...plan, dryRun }) : `${renderPrune(plan, dryRun)}\n`);
+      ctx.stdout.write(json ? canonicalJson({ ...plan, dryRun }) : `${formatPrune(plan, dryRun)}\n`);
       return 0;
     });
   },
