@@ -6,7 +6,7 @@ import { type Command, type CommandContext, commandLogger, parseCommandArgs, wri
 import { loadConfig } from '../config.js';
 import { AppError, describeError, exitCodeFor, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoreReader } from '../store/store.js';
 import { openStore } from './command.js';
 import { diffSnapshots, renderDiff, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
@@ -108,7 +108,7 @@ exit: 0 ok · 1 store unreachable or a manifest unreadable · 2 bad flag, or a m
   },
 };
 
-async function readSnapshotContent(store: Store, manifest: Manifest): Promise<SnapshotContent> {
+async function readSnapshotContent(store: StoreReader, manifest: Manifest): Promise<SnapshotContent> {
   const bodies = await readSnapshotDocuments(store, manifest);
   const documents = new Map(
     [...bodies].map(([name, body]) => {

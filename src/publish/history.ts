@@ -3,7 +3,7 @@
  * documents) and the snapshot it replaced; the one `latest/` points to carries its last `checkedAt`.
  */
 import type { AppError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { StoreReader } from '../store/store.js';
 import type { Manifest } from './manifest.js';
 import { parseRunId } from './run-id.js';
 import { listSnapshots, readLatestManifest, readManifests, snapshotTime } from './snapshots.js';
@@ -58,7 +58,7 @@ function isWithin(time: number, filter: HistoryFilter): boolean {
 }
 
 /** Reads every snapshot manifest; unreadable ones are listed with their error instead of hiding them. */
-export async function listHistory(store: Store, filter: HistoryFilter = {}): Promise<History> {
+export async function listHistory(store: StoreReader, filter: HistoryFilter = {}): Promise<History> {
   const [listing, latest] = await Promise.all([listSnapshots(store), readLatestManifest(store)]);
   const entries: HistoryEntry[] = [];
   for (const read of await readManifests(store, listing.runIds)) {

@@ -10,7 +10,7 @@ import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { KEYS, type Manifest, parseManifest, type Status, statusSchema } from '../publish/manifest.js';
 import { combinationKey, DOCUMENT_NAME_RE } from '../render/combination.js';
-import { isNotFound, type Store } from '../store/store.js';
+import { isNotFound, NOT_MODIFIED, type StoreReader } from '../store/store.js';
 
 export interface ServedDocument {
   name: string;
@@ -58,7 +58,7 @@ export interface DocumentCache {
 export type ReloadOutcome = 'loaded' | 'unchanged' | 'failed' | 'empty';
 
 export interface DocumentCacheOptions {
-  store: Store;
+  store: StoreReader;
   log: Logger;
   intervalMs: number;
 }
@@ -105,7 +105,6 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
     for (const key of [KEYS.latestDocument(name), KEYS.snapshotDocument(manifest.runId, name)]) {
       try {
         const obj = await store.get(key);
-        if (!obj) throw new Error('store answered not-modified to an unconditional read');
         const actual = sha256Of(obj.body);
         if (actual === sha256) return obj.body;
         problems.push(`${key} has sha256 ${actual}, the manifest says ${sha256}`);
@@ -148,8 +147,8 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
 
   async function readStatus(): Promise<void> {
     try {
-      const obj = await store.get(KEYS.status, statusEtag ? { ifNoneMatch: statusEtag } : {});
-      if (!obj) return;
+      const obj = await store.getIfChanged(KEYS.status, statusEtag);
+      if (obj === NOT_MODIFIED) return;
       const parsed = statusSchema.safeParse(JSON.parse(obj.body.toString('utf8')));
       if (!parsed.success) {
         log.warn({ key: KEYS.status }, 'status object has the wrong shape, ignored');
@@ -166,8 +165,8 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
     await readStatus();
     let outcome: ReloadOutcome;
     try {
-      const obj = await store.get(KEYS.latestManifest, manifestEtag ? { ifNoneMatch: manifestEtag } : {});
-      if (!obj) return 'unchanged';
+      const obj = await store.getIfChanged(KEYS.latestManifest, manifestEtag);
+      if (obj === NOT_MODIFIED) return 'unchanged';
       const manifest = parseManifest(obj.body.toString('utf8'), `${store.location} ${KEYS.latestManifest}`);
       const set = await loadSet(manifest);
       state.set = set;
