@@ -1,5 +1,6 @@
 /**
- * One contract, two stores: the directory store (mkdtemp) and the S3 store against s3rver on 127.0.0.1.
+ * One contract, three stores: the directory store (mkdtemp), the S3 store against s3rver on 127.0.0.1 and the
+ * in-memory store.
  * Then what only one of them can show: atomic replacement on disk, unwritable directories, missing buckets,
  * refused credentials and refused uploads.
  */
@@ -10,6 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../src/log.js';
 import { createFileStore } from '../../src/store/file-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import { withStoreRetry } from '../../src/store/retrying-store.js';
 import { createS3Store } from '../../src/store/s3-store.js';
 import { createTestS3Store, type S3rverHelper, startS3rver } from '../helpers/s3rver.js';
@@ -34,6 +36,13 @@ for (const [name, run] of CONTRACT_CASES) {
   });
 }
 fileContract.run();
+
+// ---- the contract, against the in-memory store
+const memoryContract = suite('memory store contract');
+for (const [name, run] of CONTRACT_CASES) {
+  memoryContract(name, () => run({ store: createMemoryStore(), sibling: createMemoryStore() }));
+}
+memoryContract.run();
 
 // ---- the contract, against the S3 store on s3rver
 const s3Contract = suite<{ s3?: S3rverHelper }>('s3 store contract', {});
