@@ -11,7 +11,7 @@ import { loadConfig } from '../config.js';
 import { AppError, describeError, exitCodeFor, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoreReader } from '../store/store.js';
 import { diffSnapshots, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
 import { formatDiff } from './format-diff.js';
@@ -112,7 +112,7 @@ exit: 0 ok · 1 store unreachable or a manifest unreadable · 2 bad flag, or a m
   },
 };
 
-async function readSnapshotContent(store: Store, manifest: Manifest): Promise<SnapshotContent> {
+async function readSnapshotContent(store: StoreReader, manifest: Manifest): Promise<SnapshotContent> {
   const bodies = await readSnapshotDocuments(store, manifest);
   const documents = new Map(
     [...bodies].map(([name, body]) => {

@@ -6,7 +6,7 @@
 import type { Manifest } from '../bucket/manifest.js';
 import { parseRunId } from '../bucket/run-id.js';
 import type { AppError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { StoreReader } from '../store/store.js';
 import { listSnapshots, readLatestManifest, readManifests, snapshotTime } from './snapshots.js';
 
 export interface HistoryEntry {
@@ -59,7 +59,7 @@ function isWithin(time: number, filter: HistoryFilter): boolean {
 }
 
 /** Reads every snapshot manifest; unreadable ones are listed with their error instead of hiding them. */
-export async function listHistory(store: Store, filter: HistoryFilter = {}): Promise<History> {
+export async function listHistory(store: StoreReader, filter: HistoryFilter = {}): Promise<History> {
   const [listing, latest] = await Promise.all([listSnapshots(store), readLatestManifest(store)]);
   const entries: HistoryEntry[] = [];
   for (const read of await readManifests(store, listing.runIds)) {

@@ -8,7 +8,7 @@ import { KEYS, RUN_ID_RE } from '../bucket/keys.js';
 import { type Manifest, parseManifest } from '../bucket/manifest.js';
 import { parseRunId } from '../bucket/run-id.js';
 import { AppError, isAppError } from '../errors.js';
-import { isNotFound, type ObjectInfo, type Store } from '../store/store.js';
+import { isNotFound, type ObjectInfo, type StoreReader } from '../store/store.js';
 
 /** Manifests read at once: enough to hide S3 latency, few enough to stay polite. */
 const READ_CONCURRENCY = 8;
@@ -22,7 +22,7 @@ export interface SnapshotListing {
   objects: Map<string, ObjectInfo[]>;
 }
 
-export async function listSnapshots(store: Store): Promise<SnapshotListing> {
+export async function listSnapshots(store: StoreReader): Promise<SnapshotListing> {
   const objects = new Map<string, ObjectInfo[]>();
   for (const info of await store.list('snapshots/')) {
     const runId = info.key.split('/')[1] ?? '';
@@ -37,14 +37,12 @@ export async function listSnapshots(store: Store): Promise<SnapshotListing> {
   return { runIds: all.filter(hasManifest), incomplete: all.filter((id) => !hasManifest(id)), objects };
 }
 
-async function readText(store: Store, key: string): Promise<string> {
-  const obj = await store.get(key);
-  if (!obj) throw new AppError('STORE_UNAVAILABLE', `get ${key} from ${store.location}: no body`);
-  return obj.body.toString('utf8');
+async function readText(store: StoreReader, key: string): Promise<string> {
+  return (await store.get(key)).body.toString('utf8');
 }
 
 /** The manifest of one snapshot; an unknown run id or a missing manifest is SNAPSHOT_NOT_FOUND (exit 2). */
-export async function readSnapshotManifest(store: Store, runId: string): Promise<Manifest> {
+export async function readSnapshotManifest(store: StoreReader, runId: string): Promise<Manifest> {
   if (!RUN_ID_RE.test(runId)) {
     throw new AppError('USAGE', `"${runId}" is not a run id (YYYYMMDDTHHMMSSZ), "latest" or an ISO time`);
   }
@@ -71,7 +69,7 @@ export async function readSnapshotManifest(store: Store, runId: string): Promise
 }
 
 /** `latest/manifest.json`, or undefined when nothing was ever published. */
-export async function readLatestManifest(store: Store): Promise<Manifest | undefined> {
+export async function readLatestManifest(store: StoreReader): Promise<Manifest | undefined> {
   let text: string;
   try {
     text = await readText(store, KEYS.latestManifest);
@@ -89,7 +87,7 @@ export interface ManifestRead {
 }
 
 /** Reads many snapshot manifests; a manifest that cannot be read is reported in `error`, the others still come. */
-export async function readManifests(store: Store, runIds: readonly string[]): Promise<ManifestRead[]> {
+export async function readManifests(store: StoreReader, runIds: readonly string[]): Promise<ManifestRead[]> {
   const limit = pLimit(READ_CONCURRENCY);
   return Promise.all(
     runIds.map((runId) =>
@@ -150,7 +148,7 @@ export function selectSnapshotAt(manifests: readonly Manifest[], time: Date): Ma
 }
 
 /** The manifest a reference names; SNAPSHOT_NOT_FOUND when none. */
-export async function resolveSnapshotRef(store: Store, ref: SnapshotRef): Promise<Manifest> {
+export async function resolveSnapshotRef(store: StoreReader, ref: SnapshotRef): Promise<Manifest> {
   if (ref.kind === 'run') return readSnapshotManifest(store, ref.runId);
   if (ref.kind === 'latest') {
     const latest = await readLatestManifest(store);
@@ -174,7 +172,10 @@ export async function resolveSnapshotRef(store: Store, ref: SnapshotRef): Promis
 }
 
 /** The bytes of every document of a snapshot, by document name. */
-export async function readSnapshotDocuments(store: Store, manifest: Manifest): Promise<Map<string, string>> {
+export async function readSnapshotDocuments(
+  store: StoreReader,
+  manifest: Manifest,
+): Promise<Map<string, string>> {
   const limit = pLimit(READ_CONCURRENCY);
   const names = Object.keys(manifest.documents).sort();
   const bodies = await Promise.all(

@@ -8,7 +8,7 @@ import { canonicalJson, sha256OfStream } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
 import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
 import { AppError, isAppError } from '../errors.js';
-import { isNotFound, type Store } from '../store/store.js';
+import { isNotFound, type StoreReader } from '../store/store.js';
 import { listSnapshots, readLatestManifest, readManifests, readSnapshotManifest } from './snapshots.js';
 
 const HASH_CONCURRENCY = 8;
@@ -29,7 +29,10 @@ export interface VerifyReport {
   incomplete: string[];
 }
 
-async function hashObject(store: Store, key: string): Promise<{ sha256: string; bytes: number } | undefined> {
+async function hashObject(
+  store: StoreReader,
+  key: string,
+): Promise<{ sha256: string; bytes: number } | undefined> {
   try {
     const { stream } = await store.getStream(key);
     return await sha256OfStream(stream);
@@ -40,7 +43,7 @@ async function hashObject(store: Store, key: string): Promise<{ sha256: string; 
 }
 
 async function checkDocuments(
-  store: Store,
+  store: StoreReader,
   documents: Record<string, DocumentEntry>,
   keyOf: (name: string) => string,
 ): Promise<VerifyProblem[]> {
@@ -69,7 +72,7 @@ async function checkDocuments(
 
 /** Checks one snapshot; `keys` are the objects listed under its folder (to find unlisted ones). */
 export async function verifySnapshot(
-  store: Store,
+  store: StoreReader,
   manifest: Manifest,
   keys: readonly string[],
 ): Promise<VerifyProblem[]> {
@@ -88,7 +91,7 @@ export async function verifySnapshot(
 }
 
 /** Checks `latest/` documents against `latest/manifest.json`, and that manifest against its snapshot's. */
-export async function verifyLatest(store: Store, latest: Manifest): Promise<VerifyProblem[]> {
+export async function verifyLatest(store: StoreReader, latest: Manifest): Promise<VerifyProblem[]> {
   const problems = await checkDocuments(store, latest.documents, KEYS.latestDocument);
   try {
     const snapshot = await readSnapshotManifest(store, latest.runId);
@@ -115,7 +118,7 @@ export async function verifyLatest(store: Store, latest: Manifest): Promise<Veri
  * `target` undefined: every snapshot and `latest/`; `latest`: `latest/` and its snapshot; a run id: that snapshot.
  * Throws SNAPSHOT_NOT_FOUND / SCHEMA_UNSUPPORTED when the named snapshot or `latest/` cannot be read at all.
  */
-export async function verifyStore(store: Store, target?: string): Promise<VerifyReport> {
+export async function verifyStore(store: StoreReader, target?: string): Promise<VerifyReport> {
   const listing = await listSnapshots(store);
   const keysOf = (runId: string) => (listing.objects.get(runId) ?? []).map((o) => o.key);
   const report: VerifyReport = {

@@ -87,9 +87,7 @@ export function renderDocuments(inventory: Inventory, render: RenderConfig): Ren
 async function readPrevious(store: Store, force: boolean, log: Logger): Promise<Manifest | undefined> {
   let text: string;
   try {
-    const obj = await store.get(KEYS.latestManifest);
-    if (!obj) return undefined;
-    text = obj.body.toString('utf8');
+    text = (await store.get(KEYS.latestManifest)).body.toString('utf8');
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -112,7 +110,6 @@ async function readPrevious(store: Store, force: boolean, log: Logger): Promise<
 async function readStatus(store: Store): Promise<Status | undefined> {
   try {
     const obj = await store.get(KEYS.status);
-    if (!obj) return undefined;
     const parsed = statusSchema.safeParse(JSON.parse(obj.body.toString('utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch {
@@ -335,7 +332,7 @@ async function writeLatest(
       try {
         if (previous?.documents[name]) {
           const old = await store.get(KEYS.snapshotDocument(previous.runId, name));
-          if (old) await store.put(KEYS.latestDocument(name), old.body, JSON_TYPE);
+          await store.put(KEYS.latestDocument(name), old.body, JSON_TYPE);
         } else {
           await store.delete(KEYS.latestDocument(name));
         }

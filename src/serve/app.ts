@@ -10,7 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, LogController } from 'fastify';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { StoreReader } from '../store/store.js';
 import { registerBucketRoutes } from './bucket-routes.js';
 import type { DocumentCache } from './document-cache.js';
 import { registerDocumentRoutes } from './document-routes.js';
@@ -28,7 +28,7 @@ declare module 'fastify' {
 
 export interface ServeDeps {
   config: ServeConfig;
-  store: Store;
+  store: StoreReader;
   log: Logger;
   version: string;
   documents: DocumentCache;

@@ -8,12 +8,12 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LISTABLE_PREFIX_RE, READABLE_KEY_RE, RUN_ID_RE } from '../bucket/keys.js';
-import { isNotFound, isValidKey, type Store } from '../store/store.js';
+import { isNotFound, isValidKey, type StoreReader } from '../store/store.js';
 import { HttpError } from './errors.js';
 import { isNotModified } from './http-cache.js';
 
 export interface BucketDeps {
-  store: Store;
+  store: StoreReader;
   /** The store's directory when it is a `file:` store. */
   bucketDir?: string;
 }
@@ -49,7 +49,7 @@ function storeFailure(err: unknown): HttpError {
   return new HttpError('store_unavailable', 'the store could not be read', {}, { 'retry-after': '5' });
 }
 
-async function sendListing(store: Store, prefix: string) {
+async function sendListing(store: StoreReader, prefix: string) {
   try {
     const objects = await store.list(prefix);
     if (prefix === 'snapshots/') {
@@ -72,7 +72,7 @@ async function sendListing(store: Store, prefix: string) {
   }
 }
 
-async function sendStreamed(store: Store, request: FastifyRequest, reply: FastifyReply, key: string) {
+async function sendStreamed(store: StoreReader, request: FastifyRequest, reply: FastifyReply, key: string) {
   try {
     if (request.method === 'HEAD') {
       const info = await store.head(key);

@@ -8,8 +8,8 @@ import { type Command, commandLogger, parseCommandArgs } from '../command.js';
 import { loadConfig, type StoreConfig } from '../config.js';
 import { AppError, EXIT } from '../errors.js';
 import { createFileStore } from '../store/file-store.js';
-import { withStoreRetry } from '../store/retrying-store.js';
-import type { Store } from '../store/store.js';
+import { withReaderRetry } from '../store/retrying-store.js';
+import type { StoreReader } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { createDocumentCache } from './document-cache.js';
@@ -32,7 +32,7 @@ exit: 0 after a graceful shutdown (SIGTERM/SIGINT) · 1 failed to start · 2 bad
 const STORE_RETRIES = 2;
 
 /** The AWS SDK costs start-up time and about 10 MB of memory: it is loaded only for an s3:// store. */
-async function createServeStore(config: StoreConfig): Promise<Store> {
+async function createServeStore(config: StoreConfig): Promise<StoreReader> {
   if (config.kind === 'file') return createFileStore(config.dir);
   const { createStore } = await import('../store/create-store.js');
   return createStore(config);
@@ -65,7 +65,7 @@ export const serveCommand: Command = {
     }
     if (config.serve.auth === 'off') log.warn('SD_AUTH=off: every endpoint is open without a token');
 
-    const store = withStoreRetry(await createServeStore(config.store), {
+    const store = withReaderRetry(await createServeStore(config.store), {
       retries: STORE_RETRIES,
       log,
       minTimeoutMs: 200,

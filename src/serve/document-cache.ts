@@ -12,7 +12,7 @@ import { type Manifest, parseManifest } from '../bucket/manifest.js';
 import { type Status, statusSchema } from '../bucket/status.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { isNotFound, type Store } from '../store/store.js';
+import { isNotFound, NOT_MODIFIED, type StoreReader } from '../store/store.js';
 
 export interface ServedDocument {
   name: string;
@@ -60,7 +60,7 @@ export interface DocumentCache {
 export type ReloadOutcome = 'loaded' | 'unchanged' | 'failed' | 'empty';
 
 export interface DocumentCacheOptions {
-  store: Store;
+  store: StoreReader;
   log: Logger;
   intervalMs: number;
 }
@@ -103,7 +103,6 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
     for (const key of [KEYS.latestDocument(name), KEYS.snapshotDocument(manifest.runId, name)]) {
       try {
         const obj = await store.get(key);
-        if (!obj) throw new Error('store answered not-modified to an unconditional read');
         const actual = sha256(obj.body);
         if (actual === want) return obj.body;
         problems.push(`${key} has sha256 ${actual}, the manifest says ${want}`);
@@ -146,8 +145,8 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
 
   async function readStatus(): Promise<void> {
     try {
-      const obj = await store.get(KEYS.status, statusEtag ? { ifNoneMatch: statusEtag } : {});
-      if (!obj) return;
+      const obj = await store.getIfChanged(KEYS.status, statusEtag);
+      if (obj === NOT_MODIFIED) return;
       const parsed = statusSchema.safeParse(JSON.parse(obj.body.toString('utf8')));
       if (!parsed.success) {
         log.warn({ key: KEYS.status }, 'status object has the wrong shape, ignored');
@@ -164,8 +163,8 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
     await readStatus();
     let outcome: ReloadOutcome;
     try {
-      const obj = await store.get(KEYS.latestManifest, manifestEtag ? { ifNoneMatch: manifestEtag } : {});
-      if (!obj) return 'unchanged';
+      const obj = await store.getIfChanged(KEYS.latestManifest, manifestEtag);
+      if (obj === NOT_MODIFIED) return 'unchanged';
       const manifest = parseManifest(obj.body.toString('utf8'), `${store.location} ${KEYS.latestManifest}`);
       const set = await loadSet(manifest);
       state.set = set;

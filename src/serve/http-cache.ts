@@ -1,15 +1,12 @@
 /** HTTP validators and content negotiation for the documents and the bucket tree (RFC 9110 §13, §12.5.3). */
 import type { FastifyRequest } from 'fastify';
+import { bareEtag } from '../store/etag.js';
 
 /** True when an `If-None-Match` list holds `*` or one of `etags` (weak comparison, as caches do for GET). */
 export function matchesIfNoneMatch(header: string | undefined, etags: readonly string[]): boolean {
   if (!header) return false;
-  const bare = (e: string) => e.trim().replace(/^W\//, '');
-  const wanted = etags.map(bare);
-  return header.split(',').some((tag) => {
-    const t = bare(tag);
-    return t === '*' || wanted.includes(t);
-  });
+  const wanted = etags.map(bareEtag);
+  return header.split(',').some((tag) => tag.trim() === '*' || wanted.includes(bareEtag(tag)));
 }
 
 /** `If-Modified-Since` is only consulted without `If-None-Match` (RFC 9110 §13.1.3). */

@@ -11,7 +11,7 @@ export async function openStore(
 ): Promise<Store> {
   const store = withStoreRetry(createStore(config), { retries: 3, log });
   try {
-    await store.check({ write });
+    await (write ? store.checkWritable() : store.check());
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

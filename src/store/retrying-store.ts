@@ -6,7 +6,7 @@
 import pRetry from 'p-retry';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Store } from './store.js';
+import type { Store, StoreReader } from './store.js';
 
 export interface StoreRetryOptions {
   /** Retries after the first attempt (0 = one attempt). */
@@ -22,12 +22,39 @@ export function isRetryableStoreError(err: unknown): boolean {
   return isAppError(err) && err.retryable && err.code !== 'STORE_NOT_FOUND';
 }
 
+/** The retry layer around a reader (the server, the auditors' tools). */
+export function withReaderRetry(reader: StoreReader, options: StoreRetryOptions): StoreReader {
+  const retry = createRetry(reader.location, options);
+  return {
+    location: reader.location,
+    get: (key) => retry('get', key, () => reader.get(key)),
+    getIfChanged: (key, etag) => retry('getIfChanged', key, () => reader.getIfChanged(key, etag)),
+    getStream: (key) => retry('getStream', key, () => reader.getStream(key)),
+    head: (key) => retry('head', key, () => reader.head(key)),
+    list: (prefix) => retry('list', prefix, () => reader.list(prefix)),
+    check: () => retry('check', undefined, () => reader.check()),
+    close: () => reader.close(),
+  };
+}
+
+/** The retry layer around the writer: every read of `withReaderRetry`, and the writes. */
 export function withStoreRetry(store: Store, options: StoreRetryOptions): Store {
+  const retry = createRetry(store.location, options);
+  return {
+    ...withReaderRetry(store, options),
+    put: (key, body, contentType) => retry('put', key, () => store.put(key, body, contentType)),
+    delete: (key) => retry('delete', key, () => store.delete(key)),
+    checkWritable: () => retry('checkWritable', undefined, () => store.checkWritable()),
+  };
+}
+
+type Retry = <T>(op: string, key: string | undefined, fn: () => Promise<T>) => Promise<T>;
+
+function createRetry(location: string, options: StoreRetryOptions): Retry {
   const { retries, log } = options;
   const minTimeout = options.minTimeoutMs ?? 500;
-
-  function retry<T>(op: string, key: string | undefined, fn: () => Promise<T>): Promise<T> {
-    return pRetry(fn, {
+  return (op, key, fn) =>
+    pRetry(fn, {
       retries,
       minTimeout,
       maxTimeout: MAX_TIMEOUT_MS,
@@ -39,22 +66,9 @@ export function withStoreRetry(store: Store, options: StoreRetryOptions): Store 
         if (isAppError(error, 'STORE_NOT_FOUND')) return;
         const willRetry = isRetryableStoreError(error) && retriesLeft > 0;
         log.warn(
-          { store: store.location, op, key, attempt: attemptNumber, willRetry, err: error },
+          { store: location, op, key, attempt: attemptNumber, willRetry, err: error },
           'store call failed',
         );
       },
     });
-  }
-
-  return {
-    location: store.location,
-    put: (key, body, contentType) => retry('put', key, () => store.put(key, body, contentType)),
-    get: (key, getOptions) => retry('get', key, () => store.get(key, getOptions)),
-    getStream: (key) => retry('getStream', key, () => store.getStream(key)),
-    head: (key) => retry('head', key, () => store.head(key)),
-    list: (prefix) => retry('list', prefix, () => store.list(prefix)),
-    delete: (key) => retry('delete', key, () => store.delete(key)),
-    check: (checkOptions) => retry('check', undefined, () => store.check(checkOptions)),
-    close: () => store.close(),
-  };
 }

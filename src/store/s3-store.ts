@@ -1,115 +1,69 @@
 /**
  * The `s3://bucket/prefix` store: AWS S3 or an S3-compatible server (MinIO) through `endpoint`, path-style.
- * The SDK makes one attempt per call (`withStoreRetry` is the one retry layer), and checksums are computed only
- * when an operation requires them: MinIO and s3rver mishandle the SDK's default aws-chunked CRC trailers.
+ * The client (`s3-client.ts`) makes one attempt per call and computes checksums only when required.
  */
-import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { AppError } from '../errors.js';
+import { isSameEtag } from './etag.js';
 import { checkKey, checkPrefix } from './key-check.js';
+import { createS3Client, type S3StoreOptions } from './s3-client.js';
 import { isS3NotFound, s3Error, s3Status } from './s3-errors.js';
-import { isSameEtag, isValidKey, notFoundError, type ObjectInfo, type Store } from './store.js';
+import { probeKey, s3ListedInfos, s3ObjectInfo } from './s3-objects.js';
+import {
+  byKey,
+  NOT_MODIFIED,
+  notFoundError,
+  type ObjectInfo,
+  type Store,
+  type StoredObject,
+  type StreamedObject,
+} from './store.js';
 
-export interface S3StoreOptions {
-  bucket: string;
-  /** Root of every key, without leading or trailing `/`; empty for the bucket's root. */
-  prefix: string;
-  region: string;
-  /** An S3-compatible server such as MinIO (`http://minio:9000`); switches to path-style addressing. */
-  endpoint?: string;
-  /** Only for tests; otherwise the SDK's default credential chain (env, profile, web identity, instance role). */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** An existing client (not destroyed by `close`). */
-  client?: S3Client;
-}
-
-/** Per-request limits, so a silent server fails an attempt instead of hanging the run. */
-const CONNECT_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 60_000;
-
-export function createS3Client(options: Omit<S3StoreOptions, 'client' | 'bucket' | 'prefix'>): S3Client {
-  return new S3Client({
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    forcePathStyle: !!options.endpoint,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    maxAttempts: 1,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-  });
+/** A GetObject answer with a body, before the body is read. */
+interface GotObject {
+  body: NonNullable<GetObjectCommandOutput['Body']>;
+  info: ObjectInfo;
+  contentType: string;
 }
 
 export function createS3Store(options: S3StoreOptions): Store {
-  const { bucket } = options;
-  const root = options.prefix.replace(/^\/+|\/+$/g, '');
-  const location = root ? `s3://${bucket}/${root}` : `s3://${bucket}`;
-  const client = options.client ?? createS3Client(options);
-  const ownsClient = options.client === undefined;
-  const toS3Key = (key: string) => (root ? `${root}/${key}` : key);
-  const fail = (action: string, err: unknown) => s3Error(action, bucket, err);
+  return new S3Store(options);
+}
 
-  async function head(key: string): Promise<ObjectInfo> {
-    const action = `head ${key} in ${location}`;
-    checkKey(action, 'read', key);
-    try {
-      const r = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: toS3Key(key) }));
-      return {
-        key,
-        size: r.ContentLength ?? 0,
-        etag: r.ETag ?? '',
-        lastModified: r.LastModified ?? new Date(0),
-      };
-    } catch (err) {
-      if (isS3NotFound(err)) throw notFoundError(location, key, err);
-      throw fail(action, err);
-    }
+class S3Store implements Store {
+  readonly location: string;
+  readonly #bucket: string;
+  readonly #root: string;
+  readonly #client: S3Client;
+  readonly #ownsClient: boolean;
+
+  constructor(options: S3StoreOptions) {
+    this.#bucket = options.bucket;
+    this.#root = options.prefix.replace(/^\/+|\/+$/g, '');
+    this.location = this.#root ? `s3://${this.#bucket}/${this.#root}` : `s3://${this.#bucket}`;
+    this.#client = options.client ?? createS3Client(options);
+    this.#ownsClient = options.client === undefined;
   }
 
-  async function getObject(action: string, key: string, ifNoneMatch?: string) {
-    checkKey(action, 'read', key);
-    try {
-      const r = await client.send(
-        new GetObjectCommand({
-          Bucket: bucket,
-          Key: toS3Key(key),
-          ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}),
-        }),
-      );
-      if (!r.Body) throw new AppError('STORE_UNAVAILABLE', `${action}: server answered without a body`);
-      const info = {
-        key,
-        size: r.ContentLength ?? 0,
-        etag: r.ETag ?? '',
-        lastModified: r.LastModified ?? new Date(0),
-      };
-      return { r, body: r.Body, info, contentType: r.ContentType ?? 'application/octet-stream' };
-    } catch (err) {
-      // the SDK throws on 304 Not Modified (name 'Unknown'): it is the answer we asked for
-      if (s3Status(err) === 304) return undefined;
-      if (isS3NotFound(err)) throw notFoundError(location, key, err);
-      throw fail(action, err);
-    }
-  }
-
-  async function put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
-    const action = `put ${key} to ${location}`;
+  async put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
+    const action = `put ${key} to ${this.location}`;
     checkKey(action, 'write', key);
     const bytes = Buffer.from(body);
     try {
-      const r = await client.send(
+      const r = await this.#client.send(
         new PutObjectCommand({
-          Bucket: bucket,
-          Key: toS3Key(key),
+          Bucket: this.#bucket,
+          Key: this.#toS3Key(key),
           Body: bytes,
           ContentType: contentType,
           ContentLength: bytes.length,
@@ -118,121 +72,165 @@ export function createS3Store(options: S3StoreOptions): Store {
       // PutObject does not return Last-Modified; the local clock is close enough for callers of put
       return { key, size: bytes.length, etag: r.ETag ?? '', lastModified: new Date() };
     } catch (err) {
-      throw fail(action, err);
+      throw this.#fail(action, err);
     }
   }
 
-  return {
-    location,
-    put,
-    head,
+  async get(key: string): Promise<StoredObject> {
+    const action = `get ${key} from ${this.location}`;
+    return this.#readBody(action, await this.#getUnconditional(action, key));
+  }
 
-    async get(key, options = {}) {
-      const action = `get ${key} from ${location}`;
-      const got = await getObject(action, key, options.ifNoneMatch);
-      if (!got) return undefined;
-      // servers that ignore If-None-Match still answer the same ETag: do not hand back an unchanged body
-      if (options.ifNoneMatch !== undefined && isSameEtag(options.ifNoneMatch, got.info.etag)) {
-        (got.body as Readable).destroy?.();
-        return undefined;
-      }
-      try {
-        const body = Buffer.from(await got.body.transformToByteArray());
-        return { ...got.info, size: body.length, body, contentType: got.contentType };
-      } catch (err) {
-        throw fail(action, err);
-      }
-    },
+  async getIfChanged(key: string, etag: string | undefined): Promise<StoredObject | typeof NOT_MODIFIED> {
+    const action = `get ${key} from ${this.location}`;
+    const got = await this.#getObject(action, key, etag);
+    if (got === NOT_MODIFIED) return NOT_MODIFIED;
+    // servers that ignore If-None-Match still answer the same ETag: do not hand back an unchanged body
+    if (etag && isSameEtag(etag, got.info.etag)) {
+      (got.body as Readable).destroy?.();
+      return NOT_MODIFIED;
+    }
+    return this.#readBody(action, got);
+  }
 
-    async getStream(key) {
-      const got = await getObject(`get ${key} from ${location}`, key);
-      if (!got) throw new AppError('STORE_UNAVAILABLE', `get ${key} from ${location}: unexpected 304`);
-      // in Node the SDK's body is an http.IncomingMessage
-      return { stream: got.body as Readable, info: got.info, contentType: got.contentType };
-    },
+  async getStream(key: string): Promise<StreamedObject> {
+    const action = `get ${key} from ${this.location}`;
+    const got = await this.#getUnconditional(action, key);
+    // in Node the SDK's body is an http.IncomingMessage
+    return { stream: got.body as Readable, info: got.info, contentType: got.contentType };
+  }
 
-    async list(prefix) {
-      const action = `list ${prefix || '(all)'} in ${location}`;
-      checkPrefix(action, prefix);
-      const strip = root ? root.length + 1 : 0;
-      const out: ObjectInfo[] = [];
-      let token: string | undefined;
-      try {
-        do {
-          const r = await client.send(
-            new ListObjectsV2Command({
-              Bucket: bucket,
-              Prefix: toS3Key(prefix),
-              ...(token ? { ContinuationToken: token } : {}),
-            }),
-          );
-          for (const o of r.Contents ?? []) {
-            const key = (o.Key ?? '').slice(strip);
-            // objects written by other tools with keys we could not read back are left out
-            if (!isValidKey(key) || isProbeKey(key)) continue;
-            out.push({
-              key,
-              size: o.Size ?? 0,
-              etag: o.ETag ?? '',
-              lastModified: o.LastModified ?? new Date(0),
-            });
-          }
-          token = r.IsTruncated ? r.NextContinuationToken : undefined;
-        } while (token);
-      } catch (err) {
-        throw fail(action, err);
-      }
-      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    },
+  async head(key: string): Promise<ObjectInfo> {
+    const action = `head ${key} in ${this.location}`;
+    checkKey(action, 'read', key);
+    try {
+      const r = await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#toS3Key(key) }),
+      );
+      return s3ObjectInfo(key, r);
+    } catch (err) {
+      if (isS3NotFound(err)) throw notFoundError(this.location, key, err);
+      throw this.#fail(action, err);
+    }
+  }
 
-    async delete(key) {
-      const action = `delete ${key} from ${location}`;
-      checkKey(action, 'write', key);
-      try {
-        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: toS3Key(key) }));
-      } catch (err) {
-        if (isS3NotFound(err)) return;
-        throw fail(action, err);
-      }
-    },
-
-    async check({ write }) {
-      const action = write ? `check ${location} is writable` : `check ${location} is readable`;
-      try {
-        await client.send(new HeadBucketCommand({ Bucket: bucket }));
-      } catch (err) {
-        // HeadBucket answers without a body, so a missing bucket is a bare 404
-        if (s3Status(err) === 404 || isS3NotFound(err)) {
-          throw new AppError('STORE_UNAVAILABLE', `${action}: bucket "${bucket}" does not exist`, {
-            cause: err,
-          });
-        }
-        throw fail(action, err);
-      }
-      if (!write) return;
-      const probe = `.check.tmp-${randomBytes(6).toString('hex')}`;
-      try {
-        await client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: toS3Key(probe),
-            Body: 'probe\n',
-            ContentType: 'text/plain',
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const action = `list ${prefix || '(all)'} in ${this.location}`;
+    checkPrefix(action, prefix);
+    const out: ObjectInfo[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const r = await this.#client.send(
+          new ListObjectsV2Command({
+            Bucket: this.#bucket,
+            Prefix: this.#toS3Key(prefix),
+            ...(token ? { ContinuationToken: token } : {}),
           }),
         );
-        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: toS3Key(probe) }));
-      } catch (err) {
-        throw fail(action, err);
+        out.push(...s3ListedInfos(r.Contents ?? [], this.#root));
+        token = r.IsTruncated ? r.NextContinuationToken : undefined;
+      } while (token);
+    } catch (err) {
+      throw this.#fail(action, err);
+    }
+    return out.sort(byKey);
+  }
+
+  async delete(key: string): Promise<void> {
+    const action = `delete ${key} from ${this.location}`;
+    checkKey(action, 'write', key);
+    try {
+      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#toS3Key(key) }));
+    } catch (err) {
+      if (isS3NotFound(err)) return;
+      throw this.#fail(action, err);
+    }
+  }
+
+  check(): Promise<void> {
+    return this.#headBucket(`check ${this.location} is readable`);
+  }
+
+  async checkWritable(): Promise<void> {
+    const action = `check ${this.location} is writable`;
+    await this.#headBucket(action);
+    const probe = this.#toS3Key(probeKey());
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: probe,
+          Body: 'probe\n',
+          ContentType: 'text/plain',
+        }),
+      );
+      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: probe }));
+    } catch (err) {
+      throw this.#fail(action, err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsClient) this.#client.destroy();
+  }
+
+  #toS3Key(key: string): string {
+    return this.#root ? `${this.#root}/${key}` : key;
+  }
+
+  #fail(action: string, err: unknown): AppError {
+    return s3Error(action, this.#bucket, err);
+  }
+
+  async #getObject(action: string, key: string, ifNoneMatch: string | undefined) {
+    checkKey(action, 'read', key);
+    try {
+      const r = await this.#client.send(
+        new GetObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#toS3Key(key),
+          ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}),
+        }),
+      );
+      if (!r.Body) throw new AppError('STORE_UNAVAILABLE', `${action}: server answered without a body`);
+      const info = s3ObjectInfo(key, r);
+      const got: GotObject = { body: r.Body, info, contentType: r.ContentType ?? 'application/octet-stream' };
+      return got;
+    } catch (err) {
+      // the SDK throws on 304 Not Modified (name 'Unknown'): it is the answer we asked for
+      if (s3Status(err) === 304) return NOT_MODIFIED;
+      if (isS3NotFound(err)) throw notFoundError(this.location, key, err);
+      throw this.#fail(action, err);
+    }
+  }
+
+  async #getUnconditional(action: string, key: string): Promise<GotObject> {
+    const got = await this.#getObject(action, key, undefined);
+    if (got === NOT_MODIFIED) throw new AppError('STORE_UNAVAILABLE', `${action}: unexpected 304`);
+    return got;
+  }
+
+  async #readBody(action: string, got: GotObject): Promise<StoredObject> {
+    try {
+      const body = Buffer.from(await got.body.transformToByteArray());
+      return { ...got.info, size: body.length, body, contentType: got.contentType };
+    } catch (err) {
+      throw this.#fail(action, err);
+    }
+  }
+
+  /** HeadBucket answers without a body, so a missing bucket is a bare 404. */
+  async #headBucket(action: string): Promise<void> {
+    try {
+      await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }));
+    } catch (err) {
+      if (s3Status(err) === 404 || isS3NotFound(err)) {
+        throw new AppError('STORE_UNAVAILABLE', `${action}: bucket "${this.#bucket}" does not exist`, {
+          cause: err,
+        });
       }
-    },
-
-    async close() {
-      if (ownsClient) client.destroy();
-    },
-  };
-}
-
-/** Probe objects of `check` (named like the file store's temp files) are never listed. */
-function isProbeKey(key: string): boolean {
-  return /(?:^|\/)\.check\.tmp-[0-9a-f]{12}$/.test(key);
+      throw this.#fail(action, err);
+    }
+  }
 }

@@ -1,7 +1,8 @@
 /**
- * One small storage interface with two implementations (`file:` directory and `s3://`), run through one
- * contract test suite. Keys are `/`-separated relative paths such as `latest/manifest.json`; the store maps
- * them under its root (a directory or a bucket prefix).
+ * One small storage interface with three implementations (`file:` directory, `s3://` and in memory), run through
+ * one contract test suite. Keys are `/`-separated relative paths such as `latest/manifest.json`; the store maps
+ * them under its root (a directory, a bucket prefix or a map). Readers (the server, the auditors' tools) get a
+ * `StoreReader`; only the publisher and prune get the writer, `Store`.
  */
 import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../errors.js';
@@ -24,30 +25,38 @@ export interface StreamedObject {
   contentType: string;
 }
 
-export interface GetOptions {
-  /** When the object's ETag equals this, `get` answers `undefined` instead of the body (a conditional read). */
-  ifNoneMatch?: string;
-}
+/** What a conditional read answers when the object still has the ETag the caller holds. */
+export const NOT_MODIFIED = 'not-modified';
 
-export interface Store {
+export interface StoreReader {
   /** Where the store points, safe to log (no credentials): `file:/abs/dir` or `s3://bucket/prefix`. */
   readonly location: string;
-  /** Writes the whole object or nothing: a reader never sees half of it. */
-  put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo>;
-  /** Throws `STORE_NOT_FOUND` when missing; `undefined` when `ifNoneMatch` matched (not modified). */
-  get(key: string, options?: GetOptions): Promise<StoredObject | undefined>;
+  /** The whole object; throws `STORE_NOT_FOUND` when missing. */
+  get(key: string): Promise<StoredObject>;
+  /**
+   * A conditional read: `'not-modified'` when the object's ETag equals `etag` (compared bare, see `isSameEtag`),
+   * otherwise the whole object (always when `etag` is undefined). Throws `STORE_NOT_FOUND` when missing.
+   */
+  getIfChanged(key: string, etag: string | undefined): Promise<StoredObject | typeof NOT_MODIFIED>;
   /** Streams a large object's body; throws `STORE_NOT_FOUND` when missing. The caller consumes or destroys `stream`. */
   getStream(key: string): Promise<StreamedObject>;
   /** Throws `STORE_NOT_FOUND` when missing. */
   head(key: string): Promise<ObjectInfo>;
   /** Every object whose key starts with `prefix`, sorted by key. */
   list(prefix: string): Promise<ObjectInfo[]>;
-  /** Deleting a missing key is not an error. */
-  delete(key: string): Promise<void>;
-  /** Checks that the store is reachable (and writable when `write` is set), before any other work starts. */
-  check(options: { write: boolean }): Promise<void>;
+  /** Checks that the store is reachable and readable, before any other work starts. */
+  check(): Promise<void>;
   /** Releases sockets and handles. */
   close(): Promise<void>;
+}
+
+export interface Store extends StoreReader {
+  /** Writes the whole object or nothing: a reader never sees half of it. */
+  put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo>;
+  /** Deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Checks that the store is reachable and writable (leaving nothing behind), before any other work starts. */
+  checkWritable(): Promise<void>;
 }
 
 export function isNotFound(err: unknown): boolean {
@@ -65,8 +74,7 @@ export function isValidKey(key: string): boolean {
   return KEY_RE.test(key) && !key.endsWith('/');
 }
 
-/** ETags compare without quotes or the weak `W/` marker, as HTTP caches do for If-None-Match. */
-export function isSameEtag(a: string, b: string): boolean {
-  const bare = (e: string) => e.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
-  return bare(a) === bare(b);
+/** Sorts object infos by key in code-unit order, as S3 lists them. */
+export function byKey(a: ObjectInfo, b: ObjectInfo): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }

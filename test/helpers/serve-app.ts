@@ -62,11 +62,13 @@ export function createSwitchableStore(inner: Store): Store & { setUnreachable(on
     location: inner.location,
     put: guard(inner.put.bind(inner)),
     get: guard(inner.get.bind(inner)),
+    getIfChanged: guard(inner.getIfChanged.bind(inner)),
     getStream: guard(inner.getStream.bind(inner)),
     head: guard(inner.head.bind(inner)),
     list: guard(inner.list.bind(inner)),
     delete: guard(inner.delete.bind(inner)),
     check: guard(inner.check.bind(inner)),
+    checkWritable: guard(inner.checkWritable.bind(inner)),
     close: () => inner.close(),
     setUnreachable(on) {
       down = on;

@@ -105,19 +105,27 @@ export const CONTRACT_CASES: ContractCase[] = [
     },
   ],
   [
-    'get with a matching ifNoneMatch answers undefined, with another ETag the object',
+    'getIfChanged with a matching ETag answers not-modified, with another ETag or none the object',
     async ({ store }) => {
       const { etag } = await store.put('latest/manifest.json', '{}', 'application/json');
-      assert.is(await store.get('latest/manifest.json', { ifNoneMatch: etag }), undefined);
-      const changed = await store.get('latest/manifest.json', { ifNoneMatch: md5Etag('other') });
-      assert.is(changed?.body.toString('utf8'), '{}');
+      assert.is(await store.getIfChanged('latest/manifest.json', etag), 'not-modified');
+      assert.is(await store.getIfChanged('latest/manifest.json', `W/${etag}`), 'not-modified');
+      for (const other of [md5Etag('other'), undefined]) {
+        const changed = await store.getIfChanged('latest/manifest.json', other);
+        assert.ok(changed !== 'not-modified', String(other));
+        assert.equal(
+          { body: changed.body.toString('utf8'), etag: changed.etag, type: changed.contentType },
+          { body: '{}', etag, type: 'application/json' },
+        );
+      }
     },
   ],
   [
-    'get, getStream and head of a missing key throw STORE_NOT_FOUND',
+    'get, getIfChanged, getStream and head of a missing key throw STORE_NOT_FOUND',
     async ({ store }) => {
       const reads = [
         () => store.get('nope.json'),
+        () => store.getIfChanged('nope.json', md5Etag('')),
         () => store.head('nope.json'),
         () => store.getStream('a/nope.json'),
       ];
@@ -180,6 +188,18 @@ export const CONTRACT_CASES: ContractCase[] = [
     },
   ],
   [
+    'changing a buffer after put, or the one get answered, leaves the stored bytes alone',
+    async ({ store }) => {
+      const body = Buffer.from('{"a":1}');
+      const { etag } = await store.put('latest/a.json', body, 'application/json');
+      body.fill(0x20);
+      const got = await store.get('latest/a.json');
+      got.body.fill(0x20);
+      const again = await store.get('latest/a.json');
+      assert.equal({ body: again.body.toString('utf8'), etag: again.etag }, { body: '{"a":1}', etag });
+    },
+  ],
+  [
     'put over an existing key replaces it whole',
     async ({ store }) => {
       const first = await store.put(
@@ -205,6 +225,7 @@ export const CONTRACT_CASES: ContractCase[] = [
         assert.match(err.message, 'invalid key');
         await assertCode(store.delete(key), 'STORE_WRITE');
         await assertCode(store.get(key), 'STORE_NOT_FOUND');
+        await assertCode(store.getIfChanged(key, undefined), 'STORE_NOT_FOUND');
         await assertCode(store.head(key), 'STORE_NOT_FOUND');
       }
       await assertCode(store.list('../'), 'STORE_NOT_FOUND');
@@ -214,8 +235,8 @@ export const CONTRACT_CASES: ContractCase[] = [
   [
     'check passes for reading and writing and leaves no probe behind',
     async ({ store }) => {
-      await store.check({ write: true });
-      await store.check({ write: false });
+      await store.checkWritable();
+      await store.check();
       assert.equal(keysOf(await store.list('')), []);
     },
   ],

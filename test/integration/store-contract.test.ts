@@ -1,5 +1,6 @@
 /**
- * One contract, two stores: the directory store (mkdtemp) and the S3 store against s3rver on 127.0.0.1.
+ * One contract, three stores: the directory store (mkdtemp), the S3 store against s3rver on 127.0.0.1 and the
+ * in-memory store.
  * Then what only one of them can show: atomic replacement on disk, unwritable directories, missing buckets,
  * refused credentials and refused uploads.
  */
@@ -10,6 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../src/log.js';
 import { createFileStore } from '../../src/store/file-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import { withStoreRetry } from '../../src/store/retrying-store.js';
 import { createS3Store } from '../../src/store/s3-store.js';
 import { createTestS3Store, type S3rverHelper, startS3rver } from '../helpers/s3rver.js';
@@ -34,6 +36,13 @@ for (const [name, run] of CONTRACT_CASES) {
   });
 }
 fileContract.run();
+
+// ---- the contract, against the in-memory store
+const memoryContract = suite('memory store contract');
+for (const [name, run] of CONTRACT_CASES) {
+  memoryContract(name, () => run({ store: createMemoryStore(), sibling: createMemoryStore() }));
+}
+memoryContract.run();
 
 // ---- the contract, against the S3 store on s3rver
 const s3Contract = suite<{ s3?: S3rverHelper }>('s3 store contract', {});
@@ -114,7 +123,7 @@ fileOnly('a directory that cannot be created fails check with STORE_WRITE', asyn
   try {
     await writeFile(path.join(tmp, 'file'), 'not a directory');
     const store = createFileStore(path.join(tmp, 'file', 'data'));
-    const err = await assertCode(store.check({ write: true }), 'STORE_WRITE');
+    const err = await assertCode(store.checkWritable(), 'STORE_WRITE');
     assert.match(err.message, `check file:${path.join(tmp, 'file', 'data')} is writable: ENOTDIR`);
     await assertCode(store.put('a.json', '{}', 'application/json'), 'STORE_WRITE');
   } finally {
@@ -130,8 +139,8 @@ asNonRoot('a read-only directory fails check and put with STORE_WRITE', async ()
   try {
     await chmod(tmp, 0o555);
     const store = createFileStore(tmp);
-    await store.check({ write: false });
-    const err = await assertCode(store.check({ write: true }), 'STORE_WRITE');
+    await store.check();
+    const err = await assertCode(store.checkWritable(), 'STORE_WRITE');
     assert.match(err.message, `check file:${tmp} is writable: EACCES`);
     const putErr = await assertCode(store.put('latest/x.json', '{}', 'application/json'), 'STORE_WRITE');
     assert.match(putErr.message, `put latest/x.json into file:${tmp}: EACCES`);
@@ -145,7 +154,7 @@ fileOnly('check without write on a missing directory says so', async () => {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'confluent-sd-store-'));
   try {
     const dir = path.join(tmp, 'missing');
-    const err = await assertCode(createFileStore(dir).check({ write: false }), 'STORE_UNAVAILABLE');
+    const err = await assertCode(createFileStore(dir).check(), 'STORE_UNAVAILABLE');
     assert.is(err.message, `check file:${dir} is readable: directory does not exist`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -187,7 +196,7 @@ s3Only('a bucket that does not exist fails check with a clear error', async (ctx
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   });
   try {
-    const err = await assertCode(store.check({ write: true }), 'STORE_UNAVAILABLE');
+    const err = await assertCode(store.checkWritable(), 'STORE_UNAVAILABLE');
     assert.is(err.message, 'check s3://no-such-bucket/p is writable: bucket "no-such-bucket" does not exist');
     const putErr = await assertCode(store.put('a.json', '{}', 'application/json'), 'STORE_UNAVAILABLE');
     assert.is(putErr.message, 'put a.json to s3://no-such-bucket/p: bucket "no-such-bucket" does not exist');
@@ -206,7 +215,7 @@ s3Only('refused credentials fail check, not retryable, without the secret in the
     credentials: { accessKeyId: 'WRONGKEY', secretAccessKey: 'top-secret-value' },
   });
   try {
-    const err = await assertCode(store.check({ write: false }), 'STORE_UNAVAILABLE');
+    const err = await assertCode(store.check(), 'STORE_UNAVAILABLE');
     assert.match(err.message, /^check s3:\/\/test-bucket\/p is readable: credentials were refused/);
     assert.not.match(JSON.stringify({ m: err.message, c: String(err.cause) }), 'top-secret-value');
   } finally {
@@ -228,7 +237,7 @@ s3Only('an unreachable endpoint fails check as STORE_UNAVAILABLE, retryable', as
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   });
   try {
-    const err = await assertCode(store.check({ write: false }), 'STORE_UNAVAILABLE', true);
+    const err = await assertCode(store.check(), 'STORE_UNAVAILABLE', true);
     assert.match(err.message, /^check s3:\/\/b-1 is readable: ECONNREFUSED/);
   } finally {
     await store.close();

@@ -4,7 +4,7 @@ import { AppError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/log.js';
 import { createStore } from '../../../src/store/create-store.js';
 import { withStoreRetry } from '../../../src/store/retrying-store.js';
-import { isSameEtag, isValidKey, type Store } from '../../../src/store/store.js';
+import { isValidKey, type Store } from '../../../src/store/store.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -22,10 +22,12 @@ function failingStore(errors: unknown[]) {
     },
     put: unused,
     get: unused,
+    getIfChanged: unused,
     getStream: unused,
     list: unused,
     delete: unused,
     check: unused,
+    checkWritable: unused,
     close: async () => {},
   };
   return { store, attempts: () => attempts };
@@ -108,13 +110,6 @@ test('isValidKey', () => {
   assert.equal(
     table.map(([k]) => [k, isValidKey(k)]),
     table,
-  );
-});
-
-test('isSameEtag ignores quotes and the weak marker', () => {
-  assert.equal(
-    [isSameEtag('"abc"', 'abc'), isSameEtag('W/"abc"', '"abc"'), isSameEtag('"abc"', '"abd"')],
-    [true, true, false],
   );
 });
 

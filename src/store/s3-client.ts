@@ -1,0 +1,36 @@
+/**
+ * The S3 client the `s3://` store talks through. The SDK makes one attempt per call (`withStoreRetry` is the one
+ * retry layer), and checksums are computed only when an operation requires them: MinIO and s3rver mishandle the
+ * SDK's default aws-chunked CRC trailers.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+
+export interface S3StoreOptions {
+  bucket: string;
+  /** Root of every key, without leading or trailing `/`; empty for the bucket's root. */
+  prefix: string;
+  region: string;
+  /** An S3-compatible server such as MinIO (`http://minio:9000`); switches to path-style addressing. */
+  endpoint?: string;
+  /** Only for tests; otherwise the SDK's default credential chain (env, profile, web identity, instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** An existing client (not destroyed by `close`). */
+  client?: S3Client;
+}
+
+/** Per-request limits, so a silent server fails an attempt instead of hanging the run. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export function createS3Client(options: Omit<S3StoreOptions, 'client' | 'bucket' | 'prefix'>): S3Client {
+  return new S3Client({
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    forcePathStyle: !!options.endpoint,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    maxAttempts: 1,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+  });
+}
