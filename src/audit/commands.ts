@@ -6,6 +6,7 @@
 import { canonicalJson } from '../bucket/canonical.js';
 import { KEYS, RUN_ID_RE } from '../bucket/keys.js';
 import type { Manifest } from '../bucket/manifest.js';
+import { listSnapshots, readLatestManifest } from '../bucket/read.js';
 import { type Command, type CommandContext, commandLogger, parseCommandArgs, writeLine } from '../command.js';
 import { loadConfig } from '../config.js';
 import { AppError, describeError, exitCodeFor, isAppError } from '../errors.js';
@@ -17,14 +18,7 @@ import { documentToResources } from './document-resources.js';
 import { formatDiff } from './format-diff.js';
 import { formatHistory, listHistory } from './history.js';
 import { applyPrune, formatPrune, planPrune } from './prune.js';
-import {
-  listSnapshots,
-  parseSnapshotRef,
-  parseTime,
-  readLatestManifest,
-  readSnapshotDocuments,
-  resolveSnapshotRef,
-} from './snapshots.js';
+import { parseSnapshotRef, parseTime, readSnapshotDocuments, resolveSnapshotRef } from './snapshots.js';
 import { formatVerify, verifyExitCode, verifyStore } from './verify.js';
 
 const READS =

@@ -4,10 +4,11 @@
  */
 
 import type { Manifest } from '../bucket/manifest.js';
+import { listSnapshots, readLatestManifest } from '../bucket/read.js';
 import { parseRunId } from '../bucket/run-id.js';
 import type { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
-import { listSnapshots, readLatestManifest, readManifests, snapshotTime } from './snapshots.js';
+import { readManifests, snapshotTime } from './snapshots.js';
 
 export interface HistoryEntry {
   runId: string;

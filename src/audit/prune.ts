@@ -5,10 +5,10 @@
  */
 
 import { KEYS } from '../bucket/keys.js';
+import type { SnapshotListing } from '../bucket/read.js';
 import { parseRunId } from '../bucket/run-id.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { SnapshotListing } from './snapshots.js';
 
 /** A manifest-less folder younger than this may be a publish still writing its documents: leave it alone. */
 export const INCOMPLETE_GRACE_MS = 60 * 60 * 1000;

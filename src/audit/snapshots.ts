@@ -1,84 +1,18 @@
 /**
- * Reading snapshots back from the store for the auditors' tools (history, diff, verify, prune). A snapshot is a
- * `snapshots/<runId>/` folder whose `manifest.json` exists: the publisher writes the manifest last and prune deletes
- * it first, so a folder without one is a half-written or half-pruned leftover, never a snapshot.
+ * Reading snapshots back for the auditors' tools (history, diff, verify, prune): many manifests at once, a
+ * snapshot named by run id, `latest` or a time, and a snapshot's documents. Single objects are read through
+ * bucket/read.ts.
  */
 import pLimit from 'p-limit';
 import { KEYS, RUN_ID_RE } from '../bucket/keys.js';
-import { type Manifest, parseManifest } from '../bucket/manifest.js';
+import type { Manifest } from '../bucket/manifest.js';
+import { listSnapshots, readLatestManifest, readSnapshotManifest } from '../bucket/read.js';
 import { parseRunId } from '../bucket/run-id.js';
 import { AppError, isAppError } from '../errors.js';
-import { isNotFound, type ObjectInfo, type StoreReader } from '../store/store.js';
+import { isNotFound, type StoreReader } from '../store/store.js';
 
 /** Manifests read at once: enough to hide S3 latency, few enough to stay polite. */
 const READ_CONCURRENCY = 8;
-
-export interface SnapshotListing {
-  /** Run ids with a manifest, newest first. */
-  runIds: string[];
-  /** Run ids of folders without a manifest (leftovers), newest first. */
-  incomplete: string[];
-  /** Every object under `snapshots/<runId>/`, by run id. */
-  objects: Map<string, ObjectInfo[]>;
-}
-
-export async function listSnapshots(store: StoreReader): Promise<SnapshotListing> {
-  const objects = new Map<string, ObjectInfo[]>();
-  for (const info of await store.list('snapshots/')) {
-    const runId = info.key.split('/')[1] ?? '';
-    if (!RUN_ID_RE.test(runId)) continue;
-    const list = objects.get(runId) ?? [];
-    list.push(info);
-    objects.set(runId, list);
-  }
-  const all = [...objects.keys()].sort().reverse();
-  const hasManifest = (id: string) =>
-    objects.get(id)?.some((o) => o.key === KEYS.snapshotManifest(id)) ?? false;
-  return { runIds: all.filter(hasManifest), incomplete: all.filter((id) => !hasManifest(id)), objects };
-}
-
-async function readText(store: StoreReader, key: string): Promise<string> {
-  return (await store.get(key)).body.toString('utf8');
-}
-
-/** The manifest of one snapshot; an unknown run id or a missing manifest is SNAPSHOT_NOT_FOUND (exit 2). */
-export async function readSnapshotManifest(store: StoreReader, runId: string): Promise<Manifest> {
-  if (!RUN_ID_RE.test(runId)) {
-    throw new AppError('USAGE', `"${runId}" is not a run id (YYYYMMDDTHHMMSSZ), "latest" or an ISO time`);
-  }
-  const key = KEYS.snapshotManifest(runId);
-  let text: string;
-  try {
-    text = await readText(store, key);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    const others = await store.list(`snapshots/${runId}/`);
-    const fact =
-      others.length > 0
-        ? `has no manifest (${others.length} objects without one: incomplete or half-pruned)`
-        : 'does not exist';
-    throw new AppError('SNAPSHOT_NOT_FOUND', `read snapshot ${runId} in ${store.location}: ${fact}`, {
-      cause: err,
-    });
-  }
-  const manifest = parseManifest(text, `${store.location}/${key}`);
-  if (manifest.runId !== runId) {
-    throw new AppError('MANIFEST_INVALID', `read ${store.location}/${key}: it names run ${manifest.runId}`);
-  }
-  return manifest;
-}
-
-/** `latest/manifest.json`, or undefined when nothing was ever published. */
-export async function readLatestManifest(store: StoreReader): Promise<Manifest | undefined> {
-  let text: string;
-  try {
-    text = await readText(store, KEYS.latestManifest);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-  return parseManifest(text, `${store.location}/${KEYS.latestManifest}`);
-}
 
 export interface ManifestRead {
   runId: string;
@@ -183,7 +117,7 @@ export async function readSnapshotDocuments(
       limit(async () => {
         const key = KEYS.snapshotDocument(manifest.runId, name);
         try {
-          return await readText(store, key);
+          return (await store.get(key)).body.toString('utf8');
         } catch (err) {
           if (!isNotFound(err)) throw err;
           // a snapshot whose manifest exists but a document does not is damaged (exit 1), not a bad argument

@@ -7,9 +7,10 @@ import pLimit from 'p-limit';
 import { canonicalJson, sha256OfStream } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
 import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
+import { listSnapshots, readLatestManifest, readSnapshotManifest } from '../bucket/read.js';
 import { AppError, isAppError } from '../errors.js';
 import { isNotFound, type StoreReader } from '../store/store.js';
-import { listSnapshots, readLatestManifest, readManifests, readSnapshotManifest } from './snapshots.js';
+import { readManifests } from './snapshots.js';
 
 const HASH_CONCURRENCY = 8;
 

@@ -5,8 +5,9 @@ import { loadConfig } from '../config.js';
 import { AppError, describeError, EXIT, exitCodeFor } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { openStore } from '../store/open-store.js';
+import { renderDocuments } from './documents.js';
 import { createDiscover, createPublishDeps } from './job.js';
-import { publishRun, renderDocuments } from './publish.js';
+import { publishRun } from './publish.js';
 import { formatInventorySummary } from './summary.js';
 
 const HELP = `usage: confluent-sd publish [--force] [--dry-run [--out DIR]]

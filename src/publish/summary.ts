@@ -3,7 +3,7 @@
 import type { ApiStats } from '../bucket/manifest.js';
 import type { Inventory } from '../discovery/resource.js';
 import type { RenderedDocument } from '../render/render.js';
-import { countResources } from './publish.js';
+import { countResources } from './documents.js';
 
 export function formatInventorySummary(
   inventory: Inventory,

@@ -1,13 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planPrune } from '../../../src/audit/prune.js';
-import {
-  parseSnapshotRef,
-  parseTime,
-  type SnapshotListing,
-  selectSnapshotAt,
-} from '../../../src/audit/snapshots.js';
+import { parseSnapshotRef, parseTime, selectSnapshotAt } from '../../../src/audit/snapshots.js';
 import type { Manifest } from '../../../src/bucket/manifest.js';
+import type { SnapshotListing } from '../../../src/bucket/read.js';
 import { isAppError } from '../../../src/errors.js';
 import type { ObjectInfo } from '../../../src/store/store.js';
 

@@ -1,0 +1,56 @@
+/**
+ * What a run publishes, computed from the inventory before anything is written: the rendered documents (checked
+ * against Prometheus's own rules), their manifest entries and the resource counts.
+ */
+import { sha256 } from '../bucket/canonical.js';
+import type { DocumentEntry, ResourceCounts } from '../bucket/manifest.js';
+import type { RenderConfig } from '../config.js';
+import type { Inventory } from '../discovery/resource.js';
+import { AppError } from '../errors.js';
+import { type RenderedDocument, renderAll } from '../render/render.js';
+import { checkSdDocument } from '../render/validate.js';
+
+export function countResources(inventory: Inventory): ResourceCounts {
+  const byType: Record<string, number> = {};
+  const byEnvironment: Record<string, number> = {};
+  for (const r of inventory.resources) {
+    byType[r.type] = (byType[r.type] ?? 0) + 1;
+    byEnvironment[r.environmentId] = (byEnvironment[r.environmentId] ?? 0) + 1;
+  }
+  return { total: inventory.resources.length, byType, byEnvironment };
+}
+
+/** Renders every combination and applies Prometheus's own rules to each document before anything is written. */
+export function renderDocuments(inventory: Inventory, render: RenderConfig): RenderedDocument[] {
+  const docs = renderAll(inventory, render.combinations, render);
+  for (const doc of docs) {
+    const problems = checkSdDocument(doc.body, { legacyLabelNames: render.paramStyle === 'underscore' });
+    if (problems.length > 0) {
+      throw new AppError(
+        'RENDER_INVALID',
+        `render ${doc.name}: Prometheus would reject it: ${problems.slice(0, 3).join('; ')}`,
+      );
+    }
+  }
+  return docs;
+}
+
+/** The manifest entry of every document, by name. */
+export function documentEntries(
+  docs: readonly RenderedDocument[],
+  render: RenderConfig,
+): Record<string, DocumentEntry> {
+  const entries: Record<string, DocumentEntry> = {};
+  for (const d of docs) {
+    entries[d.name] = {
+      targets: d.combination.targets,
+      prefix: d.combination.prefix,
+      paramStyle: render.paramStyle,
+      groupBy: render.groupBy,
+      sha256: sha256(d.body),
+      bytes: Buffer.byteLength(d.body),
+      groups: d.groups,
+    };
+  }
+  return entries;
+}

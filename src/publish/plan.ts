@@ -1,0 +1,53 @@
+/**
+ * The plan of a run, pure: which documents changed since the previous snapshot, which were removed, whether a
+ * snapshot is written at all, and whether a guard refuses it (DESIGN §4: zero resources, or a drop above
+ * SD_MAX_SHRINK, unless --force).
+ */
+import type { DocumentEntry, Manifest, ResourceCounts } from '../bucket/manifest.js';
+import { AppError } from '../errors.js';
+
+export interface RunPlan {
+  entries: Record<string, DocumentEntry>;
+  /** Documents whose bytes differ from the previous snapshot's (all of them on a first run). */
+  changed: string[];
+  /** Documents of the previous snapshot that are no longer configured. */
+  removed: string[];
+  /** False when every document is byte-identical to the previous snapshot: only the pointer is refreshed. */
+  writesSnapshot: boolean;
+}
+
+export function planRun(entries: Record<string, DocumentEntry>, previous: Manifest | undefined): RunPlan {
+  const names = Object.keys(entries).sort();
+  const changed = names.filter((n) => previous?.documents[n]?.sha256 !== entries[n]?.sha256);
+  const removed = Object.keys(previous?.documents ?? {}).filter((n) => !(n in entries));
+  return {
+    entries,
+    changed,
+    removed,
+    writesSnapshot: previous === undefined || changed.length > 0 || removed.length > 0,
+  };
+}
+
+/** Throws GUARD_EMPTY or GUARD_SHRINK (exit 3) when the run would publish a suspicious inventory. */
+export function checkGuards(
+  resources: ResourceCounts,
+  previous: Manifest | undefined,
+  maxShrink: number,
+): void {
+  if (resources.total === 0) {
+    throw new AppError(
+      'GUARD_EMPTY',
+      'discovery found zero resources; refusing to publish (use --force to publish anyway)',
+    );
+  }
+  const before = previous?.resources.total ?? 0;
+  if (before > 0) {
+    const drop = (before - resources.total) / before;
+    if (drop > maxShrink) {
+      throw new AppError(
+        'GUARD_SHRINK',
+        `resources dropped from ${before} to ${resources.total} (${Math.round(drop * 100)}% > SD_MAX_SHRINK ${Math.round(maxShrink * 100)}%); refusing to publish (use --force to publish anyway)`,
+      );
+    }
+  }
+}
