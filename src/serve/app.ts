@@ -61,23 +61,26 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
   );
 }
 
-export function buildApp(deps: ServeDeps) {
-  const { config, log, documents, tokens } = deps;
-  const now = deps.now ?? (() => new Date());
-  const metrics = deps.metrics ?? createServeMetrics({ version: deps.version, documents, now });
-  const record = (method: string, route: string, status: number, durationMs: number) => {
+/** One response: counted in the request metrics and written as one access-log line. */
+type RecordRequest = (method: string, route: string, status: number, durationMs: number) => void;
+
+function createRecorder(metrics: ServeMetrics, log: Logger): RecordRequest {
+  return (method, route, status, durationMs) => {
     metrics.observeRequest(route, method, status, durationMs / 1000);
     // the access log: never headers, so a token cannot reach it
     log.info({ method, route, status, durationMs }, 'request');
   };
-  const app = Fastify({
+}
+
+function createFastify(log: Logger, record: RecordRequest) {
+  return Fastify({
     loggerInstance: log,
     // one access-log line of our own per response (onResponse), without headers
     logController: new LogController({ disableRequestLogging: true }),
     // document names are up to 250 characters (DOCUMENT_NAME_RE) plus ".json"
     routerOptions: { maxParamLength: 300 },
     // fastify's own 503 body is not ours; while closing, requests on open connections are still answered
-    // (with `Connection: close`, see preClose below), which is what an in-flight Prometheus refresh wants
+    // (with `Connection: close`, see addMethodGuard), which is what an in-flight Prometheus refresh wants
     return503OnClosing: false,
     // requests Node's HTTP parser rejects (headers over 16 KiB, broken request lines) never become fastify
     // requests: answer them with our error body too
@@ -89,7 +92,11 @@ export function buildApp(deps: ServeDeps) {
       record(request.method, 'bad_url', reply.statusCode, 0);
     },
   });
+}
 
+type ServeApp = ReturnType<typeof createFastify>;
+
+function setErrorHandlers(app: ServeApp, log: Logger): void {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
     if (err instanceof HttpError) {
       for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
@@ -101,7 +108,10 @@ export function buildApp(deps: ServeDeps) {
     return sendError(reply, error, message);
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found', 'no such route'));
+}
 
+/** 405 for anything but GET and HEAD, before any body is read; `Connection: close` once the app is closing. */
+function addMethodGuard(app: ServeApp): void {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -113,30 +123,49 @@ export function buildApp(deps: ServeDeps) {
       throw new HttpError('method_not_allowed', `${request.method} is not allowed; this server is read-only`);
     }
   });
+}
+
+function addBearerAuth(app: ServeApp, config: ServeConfig, tokens: TokenSource): void {
   app.addHook('preValidation', async (request) => {
     if (config.auth === 'off' || request.routeOptions.config.public) return;
     if (!tokens.isAuthorized(request.headers.authorization)) {
       throw new HttpError('unauthorized', 'a valid bearer token is required', {}, AUTHENTICATE);
     }
   });
+}
+
+function addAccessLog(app: ServeApp, record: RecordRequest): void {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.is404 ? 'not_found' : (request.routeOptions.url ?? 'unknown');
     const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
     record(request.method, route, reply.statusCode, durationMs);
   });
+}
 
-  if (config.rateLimitPerMinute > 0) {
-    app.register(rateLimit, {
-      max: config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request) => request.ip,
-      errorResponseBuilder: (_request, ctx) =>
-        new HttpError(
-          'rate_limited',
-          `more than ${ctx.max} requests per minute from this address; retry in ${ctx.after}`,
-        ),
-    });
-  }
+function registerRateLimit(app: ServeApp, perMinute: number): void {
+  app.register(rateLimit, {
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, ctx) =>
+      new HttpError(
+        'rate_limited',
+        `more than ${ctx.max} requests per minute from this address; retry in ${ctx.after}`,
+      ),
+  });
+}
+
+export function buildApp(deps: ServeDeps) {
+  const { config, log, documents, tokens } = deps;
+  const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? createServeMetrics({ version: deps.version, documents, now });
+  const record = createRecorder(metrics, log);
+  const app = createFastify(log, record);
+  setErrorHandlers(app, log);
+  addMethodGuard(app);
+  addBearerAuth(app, config, tokens);
+  addAccessLog(app, record);
+  if (config.rateLimitPerMinute > 0) registerRateLimit(app, config.rateLimitPerMinute);
   // routes in a plugin registered after the rate limiter, so its onRoute hook sees every one of them
   app.register(async (instance) => {
     registerProbeRoutes(instance, { documents, metrics, version: deps.version, now });

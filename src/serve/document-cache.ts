@@ -4,38 +4,14 @@
  * reads that one reference, so no client ever gets documents of two runs. When the store cannot be read or the
  * documents do not match the manifest (the publisher is mid-switch), the old set stays and the next poll retries.
  */
-import { gzipSync } from 'node:zlib';
 import { sha256 } from '../bucket/canonical.js';
-import { combinationKey } from '../bucket/document-name.js';
-import { DOCUMENT_NAME_RE, KEYS } from '../bucket/keys.js';
-import { type Manifest, parseManifest } from '../bucket/manifest.js';
-import { type Status, statusSchema } from '../bucket/status.js';
+import { KEYS } from '../bucket/keys.js';
+import { parseManifest } from '../bucket/manifest.js';
+import { parseStatus, type Status } from '../bucket/status.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isNotFound, NOT_MODIFIED, type StoreReader } from '../store/store.js';
-
-export interface ServedDocument {
-  name: string;
-  targets: string[];
-  prefix: string;
-  sha256: string;
-  body: Buffer;
-  /** Only when smaller than `body`. */
-  gzip?: Buffer;
-  etag: string;
-  gzipEtag: string;
-}
-
-export interface DocumentSet {
-  manifest: Manifest;
-  /** `Last-Modified` of every document: the snapshot's createdAt as an HTTP date. */
-  lastModified: string;
-  lastModifiedMs: number;
-  byName: ReadonlyMap<string, ServedDocument>;
-  /** combinationKey → document name */
-  byCombination: ReadonlyMap<string, string>;
-  loadedAt: Date;
-}
+import { buildDocumentSet, type DocumentSet } from './document-set.js';
 
 export interface CacheState {
   set?: DocumentSet;
@@ -65,44 +41,129 @@ export interface DocumentCacheOptions {
   intervalMs: number;
 }
 
-export function etagOf(sha256: string, coding: '' | 'gzip' = ''): string {
-  return `"${sha256.slice(0, 32)}${coding ? `-${coding}` : ''}"`;
-}
+/** Polls the store's `latest/manifest.json` and holds the last document set that loaded whole. */
+class PollingDocumentCache implements DocumentCache {
+  private readonly store: StoreReader;
+  private readonly log: Logger;
+  private readonly intervalMs: number;
+  private readonly cacheState: CacheState = { reloads: 0, reloadFailures: 0 };
+  private manifestEtag: string | undefined;
+  private statusEtag: string | undefined;
+  private inFlight: Promise<ReloadOutcome> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
-function toServed(name: string, manifest: Manifest, body: Buffer): ServedDocument {
-  const entry = manifest.documents[name]!;
-  const gz = gzipSync(body, { level: 9 });
-  return {
-    name,
-    targets: [...entry.targets],
-    prefix: entry.prefix,
-    sha256: entry.sha256,
-    body,
-    ...(gz.length < body.length ? { gzip: gz } : {}),
-    etag: etagOf(entry.sha256),
-    gzipEtag: etagOf(entry.sha256, 'gzip'),
-  };
-}
+  constructor(options: DocumentCacheOptions) {
+    this.store = options.store;
+    this.log = options.log;
+    this.intervalMs = options.intervalMs;
+  }
 
-export function createDocumentCache(options: DocumentCacheOptions): DocumentCache {
-  const { store, log, intervalMs } = options;
-  const state: CacheState = { reloads: 0, reloadFailures: 0 };
-  let manifestEtag: string | undefined;
-  let statusEtag: string | undefined;
-  let inFlight: Promise<ReloadOutcome> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
+  current(): DocumentSet | undefined {
+    return this.cacheState.set;
+  }
+
+  state(): Readonly<CacheState> {
+    return this.cacheState;
+  }
+
+  reload(): Promise<ReloadOutcome> {
+    this.inFlight ??= this.reloadOnce().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.reload();
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    // setTimeout after each poll, not setInterval: a slow store never stacks reloads
+    this.timer = setTimeout(() => {
+      void this.reload().finally(() => this.schedule());
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  private async reloadOnce(): Promise<ReloadOutcome> {
+    await this.readStatus();
+    try {
+      return await this.loadLatest();
+    } catch (err) {
+      return this.recordFailure(err);
+    }
+  }
+
+  /** Reads the manifest when it changed, then all of its documents, and swaps the set only when every one loaded. */
+  private async loadLatest(): Promise<ReloadOutcome> {
+    const obj = await this.store.getIfChanged(KEYS.latestManifest, this.manifestEtag);
+    if (obj === NOT_MODIFIED) return 'unchanged';
+    const where = `${this.store.location} ${KEYS.latestManifest}`;
+    const manifest = parseManifest(obj.body.toString('utf8'), where);
+    const set = await buildDocumentSet(manifest, this.cacheState.set, (name, want) =>
+      this.readVerified(manifest.runId, name, want),
+    );
+    this.cacheState.set = set;
+    this.manifestEtag = obj.etag;
+    this.cacheState.reloads += 1;
+    delete this.cacheState.lastError;
+    this.log.info({ runId: manifest.runId, documents: set.byName.size }, 'documents loaded');
+    return 'loaded';
+  }
+
+  private recordFailure(err: unknown): ReloadOutcome {
+    const state = this.cacheState;
+    if (isNotFound(err) && !state.set) {
+      state.lastError = `nothing published yet: ${KEYS.latestManifest} not found in ${this.store.location}`;
+      return 'empty';
+    }
+    state.reloadFailures += 1;
+    state.lastError = describeError(err);
+    this.log.warn(
+      { err, runId: state.set?.manifest.runId ?? null },
+      'document reload failed, serving the previous set',
+    );
+    return 'failed';
+  }
+
+  /** status.json is advisory: when it is missing or unreadable the previous status (or none) stays. */
+  private async readStatus(): Promise<void> {
+    try {
+      const obj = await this.store.getIfChanged(KEYS.status, this.statusEtag);
+      if (obj === NOT_MODIFIED) return;
+      const status = parseStatus(obj.body.toString('utf8'));
+      if (!status) {
+        this.log.warn({ key: KEYS.status }, 'status object has the wrong shape, ignored');
+        return;
+      }
+      this.cacheState.status = status;
+      this.statusEtag = obj.etag;
+    } catch (err) {
+      if (!isNotFound(err)) this.log.warn({ err, key: KEYS.status }, 'status object unreadable');
+    }
+  }
 
   /**
    * The document's bytes, checked against the manifest's sha256. The `latest/` copy is tried first; when it does
    * not match (a publish is switching `latest/`, or one failed after its rollback could not write), the immutable
    * snapshot copy that the manifest points to is used instead.
    */
-  async function readVerified(manifest: Manifest, name: string, want: string): Promise<Buffer> {
+  private async readVerified(runId: string, name: string, want: string): Promise<Buffer> {
     const problems: string[] = [];
-    for (const key of [KEYS.latestDocument(name), KEYS.snapshotDocument(manifest.runId, name)]) {
+    for (const key of [KEYS.latestDocument(name), KEYS.snapshotDocument(runId, name)]) {
       try {
-        const obj = await store.get(key);
+        const obj = await this.store.get(key);
         const actual = sha256(obj.body);
         if (actual === want) return obj.body;
         problems.push(`${key} has sha256 ${actual}, the manifest says ${want}`);
@@ -113,112 +174,8 @@ export function createDocumentCache(options: DocumentCacheOptions): DocumentCach
     }
     throw new Error(problems.join('; '));
   }
+}
 
-  async function loadSet(manifest: Manifest): Promise<DocumentSet> {
-    const old = state.set?.byName;
-    const byName = new Map<string, ServedDocument>();
-    const byCombination = new Map<string, string>();
-    for (const [name, entry] of Object.entries(manifest.documents)) {
-      if (!DOCUMENT_NAME_RE.test(name)) throw new Error(`manifest names an invalid document "${name}"`);
-      const previous = old?.get(name);
-      let doc: ServedDocument;
-      if (previous && previous.sha256 === entry.sha256) {
-        // same bytes as before: keep the buffers (a run that changed nothing only refreshes checkedAt)
-        doc = { ...previous, targets: [...entry.targets], prefix: entry.prefix };
-      } else {
-        doc = toServed(name, manifest, await readVerified(manifest, name, entry.sha256));
-      }
-      byName.set(name, doc);
-      byCombination.set(combinationKey(entry), name);
-    }
-    const createdMs = Date.parse(manifest.createdAt);
-    const lastModifiedMs = Number.isNaN(createdMs) ? Date.now() : Math.floor(createdMs / 1000) * 1000;
-    return {
-      manifest,
-      lastModified: new Date(lastModifiedMs).toUTCString(),
-      lastModifiedMs,
-      byName,
-      byCombination,
-      loadedAt: new Date(),
-    };
-  }
-
-  async function readStatus(): Promise<void> {
-    try {
-      const obj = await store.getIfChanged(KEYS.status, statusEtag);
-      if (obj === NOT_MODIFIED) return;
-      const parsed = statusSchema.safeParse(JSON.parse(obj.body.toString('utf8')));
-      if (!parsed.success) {
-        log.warn({ key: KEYS.status }, 'status object has the wrong shape, ignored');
-        return;
-      }
-      state.status = parsed.data;
-      statusEtag = obj.etag;
-    } catch (err) {
-      if (!isNotFound(err)) log.warn({ err, key: KEYS.status }, 'status object unreadable');
-    }
-  }
-
-  async function reloadOnce(): Promise<ReloadOutcome> {
-    await readStatus();
-    let outcome: ReloadOutcome;
-    try {
-      const obj = await store.getIfChanged(KEYS.latestManifest, manifestEtag);
-      if (obj === NOT_MODIFIED) return 'unchanged';
-      const manifest = parseManifest(obj.body.toString('utf8'), `${store.location} ${KEYS.latestManifest}`);
-      const set = await loadSet(manifest);
-      state.set = set;
-      manifestEtag = obj.etag;
-      state.reloads += 1;
-      delete state.lastError;
-      outcome = 'loaded';
-      log.info({ runId: manifest.runId, documents: set.byName.size }, 'documents loaded');
-    } catch (err) {
-      if (isNotFound(err) && !state.set) {
-        state.lastError = `nothing published yet: ${KEYS.latestManifest} not found in ${store.location}`;
-        return 'empty';
-      }
-      state.reloadFailures += 1;
-      state.lastError = describeError(err);
-      outcome = 'failed';
-      log.warn(
-        { err, runId: state.set?.manifest.runId ?? null },
-        'document reload failed, serving the previous set',
-      );
-    }
-    return outcome;
-  }
-
-  function reload(): Promise<ReloadOutcome> {
-    inFlight ??= reloadOnce().finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
-  }
-
-  function schedule(): void {
-    if (stopped) return;
-    // setTimeout after each poll, not setInterval: a slow store never stacks reloads
-    timer = setTimeout(() => {
-      void reload().finally(schedule);
-    }, intervalMs);
-    timer.unref();
-  }
-
-  return {
-    current: () => state.set,
-    state: () => state,
-    reload,
-    async start() {
-      stopped = false;
-      await reload();
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await inFlight;
-    },
-  };
+export function createDocumentCache(options: DocumentCacheOptions): DocumentCache {
+  return new PollingDocumentCache(options);
 }

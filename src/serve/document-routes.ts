@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { combinationKey } from '../bucket/document-name.js';
 import { DOCUMENT_NAME_RE } from '../bucket/keys.js';
 import { checkPrefix, parseTargetList } from '../render/combination.js';
-import type { DocumentCache, DocumentSet, ServedDocument } from './document-cache.js';
+import type { DocumentCache } from './document-cache.js';
+import type { DocumentSet, ServedDocument } from './document-set.js';
 import { HttpError } from './errors.js';
 import { acceptsGzip, isNotModified } from './http-cache.js';
 

@@ -22,12 +22,10 @@ function secondsOf(iso: string | null | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms / 1000;
 }
 
-export function createServeMetrics(options: ServeMetricsOptions): ServeMetrics {
-  const { documents, now } = options;
-  const registry = new Registry();
-  const registers = [registry];
-  collectDefaultMetrics({ register: registry, prefix: 'confluent_sd_' });
+type ObserveRequest = ServeMetrics['observeRequest'];
 
+/** The per-response metrics: a counter by route, method and status, and a latency histogram by route. */
+function registerRequestMetrics(registers: Registry[]): ObserveRequest {
   const requests = new Counter({
     name: 'confluent_sd_http_requests_total',
     help: 'HTTP responses by route, method and status',
@@ -41,13 +39,23 @@ export function createServeMetrics(options: ServeMetricsOptions): ServeMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers,
   });
+  return (route, method, status, seconds) => {
+    requests.inc({ route, method, status: String(status) });
+    duration.observe({ route }, seconds);
+  };
+}
+
+function registerBuildInfo(registers: Registry[], version: string): void {
   new Gauge({
     name: 'confluent_sd_build_info',
     help: 'Always 1; the version label says which build runs',
     labelNames: ['version'] as const,
     registers,
-  }).set({ version: options.version }, 1);
+  }).set({ version }, 1);
+}
 
+/** What the cache serves right now: the number of documents and the resources per type. */
+function registerDocumentGauges(registers: Registry[], documents: DocumentCache): void {
   new Gauge({
     name: 'confluent_sd_documents_loaded',
     help: 'Documents held in memory and served',
@@ -67,87 +75,97 @@ export function createServeMetrics(options: ServeMetricsOptions): ServeMetrics {
       for (const [type, n] of Object.entries(byType)) this.set({ type }, n);
     },
   });
+}
 
-  // status.json timestamps: no sample at all until the publisher has recorded one (a label-less prom-client
-  // Gauge always shows a value, and 0 would read as "just now")
-  const statusGauge = (name: string, help: string, pick: () => number | undefined) => {
-    const read = async () => {
-      const v = pick();
-      return {
-        name,
-        help,
-        type: 'gauge',
-        aggregator: 'sum',
-        values: v === undefined ? [] : [{ value: v, labels: {} }],
-      };
-    };
-    registry.registerMetric({
-      name,
-      help,
-      type: 'gauge',
-      aggregator: 'sum',
-      get: read,
-      reset() {},
-    } as unknown as Metric);
+/**
+ * A label-less gauge that has no sample at all while `pick` answers undefined: a prom-client Gauge always shows a
+ * value, and 0 would read as "just now" for a timestamp the publisher has not recorded yet.
+ */
+function registerOptionalGauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  pick: () => number | undefined,
+): void {
+  const head = { name, help, type: 'gauge', aggregator: 'sum' } as const;
+  const get = async () => {
+    const v = pick();
+    return { ...head, values: v === undefined ? [] : [{ value: v, labels: {} }] };
   };
-  const status = () => documents.state().status;
-  const nowSeconds = () => now().getTime() / 1000;
-  const since = (t: number | undefined) => (t === undefined ? undefined : Math.max(0, nowSeconds() - t));
-  statusGauge(
-    'confluent_sd_last_success_timestamp_seconds',
-    'When the last publish run succeeded (status.json)',
-    () => secondsOf(status()?.lastSuccessAt),
-  );
-  statusGauge(
-    'confluent_sd_last_failure_timestamp_seconds',
-    'When the last publish run failed (status.json)',
-    () => secondsOf(status()?.lastFailureAt),
-  );
-  statusGauge(
-    'confluent_sd_seconds_since_last_success',
-    'Seconds since the last successful publish run',
-    () => since(secondsOf(status()?.lastSuccessAt)),
-  );
-  statusGauge('confluent_sd_seconds_since_last_failure', 'Seconds since the last failed publish run', () =>
-    since(secondsOf(status()?.lastFailureAt)),
-  );
-  statusGauge(
-    'confluent_sd_last_run_failed',
-    '1 when the last publish run failed or was refused by a guard',
-    () => {
-      const s = status();
-      if (!s) return undefined;
-      return s.outcome === 'failed' || s.outcome === 'refused' ? 1 : 0;
-    },
-  );
+  registry.registerMetric({ ...head, get, reset() {} } as unknown as Metric);
+}
 
-  const counterFrom = (name: string, help: string, pick: () => number) =>
+/** The publish-age metrics, from the timestamps and outcome of status.json. */
+function registerStatusGauges(registry: Registry, documents: DocumentCache, now: () => Date): void {
+  const status = () => documents.state().status;
+  const since = (t: number | undefined) =>
+    t === undefined ? undefined : Math.max(0, now().getTime() / 1000 - t);
+  const gauges: [string, string, () => number | undefined][] = [
+    [
+      'confluent_sd_last_success_timestamp_seconds',
+      'When the last publish run succeeded (status.json)',
+      () => secondsOf(status()?.lastSuccessAt),
+    ],
+    [
+      'confluent_sd_last_failure_timestamp_seconds',
+      'When the last publish run failed (status.json)',
+      () => secondsOf(status()?.lastFailureAt),
+    ],
+    [
+      'confluent_sd_seconds_since_last_success',
+      'Seconds since the last successful publish run',
+      () => since(secondsOf(status()?.lastSuccessAt)),
+    ],
+    [
+      'confluent_sd_seconds_since_last_failure',
+      'Seconds since the last failed publish run',
+      () => since(secondsOf(status()?.lastFailureAt)),
+    ],
+    [
+      'confluent_sd_last_run_failed',
+      '1 when the last publish run failed or was refused by a guard',
+      () => {
+        const s = status();
+        if (!s) return undefined;
+        return s.outcome === 'failed' || s.outcome === 'refused' ? 1 : 0;
+      },
+    ],
+  ];
+  for (const [name, help, pick] of gauges) registerOptionalGauge(registry, name, help, pick);
+}
+
+/** The cache counts reloads and failures; these counters mirror its counts at scrape time. */
+function registerReloadCounters(registers: Registry[], documents: DocumentCache): void {
+  const counters: [string, string, () => number][] = [
+    ['confluent_sd_reloads_total', 'Document sets loaded from the store', () => documents.state().reloads],
+    [
+      'confluent_sd_reload_failures_total',
+      'Reloads that failed (store unreachable, bad manifest, sha256 mismatch)',
+      () => documents.state().reloadFailures,
+    ],
+  ];
+  for (const [name, help, pick] of counters) {
     new Counter({
       name,
       help,
       registers,
       collect() {
-        // the cache counts; the counter mirrors it at scrape time
         this.reset();
         this.inc(pick());
       },
     });
-  counterFrom(
-    'confluent_sd_reloads_total',
-    'Document sets loaded from the store',
-    () => documents.state().reloads,
-  );
-  counterFrom(
-    'confluent_sd_reload_failures_total',
-    'Reloads that failed (store unreachable, bad manifest, sha256 mismatch)',
-    () => documents.state().reloadFailures,
-  );
+  }
+}
 
-  return {
-    registry,
-    observeRequest(route, method, status, seconds) {
-      requests.inc({ route, method, status: String(status) });
-      duration.observe({ route }, seconds);
-    },
-  };
+export function createServeMetrics(options: ServeMetricsOptions): ServeMetrics {
+  const { documents, now } = options;
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: 'confluent_sd_' });
+  const observeRequest = registerRequestMetrics(registers);
+  registerBuildInfo(registers, options.version);
+  registerDocumentGauges(registers, documents);
+  registerStatusGauges(registry, documents, now);
+  registerReloadCounters(registers, documents);
+  return { registry, observeRequest };
 }

@@ -58,77 +58,105 @@ export function tokenFromHeader(header: string | undefined): string | undefined 
   return undefined;
 }
 
-export function createTokenSource(options: TokenSourceOptions): TokenSource {
-  const { file, log } = options;
-  const pollMs = options.pollMs ?? 2000;
-  const fromEnv = options.tokens.map(digest);
-  let digests: Buffer[] = fromEnv;
-  let fileVersion = '';
-  let timer: NodeJS.Timeout | undefined;
-  let refreshing: Promise<void> | undefined;
+/** The file's identity and contents: `version` changes whenever the file is replaced or rewritten. */
+interface TokenFileRead {
+  version: string;
+  tokens: string[];
+}
 
-  async function readTokens(path: string): Promise<{ version: string; tokens: string[] } | undefined> {
-    const st = await stat(path);
-    const version = `${st.ino}:${st.size}:${st.mtimeMs}`;
-    if (version === fileVersion) return undefined;
-    return { version, tokens: parseTokenFile(await readFile(path, 'utf8')) };
+/** The tokens of SD_BEARER_TOKENS plus those of the token file, as digests; the file polled for changes. */
+class BearerTokenSource implements TokenSource {
+  private readonly file: string | undefined;
+  private readonly log: Logger;
+  private readonly pollMs: number;
+  private readonly fromEnv: Buffer[];
+  private digests: Buffer[];
+  private fileVersion = '';
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(options: TokenSourceOptions) {
+    this.file = options.file;
+    this.log = options.log;
+    this.pollMs = options.pollMs ?? 2000;
+    this.fromEnv = options.tokens.map(digest);
+    this.digests = this.fromEnv;
   }
 
-  function adopt(version: string, tokens: string[]): void {
-    const short = tokens.filter((t) => t.length < MIN_TOKEN_LENGTH).length;
-    const valid = tokens.filter((t) => t.length >= MIN_TOKEN_LENGTH);
-    if (short > 0) log.warn({ ignored: short }, 'bearer token file holds tokens shorter than 16 characters');
-    digests = [...fromEnv, ...valid.map(digest)];
-    fileVersion = version;
-    log.info({ fileTokens: valid.length, envTokens: fromEnv.length }, 'bearer tokens loaded');
+  isAuthorized(header: string | undefined): boolean {
+    const token = tokenFromHeader(header);
+    if (token === undefined) return false;
+    const given = digest(token);
+    // no early exit: the time taken does not tell which token (or whether any) matched
+    let ok = false;
+    for (const d of this.digests) ok = timingSafeEqual(given, d) || ok;
+    return ok;
   }
 
-  async function refreshOnce(): Promise<void> {
-    if (!file) return;
+  count(): number {
+    return this.digests.length;
+  }
+
+  async start(): Promise<void> {
+    if (!this.file) return;
     try {
-      const read = await readTokens(file);
-      if (read) adopt(read.version, read.tokens);
+      await this.readAndAdopt(this.file);
+    } catch (cause) {
+      throw new AppError('CONFIG_INVALID', `read SD_BEARER_TOKEN_FILE ${this.file}: ${String(cause)}`, {
+        cause,
+      });
+    }
+    this.timer = setInterval(() => {
+      void this.refresh();
+    }, this.pollMs);
+    this.timer.unref();
+  }
+
+  refresh(): Promise<void> {
+    this.refreshing ??= this.refreshOnce().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async refreshOnce(): Promise<void> {
+    if (!this.file) return;
+    try {
+      await this.readAndAdopt(this.file);
     } catch (err) {
-      log.warn({ err, file }, 'bearer token file unreadable, keeping the previous tokens');
+      this.log.warn({ err, file: this.file }, 'bearer token file unreadable, keeping the previous tokens');
     }
   }
 
-  return {
-    isAuthorized(header) {
-      const token = tokenFromHeader(header);
-      if (token === undefined) return false;
-      const given = digest(token);
-      // no early exit: the time taken does not tell which token (or whether any) matched
-      let ok = false;
-      for (const d of digests) ok = timingSafeEqual(given, d) || ok;
-      return ok;
-    },
-    count: () => digests.length,
-    async start() {
-      if (file) {
-        try {
-          const read = await readTokens(file);
-          if (read) adopt(read.version, read.tokens);
-        } catch (cause) {
-          throw new AppError('CONFIG_INVALID', `read SD_BEARER_TOKEN_FILE ${file}: ${String(cause)}`, {
-            cause,
-          });
-        }
-        timer = setInterval(() => {
-          void this.refresh();
-        }, pollMs);
-        timer.unref();
-      }
-    },
-    refresh() {
-      refreshing ??= refreshOnce().finally(() => {
-        refreshing = undefined;
-      });
-      return refreshing;
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
-  };
+  private async readAndAdopt(path: string): Promise<void> {
+    const read = await this.readTokens(path);
+    if (read) this.adopt(read);
+  }
+
+  /** The file's tokens, or undefined when it has not changed since it was last adopted. */
+  private async readTokens(path: string): Promise<TokenFileRead | undefined> {
+    const st = await stat(path);
+    const version = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    if (version === this.fileVersion) return undefined;
+    return { version, tokens: parseTokenFile(await readFile(path, 'utf8')) };
+  }
+
+  private adopt({ version, tokens }: TokenFileRead): void {
+    const short = tokens.filter((t) => t.length < MIN_TOKEN_LENGTH).length;
+    const valid = tokens.filter((t) => t.length >= MIN_TOKEN_LENGTH);
+    if (short > 0)
+      this.log.warn({ ignored: short }, 'bearer token file holds tokens shorter than 16 characters');
+    this.digests = [...this.fromEnv, ...valid.map(digest)];
+    this.fileVersion = version;
+    this.log.info({ fileTokens: valid.length, envTokens: this.fromEnv.length }, 'bearer tokens loaded');
+  }
+}
+
+export function createTokenSource(options: TokenSourceOptions): TokenSource {
+  return new BearerTokenSource(options);
 }
