@@ -6,7 +6,6 @@
 import createClient from 'openapi-fetch';
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import type { ApiStats } from '../publish/manifest.js';
 import type { paths as CmkPaths } from './generated/cmk-v2.js';
 import type { paths as ConnectPaths } from './generated/connect-v1.js';
 import type { paths as FcpmPaths } from './generated/fcpm-v2.js';
@@ -37,6 +36,7 @@ import {
   resourceDescriptorListShape,
   schemaRegistryClusterListShape,
 } from './shapes.js';
+import type { ApiStats } from './stats.js';
 
 export interface ConfluentClientOptions {
   apiUrl: string;

@@ -9,7 +9,6 @@ import pLimit from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ApiStats } from '../publish/manifest.js';
 import type { RateGate } from './rate-gate.js';
 import {
   computeBackoffMs,
@@ -18,6 +17,7 @@ import {
   parseRateLimitHeaders,
   withHeaderJitterMs,
 } from './retry-policy.js';
+import type { ApiStats } from './stats.js';
 import {
   AttemptFailure,
   authError,
