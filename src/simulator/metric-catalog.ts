@@ -2,15 +2,15 @@
  * The metrics the simulator exports per resource type, named like the Metrics API's exportable metrics, with
  * values that are stable within a minute (derived from id, metric and minute) or taken from the org record.
  */
-import type { ResourceType } from '../discovery/resource.js';
 import type { IndexEntry } from './org-store.js';
 import { hashString } from './random.js';
+import type { SimResourceType } from './resource-types.js';
 
 export interface MetricDef {
   /** The Metrics API name, `io.confluent.kafka.server/received_bytes`. */
   name: string;
   description: string;
-  type: ResourceType;
+  type: SimResourceType;
   unit: string;
   /** Extra label sets per resource (e.g. one per topic); one empty set when the metric has no extra labels. */
   series(entry: IndexEntry): Record<string, string>[];
@@ -23,7 +23,7 @@ export function exportName(name: string): string {
 }
 
 /** The resource label the export output uses per type (`kafka_id`…), the param name without `resource.`. */
-export function resourceLabel(type: ResourceType): string {
+export function resourceLabel(type: SimResourceType): string {
   return `${type}_id`;
 }
 
@@ -51,7 +51,7 @@ function topicsOf(entry: IndexEntry): Record<string, string>[] {
 
 function def(
   name: string,
-  type: ResourceType,
+  type: SimResourceType,
   description: string,
   unit: string,
   value: MetricDef['value'],
@@ -170,7 +170,14 @@ export const METRICS: readonly MetricDef[] = [
   ),
 ];
 
-export const RESOURCE_DESCRIPTORS: readonly { type: ResourceType; description: string; label: string }[] = [
+export interface ResourceDescriptor {
+  type: SimResourceType;
+  description: string;
+  /** The description of its one label, `<type>.id`. */
+  label: string;
+}
+
+export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
   { type: 'kafka', description: 'A Kafka cluster.', label: 'ID of the kafka cluster' },
   { type: 'connector', description: 'A Kafka Connector.', label: 'ID of the connector' },
   { type: 'ksql', description: 'A ksqlDB application.', label: 'ID of the ksqlDB application' },

@@ -23,8 +23,9 @@ import {
   type GeneratorContext,
   type Placement,
 } from './org-factory.js';
+import type { SimResourceType } from './resource-types.js';
 
-export type SimKind = 'environment' | 'kafka' | 'schema_registry' | 'ksql' | 'compute_pool' | 'connector';
+export type SimKind = 'environment' | SimResourceType;
 
 export type SimRecord =
   | SimEnvironment

@@ -2,7 +2,7 @@
  * The simulated organisation: plain, JSON-serialisable data, generated from a seed (pure: same seed and sizes →
  * byte-identical org). The running simulator mutates it in place through its admin API (`org-store.ts`).
  */
-import type { ResourceType } from '../discovery/resource.js';
+
 import type { Cloud } from './names.js';
 import {
   buildComputePool,
@@ -13,6 +13,7 @@ import {
   buildSchemaRegistry,
   createGeneratorContext,
 } from './org-factory.js';
+import type { SimResourceType } from './resource-types.js';
 
 export interface SimEnvironment {
   id: string;
@@ -144,13 +145,13 @@ export function generateOrg(seed: number, sizes: Partial<OrgSizes> = {}): Simula
 
 export interface ResourceCounts {
   environments: number;
-  byType: Record<ResourceType, number>;
+  byType: Record<SimResourceType, number>;
   /** Resources discovery should find (environments are not resources). */
   total: number;
 }
 
 export function countResources(org: SimulatedOrg): ResourceCounts {
-  const byType: Record<ResourceType, number> = {
+  const byType: Record<SimResourceType, number> = {
     kafka: 0,
     schema_registry: 0,
     ksql: 0,
