@@ -2,7 +2,7 @@
  * The metrics the simulator exports per resource type, named like the Metrics API's exportable metrics, with
  * values that are stable within a minute (derived from id, metric and minute) or taken from the org record.
  */
-import type { IndexEntry } from './org-store.js';
+import type { IndexEntry } from './org.js';
 import { hashString } from './random.js';
 import type { SimResourceType } from './resource-types.js';
 

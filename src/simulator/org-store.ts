@@ -2,16 +2,10 @@
  * The live organisation of a running simulator: the org tree plus an id index, so every request costs O(page)
  * or O(ids asked), never O(org). All run-time changes (the admin API) go through here to keep the index true.
  */
+
+import { createRuntimeContext, type GeneratorContext } from './generator-context.js';
 import { type Cloud, cloudOfRegion, isCloud } from './names.js';
-import type {
-  SimComputePool,
-  SimConnector,
-  SimEnvironment,
-  SimKafkaCluster,
-  SimKsqlCluster,
-  SimSchemaRegistry,
-  SimulatedOrg,
-} from './org.js';
+import type { IndexEntry, SimEnvironment, SimKafkaCluster, SimulatedOrg } from './org.js';
 import {
   buildComputePool,
   buildConnector,
@@ -19,29 +13,8 @@ import {
   buildKafkaCluster,
   buildKsqlCluster,
   buildSchemaRegistry,
-  createRuntimeContext,
-  type GeneratorContext,
   type Placement,
 } from './org-factory.js';
-import type { SimResourceType } from './resource-types.js';
-
-export type SimKind = 'environment' | SimResourceType;
-
-export type SimRecord =
-  | SimEnvironment
-  | SimKafkaCluster
-  | SimSchemaRegistry
-  | SimKsqlCluster
-  | SimComputePool
-  | SimConnector;
-
-export interface IndexEntry {
-  kind: SimKind;
-  env: SimEnvironment;
-  /** The Kafka cluster of a connector (for a Kafka cluster: itself). */
-  cluster?: SimKafkaCluster;
-  record: SimRecord;
-}
 
 /** An answer the admin API turns into an HTTP error (`status`, `code`, `detail`). */
 export class SimRequestError extends Error {

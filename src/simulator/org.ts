@@ -1,18 +1,8 @@
 /**
- * The simulated organisation: plain, JSON-serialisable data, generated from a seed (pure: same seed and sizes →
- * byte-identical org). The running simulator mutates it in place through its admin API (`org-store.ts`).
+ * The simulated organisation: plain, JSON-serialisable data, generated from a seed (`org-generator.ts`). The
+ * running simulator mutates it in place through its admin API (`org-store.ts`).
  */
-
 import type { Cloud } from './names.js';
-import {
-  buildComputePool,
-  buildConnector,
-  buildEnvironment,
-  buildKafkaCluster,
-  buildKsqlCluster,
-  buildSchemaRegistry,
-  createGeneratorContext,
-} from './org-factory.js';
 import type { SimResourceType } from './resource-types.js';
 
 export interface SimEnvironment {
@@ -92,6 +82,26 @@ export interface SimulatedOrg {
   environments: SimEnvironment[];
 }
 
+/** What an org id names: an environment or a resource of a Metrics API type. */
+export type SimKind = 'environment' | SimResourceType;
+
+export type SimRecord =
+  | SimEnvironment
+  | SimKafkaCluster
+  | SimSchemaRegistry
+  | SimKsqlCluster
+  | SimComputePool
+  | SimConnector;
+
+/** A record found by its id, with where it lives. */
+export interface IndexEntry {
+  kind: SimKind;
+  env: SimEnvironment;
+  /** The Kafka cluster of a connector (for a Kafka cluster: itself). */
+  cluster?: SimKafkaCluster;
+  record: SimRecord;
+}
+
 export interface OrgSizes {
   environments: number;
   kafkaPerEnv: number;
@@ -110,38 +120,6 @@ export const DEFAULT_SIZES: Readonly<OrgSizes> = Object.freeze({
   computePoolsPerEnv: 1,
   schemaRegistry: true,
 });
-
-/** Share of environments (after the first, which always has one) that enable Stream Governance. */
-const SCHEMA_REGISTRY_SHARE = 0.85;
-
-/** Generates the organisation of a seed. Pure: no clock, no Math.random. */
-export function generateOrg(seed: number, sizes: Partial<OrgSizes> = {}): SimulatedOrg {
-  const size = { ...DEFAULT_SIZES, ...sizes };
-  const ctx = createGeneratorContext(seed);
-  const organizationId = ctx.uuid();
-  const environments: SimEnvironment[] = [];
-  const envNames = new Set<string>();
-  for (let e = 0; e < size.environments; e++) {
-    const env = buildEnvironment(ctx, { index: e, taken: (n) => envNames.has(n) });
-    envNames.add(env.displayName);
-    for (let k = 0; k < size.kafkaPerEnv; k++) {
-      const cluster = buildKafkaCluster(ctx, env, {});
-      for (let c = 0; c < size.connectorsPerCluster; c++)
-        cluster.connectors.push(buildConnector(ctx, cluster, {}));
-      env.kafkaClusters.push(cluster);
-    }
-    if (size.schemaRegistry && (e === 0 || ctx.rand.chance(SCHEMA_REGISTRY_SHARE))) {
-      env.schemaRegistry = buildSchemaRegistry(ctx, env, {});
-      env.streamGovernancePackage = env.schemaRegistry.package;
-    }
-    for (let q = 0; q < size.ksqlPerEnv && env.kafkaClusters.length > 0; q++) {
-      env.ksqlClusters.push(buildKsqlCluster(ctx, env, ctx.rand.pick(env.kafkaClusters), {}));
-    }
-    for (let p = 0; p < size.computePoolsPerEnv; p++) env.computePools.push(buildComputePool(ctx, env, {}));
-    environments.push(env);
-  }
-  return { seed, organizationId, environments };
-}
 
 export interface ResourceCounts {
   environments: number;

@@ -13,7 +13,8 @@ import { isAuthorized } from './credentials.js';
 import { createFaultPicker } from './faults.js';
 import { expiredTokenReply } from './list-page.js';
 import { METRICS_ROUTES, type MetricsContext } from './metrics-routes.js';
-import { generateOrg, type OrgSizes, type SimulatedOrg } from './org.js';
+import type { OrgSizes, SimulatedOrg } from './org.js';
+import { generateOrg } from './org-generator.js';
 import { OrgStore, SimRequestError } from './org-store.js';
 import { FixedWindowLimiter } from './rate-limit.js';
 import {
