@@ -2,8 +2,9 @@
  * The admin API under `/_sim/` (same basic auth as the API): read the org and the traffic counts, add, rename and
  * remove resources, change fault behaviour while running. Not rate-limited, never faulted, not counted.
  */
-import { type OrgStore, type PlacementInput, SimRequestError } from './org-store.js';
-import { errorsReply, jsonReply, type Reply, type SimRequest } from './reply.js';
+import type { PlacementInput } from './admin-input.js';
+import type { OrgStore } from './org-store.js';
+import { errorsReply, jsonReply, type Reply, type SimRequest, SimRequestError } from './reply.js';
 import type { Route } from './router.js';
 import type { RuntimeConfig } from './sim-config.js';
 import type { StatsRecorder } from './stats.js';

@@ -33,7 +33,7 @@ const none = (): Record<string, string>[] => [{}];
 const connectorOfType =
   (type: 'source' | 'sink') =>
   (entry: IndexEntry): Record<string, string>[] =>
-    'type' in entry.record && entry.record.type === type ? [{}] : [];
+    entry.kind === 'connector' && entry.record.type === type ? [{}] : [];
 
 function noisy(max: number) {
   return (entry: IndexEntry, labels: Record<string, string>, minute: number, name = ''): number =>
@@ -42,8 +42,8 @@ function noisy(max: number) {
 
 /** A few topics per Kafka cluster: what its connectors read or write, plus one named after the cluster. */
 function topicsOf(entry: IndexEntry): Record<string, string>[] {
-  const cluster = entry.cluster;
-  if (!cluster) return [{}];
+  if (entry.kind !== 'kafka') return [{}];
+  const cluster = entry.record;
   const topics = new Set([cluster.displayName.split('-')[0] ?? cluster.displayName]);
   for (const c of cluster.connectors) if (topics.size < 4) topics.add(c.topic);
   return [...topics].sort().map((topic) => ({ topic }));
@@ -131,7 +131,7 @@ export const METRICS: readonly MetricDef[] = [
     'ksql',
     'The count of Confluent Streaming Units (CSUs) for this KSQL instance.',
     '1',
-    (e) => ('csu' in e.record ? e.record.csu : 1),
+    (e) => (e.kind === 'ksql' ? e.record.csu : 1),
   ),
   def(
     'io.confluent.kafka.ksql/query_saturation',
@@ -159,14 +159,14 @@ export const METRICS: readonly MetricDef[] = [
     'compute_pool',
     'The absolute number of CFUs at a given moment.',
     '1',
-    (e) => ('currentCfu' in e.record ? e.record.currentCfu : 0),
+    (e) => (e.kind === 'compute_pool' ? e.record.currentCfu : 0),
   ),
   def(
     'io.confluent.flink/compute_pool_utilization/cfu_limit',
     'compute_pool',
     'The possible max number of CFUs for the pool.',
     '1',
-    (e) => ('maxCfu' in e.record ? e.record.maxCfu : 0),
+    (e) => (e.kind === 'compute_pool' ? e.record.maxCfu : 0),
   ),
 ];
 

@@ -2,10 +2,16 @@
  * The live organisation of a running simulator: the org tree plus an id index, so every request costs O(page)
  * or O(ids asked), never O(org). All run-time changes (the admin API) go through here to keep the index true.
  */
-
+import { checkPlacement, optionalDisplayName, type PlacementInput, requireName } from './admin-input.js';
 import { createRuntimeContext, type GeneratorContext } from './generator-context.js';
-import { type Cloud, cloudOfRegion, isCloud } from './names.js';
-import type { IndexEntry, SimEnvironment, SimKafkaCluster, SimulatedOrg } from './org.js';
+import type {
+  IndexEntry,
+  SimComputePool,
+  SimConnector,
+  SimEnvironment,
+  SimKafkaCluster,
+  SimulatedOrg,
+} from './org.js';
 import {
   buildComputePool,
   buildConnector,
@@ -13,26 +19,9 @@ import {
   buildKafkaCluster,
   buildKsqlCluster,
   buildSchemaRegistry,
-  type Placement,
 } from './org-factory.js';
-
-/** An answer the admin API turns into an HTTP error (`status`, `code`, `detail`). */
-export class SimRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface PlacementInput {
-  environment: string;
-  displayName?: string;
-  cloud?: string;
-  region?: string;
-}
+import { detachFromOrg } from './org-removal.js';
+import { SimRequestError } from './reply.js';
 
 export class OrgStore {
   readonly org: SimulatedOrg;
@@ -56,8 +45,7 @@ export class OrgStore {
 
   kafkaCluster(id: string): { env: SimEnvironment; cluster: SimKafkaCluster } | undefined {
     const entry = this.index.get(id);
-    if (entry?.kind !== 'kafka' || !entry.cluster) return undefined;
-    return { env: entry.env, cluster: entry.cluster };
+    return entry?.kind === 'kafka' ? { env: entry.env, cluster: entry.record } : undefined;
   }
 
   addEnvironment(input: { displayName?: string }): SimEnvironment {
@@ -68,11 +56,12 @@ export class OrgStore {
     return env;
   }
 
-  addKafkaCluster(input: PlacementInput) {
+  addKafkaCluster(input: PlacementInput): SimKafkaCluster {
     const env = this.requireEnvironment(input.environment);
-    const cluster = buildKafkaCluster(this.ctx, env, { ...checkPlacement(input), ...named(input) });
+    const placement = { ...checkPlacement(input), ...optionalDisplayName(input) };
+    const cluster = buildKafkaCluster(this.ctx, env, placement);
     env.kafkaClusters.push(cluster);
-    this.index.set(cluster.id, { kind: 'kafka', env, cluster, record: cluster });
+    this.index.set(cluster.id, { kind: 'kafka', env, record: cluster });
     return cluster;
   }
 
@@ -81,7 +70,8 @@ export class OrgStore {
     if (env.schemaRegistry) {
       throw new SimRequestError(409, 'conflict', `environment ${env.id} already has a schema registry`);
     }
-    const sr = buildSchemaRegistry(this.ctx, env, { ...checkPlacement(input), ...named(input) });
+    const placement = { ...checkPlacement(input), ...optionalDisplayName(input) };
+    const sr = buildSchemaRegistry(this.ctx, env, placement);
     env.schemaRegistry = sr;
     env.streamGovernancePackage = sr.package;
     this.index.set(sr.id, { kind: 'schema_registry', env, record: sr });
@@ -90,96 +80,53 @@ export class OrgStore {
 
   addKsqlCluster(input: { environment: string; kafkaCluster?: string; displayName?: string }) {
     const env = this.requireEnvironment(input.environment);
-    const found = this.requireKafkaCluster(env, input.kafkaCluster);
-    const ksql = buildKsqlCluster(this.ctx, env, found.cluster, named(input));
+    const cluster = this.requireKafkaCluster(env, input.kafkaCluster);
+    const ksql = buildKsqlCluster(this.ctx, env, cluster, optionalDisplayName(input));
     env.ksqlClusters.push(ksql);
     this.index.set(ksql.id, { kind: 'ksql', env, record: ksql });
     return ksql;
   }
 
-  addComputePool(input: PlacementInput) {
+  addComputePool(input: PlacementInput): SimComputePool {
     const env = this.requireEnvironment(input.environment);
-    const pool = buildComputePool(this.ctx, env, { ...checkPlacement(input), ...named(input) });
+    const placement = { ...checkPlacement(input), ...optionalDisplayName(input) };
+    const pool = buildComputePool(this.ctx, env, placement);
     env.computePools.push(pool);
     this.index.set(pool.id, { kind: 'compute_pool', env, record: pool });
     return pool;
   }
 
-  addConnector(input: { environment: string; kafkaCluster?: string; name?: string }) {
+  addConnector(input: { environment: string; kafkaCluster?: string; name?: string }): SimConnector {
     const env = this.requireEnvironment(input.environment);
-    const found = this.requireKafkaCluster(env, input.kafkaCluster);
+    const cluster = this.requireKafkaCluster(env, input.kafkaCluster);
     const name = requireName(input.name, 'name');
-    if (found.cluster.connectors.some((c) => c.name === name)) {
-      throw new SimRequestError(409, 'conflict', `connector ${name} already exists in ${found.cluster.id}`);
-    }
-    const connector = buildConnector(this.ctx, found.cluster, { name });
-    found.cluster.connectors.push(connector);
-    this.index.set(connector.id, { kind: 'connector', env, cluster: found.cluster, record: connector });
+    requireFreeConnectorName(cluster, name);
+    const connector = buildConnector(this.ctx, cluster, { name });
+    cluster.connectors.push(connector);
+    this.index.set(connector.id, { kind: 'connector', env, cluster, record: connector });
     return connector;
   }
 
   /** Renames any resource (a connector's name is its key, so it must stay unique in its cluster). */
-  rename(id: string, newName: string | undefined) {
+  rename(id: string, newName: string | undefined): IndexEntry['record'] {
     const name = requireName(newName, 'display_name');
     const entry = this.requireEntry(id);
-    const { record } = entry;
-    if ('name' in record) {
-      if (entry.cluster?.connectors.some((c) => c.name === name && c.id !== id)) {
-        throw new SimRequestError(409, 'conflict', `connector ${name} already exists in ${entry.cluster.id}`);
-      }
-      record.name = name;
+    if (entry.kind === 'connector') {
+      requireFreeConnectorName(entry.cluster, name, id);
+      entry.record.name = name;
     } else {
-      record.displayName = name;
-      record.updatedAt = this.ctx.stamps().updatedAt;
+      entry.record.displayName = name;
+      entry.record.updatedAt = this.ctx.stamps().updatedAt;
     }
-    return record;
+    return entry.record;
   }
 
   /** Removes a resource and what belongs to it; returns every id removed. */
   remove(id: string): string[] {
     const entry = this.requireEntry(id);
-    const { env } = entry;
-    const removed: string[] = [];
-    const drop = (x: string) => {
-      this.index.delete(x);
-      removed.push(x);
-    };
-    switch (entry.kind) {
-      case 'environment':
-        this.org.environments.splice(this.org.environments.indexOf(env), 1);
-        this.envById.delete(env.id);
-        for (const x of idsOfEnvironment(env)) drop(x);
-        break;
-      case 'kafka': {
-        const cluster = entry.cluster!;
-        env.kafkaClusters.splice(env.kafkaClusters.indexOf(cluster), 1);
-        drop(id);
-        for (const c of cluster.connectors) drop(c.id);
-        // a ksqlDB cluster cannot outlive the Kafka cluster it runs on
-        for (const q of env.ksqlClusters.filter((k) => k.kafkaClusterId === id)) drop(q.id);
-        env.ksqlClusters = env.ksqlClusters.filter((k) => k.kafkaClusterId !== id);
-        break;
-      }
-      case 'schema_registry':
-        delete env.schemaRegistry;
-        delete env.streamGovernancePackage;
-        drop(id);
-        break;
-      case 'ksql':
-        env.ksqlClusters = env.ksqlClusters.filter((k) => k.id !== id);
-        drop(id);
-        break;
-      case 'compute_pool':
-        env.computePools = env.computePools.filter((p) => p.id !== id);
-        drop(id);
-        break;
-      case 'connector': {
-        const cluster = entry.cluster!;
-        cluster.connectors = cluster.connectors.filter((c) => c.id !== id);
-        drop(id);
-        break;
-      }
-    }
+    const removed = detachFromOrg(this.org, entry);
+    if (entry.kind === 'environment') this.envById.delete(entry.env.id);
+    for (const x of removed) this.index.delete(x);
     return removed;
   }
 
@@ -190,12 +137,12 @@ export class OrgStore {
   }
 
   /** A Kafka cluster of `env`, for the resources that belong to one (ksqlDB clusters, connectors). */
-  private requireKafkaCluster(env: SimEnvironment, id: string | undefined) {
+  private requireKafkaCluster(env: SimEnvironment, id: string | undefined): SimKafkaCluster {
     const found = this.kafkaCluster(requireName(id, 'kafka_cluster'));
     if (!found || found.env !== env) {
       throw new SimRequestError(404, 'resource_not_found', `kafka cluster ${id} not found in ${env.id}`);
     }
-    return found;
+    return found.cluster;
   }
 
   private requireEnvironment(id: string | undefined): SimEnvironment {
@@ -208,7 +155,7 @@ export class OrgStore {
     this.envById.set(env.id, env);
     this.index.set(env.id, { kind: 'environment', env, record: env });
     for (const cluster of env.kafkaClusters) {
-      this.index.set(cluster.id, { kind: 'kafka', env, cluster, record: cluster });
+      this.index.set(cluster.id, { kind: 'kafka', env, record: cluster });
       for (const c of cluster.connectors)
         this.index.set(c.id, { kind: 'connector', env, cluster, record: c });
     }
@@ -219,41 +166,9 @@ export class OrgStore {
   }
 }
 
-function idsOfEnvironment(env: SimEnvironment): string[] {
-  return [
-    env.id,
-    ...env.kafkaClusters.flatMap((c) => [c.id, ...c.connectors.map((x) => x.id)]),
-    ...(env.schemaRegistry ? [env.schemaRegistry.id] : []),
-    ...env.ksqlClusters.map((q) => q.id),
-    ...env.computePools.map((p) => p.id),
-  ];
-}
-
-function requireName(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new SimRequestError(400, 'invalid_request', `${field} is required (a non-empty string)`);
+/** A connector's name is the key of its cluster's listing: two connectors of one cluster never share it. */
+function requireFreeConnectorName(cluster: SimKafkaCluster, name: string, exceptId?: string): void {
+  if (cluster.connectors.some((c) => c.name === name && c.id !== exceptId)) {
+    throw new SimRequestError(409, 'conflict', `connector ${name} already exists in ${cluster.id}`);
   }
-  return value;
-}
-
-function named(input: { displayName?: string }): { displayName?: string } {
-  return input.displayName === undefined
-    ? {}
-    : { displayName: requireName(input.displayName, 'display_name') };
-}
-
-function checkPlacement(input: { cloud?: string; region?: string }): Placement {
-  const placement: Placement = {};
-  if (input.cloud !== undefined) {
-    const cloud = String(input.cloud).toLowerCase();
-    if (!isCloud(cloud)) throw new SimRequestError(400, 'invalid_request', 'cloud must be aws, gcp or azure');
-    placement.cloud = cloud as Cloud;
-  }
-  if (input.region !== undefined) {
-    placement.region = requireName(input.region, 'region');
-    if (!placement.cloud && !cloudOfRegion(placement.region)) {
-      throw new SimRequestError(400, 'invalid_request', `cloud is required for region ${placement.region}`);
-    }
-  }
-  return placement;
 }

@@ -82,25 +82,14 @@ export interface SimulatedOrg {
   environments: SimEnvironment[];
 }
 
-/** What an org id names: an environment or a resource of a Metrics API type. */
-export type SimKind = 'environment' | SimResourceType;
-
-export type SimRecord =
-  | SimEnvironment
-  | SimKafkaCluster
-  | SimSchemaRegistry
-  | SimKsqlCluster
-  | SimComputePool
-  | SimConnector;
-
-/** A record found by its id, with where it lives. */
-export interface IndexEntry {
-  kind: SimKind;
-  env: SimEnvironment;
-  /** The Kafka cluster of a connector (for a Kafka cluster: itself). */
-  cluster?: SimKafkaCluster;
-  record: SimRecord;
-}
+/** A record found by its id, with the environment (and for a connector the Kafka cluster) it lives in. */
+export type IndexEntry =
+  | { kind: 'environment'; env: SimEnvironment; record: SimEnvironment }
+  | { kind: 'kafka'; env: SimEnvironment; record: SimKafkaCluster }
+  | { kind: 'connector'; env: SimEnvironment; cluster: SimKafkaCluster; record: SimConnector }
+  | { kind: 'schema_registry'; env: SimEnvironment; record: SimSchemaRegistry }
+  | { kind: 'ksql'; env: SimEnvironment; record: SimKsqlCluster }
+  | { kind: 'compute_pool'; env: SimEnvironment; record: SimComputePool };
 
 export interface OrgSizes {
   environments: number;

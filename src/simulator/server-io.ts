@@ -1,8 +1,7 @@
 /** Low-level I/O of the simulator's node:http server: sending replies, reading admin bodies, abortable waits. */
 import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SimRequestError } from './org-store.js';
-import type { Reply } from './reply.js';
+import { type Reply, SimRequestError } from './reply.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 

@@ -15,7 +15,7 @@ import { expiredTokenReply } from './list-page.js';
 import { METRICS_ROUTES, type MetricsContext } from './metrics-routes.js';
 import type { OrgSizes, SimulatedOrg } from './org.js';
 import { generateOrg } from './org-generator.js';
-import { OrgStore, SimRequestError } from './org-store.js';
+import { OrgStore } from './org-store.js';
 import { FixedWindowLimiter } from './rate-limit.js';
 import {
   connectErrorReply,
@@ -23,6 +23,7 @@ import {
   notFoundReply,
   type Reply,
   type SimRequest,
+  SimRequestError,
   UNAUTHORIZED_HEADER,
 } from './reply.js';
 import { matchRoute, type Route } from './router.js';
