@@ -23,10 +23,12 @@ export function sendReply(
 export async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // No encoding is set on the request, so it yields Buffers.
   for await (const chunk of req) {
-    size += (chunk as Buffer).length;
+    const bytes: Buffer = chunk;
+    size += bytes.length;
     if (size > MAX_BODY_BYTES) throw new SimRequestError(413, 'invalid_request', 'the body is too large');
-    chunks.push(chunk as Buffer);
+    chunks.push(bytes);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return undefined;
