@@ -1,6 +1,6 @@
 /** Checks of what the admin API is asked to create or rename; a bad field is a SimRequestError(400). */
 import { cloudOfRegion, isCloud } from './names.js';
-import type { Placement } from './org-factory.js';
+import type { NamedPlacement, Placement } from './org-factory.js';
 import { SimRequestError } from './reply.js';
 
 /** Where and under what name to create a resource that names its own place (Kafka, Schema Registry, pool). */
@@ -39,4 +39,9 @@ export function checkPlacement(input: { cloud?: string; region?: string }): Plac
     }
   }
   return placement;
+}
+
+/** The place and name asked for, checked. */
+export function checkNamedPlacement(input: PlacementInput): NamedPlacement {
+  return { ...checkPlacement(input), ...optionalDisplayName(input) };
 }

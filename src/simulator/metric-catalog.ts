@@ -170,17 +170,12 @@ export const METRICS: readonly MetricDef[] = [
   ),
 ];
 
-export interface ResourceDescriptor {
-  type: SimResourceType;
-  description: string;
-  /** The description of its one label, `<type>.id`. */
-  label: string;
-}
-
-export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
-  { type: 'kafka', description: 'A Kafka cluster.', label: 'ID of the kafka cluster' },
-  { type: 'connector', description: 'A Kafka Connector.', label: 'ID of the connector' },
-  { type: 'ksql', description: 'A ksqlDB application.', label: 'ID of the ksqlDB application' },
-  { type: 'schema_registry', description: 'A schema registry.', label: 'ID of the schema registry' },
-  { type: 'compute_pool', description: 'A Flink compute pool.', label: 'ID of the Flink compute pool' },
-];
+/** Per resource type, in the order the Metrics API lists them: its description and that of its `<type>.id` label. */
+export const RESOURCE_DESCRIPTORS: Readonly<Record<SimResourceType, { description: string; label: string }>> =
+  {
+    kafka: { description: 'A Kafka cluster.', label: 'ID of the kafka cluster' },
+    connector: { description: 'A Kafka Connector.', label: 'ID of the connector' },
+    ksql: { description: 'A ksqlDB application.', label: 'ID of the ksqlDB application' },
+    schema_registry: { description: 'A schema registry.', label: 'ID of the schema registry' },
+    compute_pool: { description: 'A Flink compute pool.', label: 'ID of the Flink compute pool' },
+  };

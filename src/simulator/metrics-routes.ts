@@ -99,6 +99,15 @@ export function renderExport(store: OrgStore, query: URLSearchParams, now: numbe
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
+/** A descriptor listing: always one page. */
+function descriptorsReply(data: unknown[]): Reply {
+  return jsonReply(200, {
+    data,
+    meta: { pagination: { page_size: 100, total_size: data.length } },
+    links: null,
+  });
+}
+
 export const METRICS_ROUTES: readonly Route<MetricsContext>[] = [
   {
     method: 'GET',
@@ -106,16 +115,12 @@ export const METRICS_ROUTES: readonly Route<MetricsContext>[] = [
     handler(req) {
       const bad = checkDataset(req);
       if (bad) return bad;
-      const data = RESOURCE_DESCRIPTORS.map((r) => ({
-        type: r.type,
+      const data = Object.entries(RESOURCE_DESCRIPTORS).map(([type, r]) => ({
+        type,
         description: r.description,
-        labels: [{ key: `${r.type}.id`, description: r.label, exportable: true }],
+        labels: [{ key: `${type}.id`, description: r.label, exportable: true }],
       }));
-      return jsonReply(200, {
-        data,
-        meta: { pagination: { page_size: 100, total_size: data.length } },
-        links: null,
-      });
+      return descriptorsReply(data);
     },
   },
   {
@@ -134,11 +139,7 @@ export const METRICS_ROUTES: readonly Route<MetricsContext>[] = [
         exportable: true,
         resources: [m.type],
       }));
-      return jsonReply(200, {
-        data,
-        meta: { pagination: { page_size: 100, total_size: data.length } },
-        links: null,
-      });
+      return descriptorsReply(data);
     },
   },
   {

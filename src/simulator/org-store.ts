@@ -2,8 +2,8 @@
  * The live organisation of a running simulator: the org tree plus an id index, so every request costs O(page)
  * or O(ids asked), never O(org). All run-time changes (the admin API) go through here to keep the index true.
  */
-import { checkPlacement, optionalDisplayName, type PlacementInput, requireName } from './admin-input.js';
-import { createRuntimeContext, type GeneratorContext } from './generator-context.js';
+import { checkNamedPlacement, optionalDisplayName, type PlacementInput, requireName } from './admin-input.js';
+import { createRuntimeContext } from './generator-context.js';
 import type {
   IndexEntry,
   SimComputePool,
@@ -12,14 +12,7 @@ import type {
   SimKafkaCluster,
   SimulatedOrg,
 } from './org.js';
-import {
-  buildComputePool,
-  buildConnector,
-  buildEnvironment,
-  buildKafkaCluster,
-  buildKsqlCluster,
-  buildSchemaRegistry,
-} from './org-factory.js';
+import { RecordFactory } from './org-factory.js';
 import { detachFromOrg } from './org-removal.js';
 import { SimRequestError } from './reply.js';
 
@@ -27,11 +20,11 @@ export class OrgStore {
   readonly org: SimulatedOrg;
   private readonly index = new Map<string, IndexEntry>();
   private readonly envById = new Map<string, SimEnvironment>();
-  private readonly ctx: GeneratorContext;
+  private readonly build: RecordFactory;
 
   constructor(org: SimulatedOrg, clock: () => number) {
     this.org = org;
-    this.ctx = createRuntimeContext(org.seed, (id) => this.index.has(id), clock);
+    this.build = new RecordFactory(createRuntimeContext(org.seed, (id) => this.index.has(id), clock));
     for (const env of org.environments) this.indexEnvironment(env);
   }
 
@@ -50,7 +43,7 @@ export class OrgStore {
 
   addEnvironment(input: { displayName?: string }): SimEnvironment {
     const displayName = requireName(input.displayName, 'display_name');
-    const env = buildEnvironment(this.ctx, { displayName, taken: () => false });
+    const env = this.build.environment({ displayName, taken: () => false });
     this.org.environments.push(env);
     this.indexEnvironment(env);
     return env;
@@ -58,11 +51,9 @@ export class OrgStore {
 
   addKafkaCluster(input: PlacementInput): SimKafkaCluster {
     const env = this.requireEnvironment(input.environment);
-    const placement = { ...checkPlacement(input), ...optionalDisplayName(input) };
-    const cluster = buildKafkaCluster(this.ctx, env, placement);
+    const cluster = this.build.kafkaCluster(env, checkNamedPlacement(input));
     env.kafkaClusters.push(cluster);
-    this.index.set(cluster.id, { kind: 'kafka', env, record: cluster });
-    return cluster;
+    return this.indexed({ kind: 'kafka', env, record: cluster });
   }
 
   addSchemaRegistry(input: PlacementInput) {
@@ -70,30 +61,25 @@ export class OrgStore {
     if (env.schemaRegistry) {
       throw new SimRequestError(409, 'conflict', `environment ${env.id} already has a schema registry`);
     }
-    const placement = { ...checkPlacement(input), ...optionalDisplayName(input) };
-    const sr = buildSchemaRegistry(this.ctx, env, placement);
+    const sr = this.build.schemaRegistry(env, checkNamedPlacement(input));
     env.schemaRegistry = sr;
     env.streamGovernancePackage = sr.package;
-    this.index.set(sr.id, { kind: 'schema_registry', env, record: sr });
-    return sr;
+    return this.indexed({ kind: 'schema_registry', env, record: sr });
   }
 
   addKsqlCluster(input: { environment: string; kafkaCluster?: string; displayName?: string }) {
     const env = this.requireEnvironment(input.environment);
     const cluster = this.requireKafkaCluster(env, input.kafkaCluster);
-    const ksql = buildKsqlCluster(this.ctx, env, cluster, optionalDisplayName(input));
+    const ksql = this.build.ksqlCluster(env, cluster, optionalDisplayName(input));
     env.ksqlClusters.push(ksql);
-    this.index.set(ksql.id, { kind: 'ksql', env, record: ksql });
-    return ksql;
+    return this.indexed({ kind: 'ksql', env, record: ksql });
   }
 
   addComputePool(input: PlacementInput): SimComputePool {
     const env = this.requireEnvironment(input.environment);
-    const placement = { ...checkPlacement(input), ...optionalDisplayName(input) };
-    const pool = buildComputePool(this.ctx, env, placement);
+    const pool = this.build.computePool(env, checkNamedPlacement(input));
     env.computePools.push(pool);
-    this.index.set(pool.id, { kind: 'compute_pool', env, record: pool });
-    return pool;
+    return this.indexed({ kind: 'compute_pool', env, record: pool });
   }
 
   addConnector(input: { environment: string; kafkaCluster?: string; name?: string }): SimConnector {
@@ -101,10 +87,9 @@ export class OrgStore {
     const cluster = this.requireKafkaCluster(env, input.kafkaCluster);
     const name = requireName(input.name, 'name');
     requireFreeConnectorName(cluster, name);
-    const connector = buildConnector(this.ctx, cluster, { name });
+    const connector = this.build.connector(cluster, { name });
     cluster.connectors.push(connector);
-    this.index.set(connector.id, { kind: 'connector', env, cluster, record: connector });
-    return connector;
+    return this.indexed({ kind: 'connector', env, cluster, record: connector });
   }
 
   /** Renames any resource (a connector's name is its key, so it must stay unique in its cluster). */
@@ -116,7 +101,7 @@ export class OrgStore {
       entry.record.name = name;
     } else {
       entry.record.displayName = name;
-      entry.record.updatedAt = this.ctx.stamps().updatedAt;
+      entry.record.updatedAt = this.build.ctx.stamps().updatedAt;
     }
     return entry.record;
   }
@@ -128,6 +113,11 @@ export class OrgStore {
     if (entry.kind === 'environment') this.envById.delete(entry.env.id);
     for (const x of removed) this.index.delete(x);
     return removed;
+  }
+
+  private indexed<E extends IndexEntry>(entry: E): E['record'] {
+    this.index.set(entry.record.id, entry);
+    return entry.record;
   }
 
   private requireEntry(id: string): IndexEntry {
