@@ -55,7 +55,6 @@ export const manifestSchema = z.object({
 });
 
 export type DocumentEntry = z.infer<typeof documentEntrySchema>;
-export type ApiStats = z.infer<typeof apiStatsSchema>;
 export type ResourceCounts = z.infer<typeof resourceCountsSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
 

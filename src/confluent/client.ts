@@ -1,21 +1,12 @@
 /**
- * The typed Confluent Cloud client: openapi-fetch over the types generated from openapi/, one client per base
- * URL (control plane and Metrics API), all calls through one retry layer (request.ts) that shares one
- * concurrency limit. Listings return every page or throw; there is no partial result.
+ * The typed Confluent Cloud client: one method per listing discovery needs, each over the transport
+ * (transport.ts: openapi-fetch clients, the retry layer, rate gates). Listings return every page or throw;
+ * there is no partial result.
  */
-import createClient from 'openapi-fetch';
 import type { z } from 'zod';
-import type { ApiStats } from '../bucket/manifest.js';
 import type { Logger } from '../log.js';
-import type { paths as CmkPaths } from './generated/cmk-v2.js';
-import type { paths as ConnectPaths } from './generated/connect-v1.js';
-import type { paths as FcpmPaths } from './generated/fcpm-v2.js';
-import type { paths as KsqlPaths } from './generated/ksqldbcm-v2.js';
-import type { paths as MetricsPaths } from './generated/metrics-v2.js';
-import type { paths as OrgPaths } from './generated/org-v2.js';
-import type { paths as SrcmPaths } from './generated/srcm-v3.js';
-import { extractPageToken, listAllPages } from './paging.js';
-import { createRateGate, type RateGate } from './rate-gate.js';
+import { extractPageToken, listAllPages, type Page } from './paging.js';
+import type { RateGate } from './rate-gate.js';
 import {
   type ComputePoolRecord,
   type ConnectorRecord,
@@ -26,7 +17,7 @@ import {
   type ResourceDescriptorRecord,
   type SchemaRegistryClusterRecord,
 } from './records.js';
-import { createRequester, type FetchResult } from './request.js';
+import type { FetchResult } from './request.js';
 import {
   computePoolListShape,
   connectorMapShape,
@@ -37,24 +28,13 @@ import {
   resourceDescriptorListShape,
   schemaRegistryClusterListShape,
 } from './shapes.js';
+import type { ApiStats } from './stats.js';
+import { createTransport, type Transport, type TransportOptions } from './transport.js';
+import type { CallDescription } from './upstream-error.js';
 
-export interface ConfluentClientOptions {
-  apiUrl: string;
-  telemetryUrl: string;
-  apiKey: string;
-  apiSecret: string;
-  timeoutMs: number;
-  concurrency: number;
-  retries: number;
-  log: Logger;
-  signal?: AbortSignal;
-  /** default 500 */
-  minBackoffMs?: number;
-  /** default 30000 */
-  maxBackoffMs?: number;
+export interface ConfluentClientOptions extends TransportOptions {
   /** default 100 (the maximum of the management APIs) */
   pageSize?: number;
-  fetch?: typeof fetch;
 }
 
 export interface ConfluentClient {
@@ -77,152 +57,162 @@ const METRICS_PERMISSION = 'the MetricsViewer role (or OrganizationAdmin)';
 const environmentPermission = (environmentId: string) =>
   `read access to environment ${environmentId} (e.g. EnvironmentAdmin on ${environmentId}, or OrganizationAdmin)`;
 
-type ControlPlanePaths = OrgPaths & CmkPaths & SrcmPaths & KsqlPaths & FcpmPaths & ConnectPaths;
-type ListShape = z.ZodType<{ data: unknown[]; metadata?: { next?: string | null } | null }>;
+type EnvironmentScopedPath =
+  | '/cmk/v2/clusters'
+  | '/srcm/v3/clusters'
+  | '/ksqldbcm/v2/clusters'
+  | '/fcpm/v2/compute-pools';
+type PageQuery = { page_size: number } | { page_token: string };
 
-interface PagedListing {
-  action: string;
-  endpoint: string;
-  permission: string;
-  shape: ListShape;
+/** A management API listing: `{metadata: {next}, data: [...]}`. */
+type ListShape<T> = z.ZodType<{ data: T[]; metadata?: { next?: string | null } | null }>;
+
+/** One listing, whatever its paging: how to ask for a page and how to read one. */
+interface PagedCall<T> extends CallDescription {
+  gate: RateGate;
+  send(query: PageQuery, signal: AbortSignal): Promise<FetchResult>;
+  parse(data: unknown): Page<T>;
+}
+
+interface ManagementListing<T> extends CallDescription {
+  shape: ListShape<T>;
   send(query: PageQuery, signal: AbortSignal): Promise<FetchResult>;
 }
 
-type PageQuery = { page_size: number } | { page_token: string };
-
-export function basicAuthHeader(apiKey: string, apiSecret: string): string {
-  return `Basic ${Buffer.from(`${apiKey}:${apiSecret}`, 'utf8').toString('base64')}`;
+export function createConfluentClient(options: ConfluentClientOptions): ConfluentClient {
+  return new HttpConfluentClient(options);
 }
 
-export function createConfluentClient(options: ConfluentClientOptions): ConfluentClient {
-  const clientOptions = {
-    headers: {
-      Authorization: basicAuthHeader(options.apiKey, options.apiSecret),
-      Accept: 'application/json',
-    },
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  };
-  const api = createClient<ControlPlanePaths>({ baseUrl: options.apiUrl, ...clientOptions });
-  const telemetry = createClient<MetricsPaths>({ baseUrl: options.telemetryUrl, ...clientOptions });
-  const requester = createRequester({
-    timeoutMs: options.timeoutMs,
-    retries: options.retries,
-    concurrency: options.concurrency,
-    minBackoffMs: options.minBackoffMs ?? 500,
-    maxBackoffMs: options.maxBackoffMs ?? 30_000,
-    log: options.log,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  // Rate limits belong to a host; when both URLs name the same host they share one gate.
-  const gates = new Map<string, RateGate>();
-  const gateFor = (url: string): RateGate => {
-    const origin = new URL(url).origin;
-    const gate = gates.get(origin) ?? createRateGate({ threshold: options.concurrency });
-    gates.set(origin, gate);
-    return gate;
-  };
-  const apiGate = gateFor(options.apiUrl);
-  const telemetryGate = gateFor(options.telemetryUrl);
-  const pageSize = options.pageSize ?? 100;
-  const pageQuery = (token: string | undefined): PageQuery =>
-    token === undefined ? { page_size: pageSize } : { page_token: token };
+class HttpConfluentClient implements ConfluentClient {
+  private readonly transport: Transport;
+  private readonly pageSize: number;
+  private readonly log: Logger;
 
-  function listPaged<T>(listing: PagedListing): Promise<T[]> {
-    const { action, endpoint, permission } = listing;
-    return listAllPages<T>(
-      (token) =>
-        requester.run({
-          action,
-          endpoint,
-          permission,
-          gate: apiGate,
-          send: (signal) => listing.send(pageQuery(token), signal),
-          parse: (data) => {
-            const list = parseShape(listing.shape, data);
-            return { items: list.data as T[], nextToken: extractPageToken(list.metadata?.next) };
-          },
-        }),
-      { action, log: options.log },
-    );
+  constructor(options: ConfluentClientOptions) {
+    this.transport = createTransport(options);
+    this.pageSize = options.pageSize ?? 100;
+    this.log = options.log;
   }
 
-  function listInEnvironment<T>(
-    what: string,
-    path: '/cmk/v2/clusters' | '/srcm/v3/clusters' | '/ksqldbcm/v2/clusters' | '/fcpm/v2/compute-pools',
-    shape: ListShape,
-    environment: string,
-  ): Promise<T[]> {
-    return listPaged<T>({
-      action: `list ${what} in ${environment}`,
-      endpoint: `GET ${path}`,
-      permission: environmentPermission(environment),
-      shape,
-      send: (query, signal) => api.GET(path, { params: { query: { environment, ...query } }, signal }),
+  listResourceTypes(): Promise<ResourceDescriptorRecord[]> {
+    return this.listPaged({
+      action: 'list metrics resource types',
+      endpoint: 'GET /v2/metrics/cloud/descriptors/resources',
+      permission: METRICS_PERMISSION,
+      gate: this.transport.telemetryGate,
+      send: (query, signal) =>
+        this.transport.telemetry.GET('/v2/metrics/{dataset}/descriptors/resources', {
+          params: { path: { dataset: 'cloud' }, query },
+          signal,
+        }),
+      parse: (data) => {
+        const body = parseShape(resourceDescriptorListShape, data);
+        const next = body.meta?.pagination?.next_page_token;
+        return { items: body.data, nextToken: next ? next : undefined };
+      },
     });
   }
 
-  return {
-    listResourceTypes() {
-      const action = 'list metrics resource types';
-      return listAllPages<ResourceDescriptorRecord>(
-        (token) =>
-          requester.run({
-            action,
-            endpoint: 'GET /v2/metrics/cloud/descriptors/resources',
-            permission: METRICS_PERMISSION,
-            gate: telemetryGate,
-            send: (signal) =>
-              telemetry.GET('/v2/metrics/{dataset}/descriptors/resources', {
-                params: { path: { dataset: 'cloud' }, query: pageQuery(token) },
-                signal,
-              }),
-            parse: (data) => {
-              const body = parseShape(resourceDescriptorListShape, data);
-              const next = body.meta?.pagination?.next_page_token;
-              return { items: body.data as ResourceDescriptorRecord[], nextToken: next ? next : undefined };
-            },
-          }),
-        { action, log: options.log },
-      );
-    },
-    listEnvironments() {
-      return listPaged<EnvironmentRecord>({
-        action: 'list environments',
-        endpoint: 'GET /org/v2/environments',
-        permission: ENVIRONMENTS_PERMISSION,
-        shape: environmentListShape,
-        send: (query, signal) => api.GET('/org/v2/environments', { params: { query }, signal }),
-      });
-    },
-    listKafkaClusters: (env) =>
-      listInEnvironment('kafka clusters', '/cmk/v2/clusters', kafkaClusterListShape, env),
-    listSchemaRegistryClusters: (env) =>
-      listInEnvironment('schema registry clusters', '/srcm/v3/clusters', schemaRegistryClusterListShape, env),
-    listKsqlClusters: (env) =>
-      listInEnvironment('ksqldb clusters', '/ksqldbcm/v2/clusters', ksqlClusterListShape, env),
-    listComputePools: (env) =>
-      listInEnvironment('flink compute pools', '/fcpm/v2/compute-pools', computePoolListShape, env),
-    listConnectors(environmentId, kafkaClusterId) {
-      return requester.run({
-        action: `list connectors of ${kafkaClusterId} in ${environmentId}`,
-        endpoint: `GET /connect/v1/environments/${environmentId}/clusters/${kafkaClusterId}/connectors`,
-        permission: environmentPermission(environmentId),
-        gate: apiGate,
-        send: (signal) =>
-          api.GET('/connect/v1/environments/{environment_id}/clusters/{kafka_cluster_id}/connectors', {
+  listEnvironments(): Promise<EnvironmentRecord[]> {
+    return this.listManaged({
+      action: 'list environments',
+      endpoint: 'GET /org/v2/environments',
+      permission: ENVIRONMENTS_PERMISSION,
+      shape: environmentListShape,
+      send: (query, signal) => this.transport.api.GET('/org/v2/environments', { params: { query }, signal }),
+    });
+  }
+
+  listKafkaClusters(environment: string): Promise<KafkaClusterRecord[]> {
+    return this.listInEnvironment('kafka clusters', '/cmk/v2/clusters', kafkaClusterListShape, environment);
+  }
+
+  listSchemaRegistryClusters(environment: string): Promise<SchemaRegistryClusterRecord[]> {
+    const shape = schemaRegistryClusterListShape;
+    return this.listInEnvironment('schema registry clusters', '/srcm/v3/clusters', shape, environment);
+  }
+
+  listKsqlClusters(environment: string): Promise<KsqlClusterRecord[]> {
+    return this.listInEnvironment(
+      'ksqldb clusters',
+      '/ksqldbcm/v2/clusters',
+      ksqlClusterListShape,
+      environment,
+    );
+  }
+
+  listComputePools(environment: string): Promise<ComputePoolRecord[]> {
+    const shape = computePoolListShape;
+    return this.listInEnvironment('flink compute pools', '/fcpm/v2/compute-pools', shape, environment);
+  }
+
+  listConnectors(environmentId: string, kafkaClusterId: string): Promise<ConnectorRecord[]> {
+    return this.transport.requester.run({
+      action: `list connectors of ${kafkaClusterId} in ${environmentId}`,
+      endpoint: `GET /connect/v1/environments/${environmentId}/clusters/${kafkaClusterId}/connectors`,
+      permission: environmentPermission(environmentId),
+      gate: this.transport.apiGate,
+      send: (signal) =>
+        this.transport.api.GET(
+          '/connect/v1/environments/{environment_id}/clusters/{kafka_cluster_id}/connectors',
+          {
             params: {
               path: { environment_id: environmentId, kafka_cluster_id: kafkaClusterId },
               query: { expand: 'id,info,status' },
             },
             signal,
-          }),
-        // A cluster without connectors may answer `[]` (the shape of the un-expanded listing); that is no connector.
-        parse: (data) =>
-          connectorMapToRecords(
-            parseShape(connectorMapShape, Array.isArray(data) && data.length === 0 ? {} : data),
-          ),
-      });
-    },
-    stats: () => requester.stats(),
-  };
+          },
+        ),
+      // A cluster without connectors may answer `[]` (the shape of the un-expanded listing); that is no connector.
+      parse: (data) =>
+        connectorMapToRecords(
+          parseShape(connectorMapShape, Array.isArray(data) && data.length === 0 ? {} : data),
+        ),
+    });
+  }
+
+  stats(): ApiStats {
+    return this.transport.requester.stats();
+  }
+
+  /** Every page of a listing, each page one call of the retry layer. */
+  private listPaged<T>(call: PagedCall<T>): Promise<T[]> {
+    return listAllPages<T>(
+      (token) =>
+        this.transport.requester.run({
+          ...call,
+          send: (signal) =>
+            call.send(token === undefined ? { page_size: this.pageSize } : { page_token: token }, signal),
+        }),
+      { action: call.action, log: this.log },
+    );
+  }
+
+  /** A management API listing, paged by `metadata.next`. */
+  private listManaged<T>(listing: ManagementListing<T>): Promise<T[]> {
+    return this.listPaged({
+      ...listing,
+      gate: this.transport.apiGate,
+      parse: (data) => {
+        const list = parseShape(listing.shape, data);
+        return { items: list.data, nextToken: extractPageToken(list.metadata?.next) };
+      },
+    });
+  }
+
+  private listInEnvironment<T>(
+    what: string,
+    path: EnvironmentScopedPath,
+    shape: ListShape<T>,
+    environment: string,
+  ): Promise<T[]> {
+    return this.listManaged({
+      action: `list ${what} in ${environment}`,
+      endpoint: `GET ${path}`,
+      permission: environmentPermission(environment),
+      shape,
+      send: (query, signal) =>
+        this.transport.api.GET(path, { params: { query: { environment, ...query } }, signal }),
+    });
+  }
 }

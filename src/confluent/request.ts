@@ -5,9 +5,8 @@
  * jittered backoff or the delay the server asked for. It counts what it did for the manifest.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import pLimit from 'p-limit';
-import pRetry, { AbortError } from 'p-retry';
-import type { ApiStats } from '../bucket/manifest.js';
+import pLimit, { type LimitFunction } from 'p-limit';
+import pRetry, { AbortError, type RetryContext } from 'p-retry';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RateGate } from './rate-gate.js';
@@ -18,6 +17,7 @@ import {
   parseRateLimitHeaders,
   withHeaderJitterMs,
 } from './retry-policy.js';
+import type { ApiStats } from './stats.js';
 import {
   AttemptFailure,
   authError,
@@ -62,63 +62,105 @@ export interface Requester {
 }
 
 export function createRequester(options: RequesterOptions): Requester {
-  const limit = pLimit(options.concurrency);
-  const random = options.random ?? Math.random;
-  const counts: ApiStats = { requests: 0, retries: 0, throttled: 0, failures: 0, durationMs: 0 };
+  return new RetryingRequester(options);
+}
 
-  function attemptSignal(): AbortSignal {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+const GATE_CLOSED = Symbol('gate closed');
+
+class RetryingRequester implements Requester {
+  private readonly limit: LimitFunction;
+  private readonly random: () => number;
+  private readonly counts: ApiStats = { requests: 0, retries: 0, throttled: 0, failures: 0, durationMs: 0 };
+
+  constructor(private readonly options: RequesterOptions) {
+    this.limit = pLimit(options.concurrency);
+    this.random = options.random ?? Math.random;
+  }
+
+  stats(): ApiStats {
+    return { ...this.counts, durationMs: Math.round(this.counts.durationMs) };
+  }
+
+  async run<T>(call: ApiCall<T>): Promise<T> {
+    const { signal } = this.options;
+    let attempts = 0;
+    try {
+      return await pRetry(
+        (n) => {
+          attempts = n;
+          return this.attempt(call, n);
+        },
+        {
+          retries: this.options.retries,
+          // p-retry's own wait is off: onFailedAttempt waits, so that Retry-After can win over the backoff.
+          minTimeout: 0,
+          maxTimeout: 0,
+          ...(signal ? { signal } : {}),
+          onFailedAttempt: (context) => this.waitBeforeRetry(call, context),
+        },
+      );
+    } catch (err) {
+      throw this.finalError(call, err, attempts);
+    }
+  }
+
+  /** Logs a failed attempt and waits out its delay; rethrows what is not worth another attempt. */
+  private async waitBeforeRetry(call: ApiCall<unknown>, context: RetryContext): Promise<void> {
+    const { error, attemptNumber, retriesLeft } = context;
+    if (!(error instanceof AttemptFailure)) throw error;
+    if (retriesLeft <= 0) {
+      this.logFailure(call, attemptNumber, error.status, error.fact, null);
+      return;
+    }
+    const delayMs =
+      error.headerDelayMs !== undefined
+        ? withHeaderJitterMs(error.headerDelayMs, this.random())
+        : computeBackoffMs(attemptNumber, this.options, this.random());
+    this.counts.retries++;
+    this.logFailure(call, attemptNumber, error.status, error.fact, delayMs);
+    const { signal } = this.options;
+    await sleep(delayMs, undefined, signal ? { signal } : undefined);
+  }
+
+  /** What `run` throws once it gives up: always an AppError. */
+  private finalError(call: ApiCall<unknown>, err: unknown, attempts: number): AppError {
+    if (isAppError(err)) return err;
+    if (this.options.signal?.aborted) return abortedError(call, err);
+    if (err instanceof AttemptFailure) return unavailableError(call, err, attempts);
+    return new AppError(
+      'API_UNAVAILABLE',
+      `${call.action}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
+        retryable: true,
+      },
+    );
   }
 
   /** One attempt. Throws AttemptFailure (retry) or AbortError wrapping an AppError (stop). */
-  async function attempt<T>(call: ApiCall<T>, attemptNumber: number): Promise<T> {
+  private async attempt<T>(call: ApiCall<T>, attemptNumber: number): Promise<T> {
+    const { signal } = this.options;
     for (;;) {
-      await call.gate.wait(options.signal);
-      await call.gate.pace(options.signal);
-      const outcome = await limit(
+      await call.gate.wait(signal);
+      await call.gate.pace(signal);
+      const outcome = await this.limit(
         (): Promise<T | typeof GATE_CLOSED> =>
           // Requests queued for a slot while the gate closed must not slip through: give the slot back and wait.
-          call.gate.heldForMs(Date.now()) > 0 ? Promise.resolve(GATE_CLOSED) : send(call, attemptNumber),
+          call.gate.heldForMs(Date.now()) > 0 ? Promise.resolve(GATE_CLOSED) : this.send(call, attemptNumber),
       );
       if (outcome !== GATE_CLOSED) return outcome;
     }
   }
 
-  async function send<T>(call: ApiCall<T>, attemptNumber: number): Promise<T> {
-    counts.requests++;
-    const started = performance.now();
-    let result: FetchResult;
-    try {
-      result = await call.send(attemptSignal());
-    } catch (err) {
-      counts.failures++;
-      if (options.signal?.aborted) throw new AbortError(abortedError(call, err));
-      throw thrownToFailure(err, options.timeoutMs);
-    } finally {
-      counts.durationMs += performance.now() - started;
-    }
+  private async send<T>(call: ApiCall<T>, attemptNumber: number): Promise<T> {
+    const result = await this.fetchOnce(call);
     const { response } = result;
     const info = parseRateLimitHeaders(response.headers, Date.now());
     call.gate.observe(info, response.status);
-    if (response.ok) {
-      // An empty 200 is a cut-off answer, not a valid empty listing.
-      if (result.data === undefined) {
-        counts.failures++;
-        throw new AttemptFailure('body', 'response body is empty', response.status);
-      }
-      try {
-        return call.parse(result.data);
-      } catch (err) {
-        counts.failures++;
-        const problem = err instanceof Error ? err.message : String(err);
-        logFailure(call, attemptNumber, response.status, problem, null);
-        throw new AbortError(badResponseError(call, problem, err));
-      }
-    }
-    counts.failures++;
+    if (response.ok) return this.readBody(call, result, attemptNumber);
+    this.counts.failures++;
     const status = response.status;
-    if (status === 429) counts.throttled++;
+    if (status === 429) this.counts.throttled++;
     if (isRetryableStatus(status)) {
       throw new AttemptFailure(
         'status',
@@ -131,18 +173,56 @@ export function createRequester(options: RequesterOptions): Requester {
       status === 401 || status === 403
         ? authError(call, status, result.error)
         : requestError(call, status, result.error);
-    logFailure(call, attemptNumber, status, error.message, null);
+    this.logFailure(call, attemptNumber, status, error.message, null);
     throw new AbortError(error);
   }
 
-  function logFailure(
+  /** Sends the request, counting it and its time; what fetch throws becomes an AttemptFailure or the abort. */
+  private async fetchOnce(call: ApiCall<unknown>): Promise<FetchResult> {
+    this.counts.requests++;
+    const started = performance.now();
+    try {
+      return await call.send(this.attemptSignal());
+    } catch (err) {
+      this.counts.failures++;
+      if (this.options.signal?.aborted) throw new AbortError(abortedError(call, err));
+      throw thrownToFailure(err, this.options.timeoutMs);
+    } finally {
+      this.counts.durationMs += performance.now() - started;
+    }
+  }
+
+  /** The checked body of a 2xx answer. */
+  private readBody<T>(call: ApiCall<T>, result: FetchResult, attemptNumber: number): T {
+    const { status } = result.response;
+    // An empty 200 is a cut-off answer, not a valid empty listing.
+    if (result.data === undefined) {
+      this.counts.failures++;
+      throw new AttemptFailure('body', 'response body is empty', status);
+    }
+    try {
+      return call.parse(result.data);
+    } catch (err) {
+      this.counts.failures++;
+      const problem = err instanceof Error ? err.message : String(err);
+      this.logFailure(call, attemptNumber, status, problem, null);
+      throw new AbortError(badResponseError(call, problem, err));
+    }
+  }
+
+  private attemptSignal(): AbortSignal {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    return this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
+  }
+
+  private logFailure(
     call: ApiCall<unknown>,
     attemptNumber: number,
     status: number | undefined,
     reason: string,
     delayMs: number | null,
   ): void {
-    options.log.warn(
+    this.options.log.warn(
       {
         action: call.action,
         endpoint: call.endpoint,
@@ -154,59 +234,7 @@ export function createRequester(options: RequesterOptions): Requester {
       delayMs === null ? 'confluent api request failed' : 'confluent api request failed, retrying',
     );
   }
-
-  async function run<T>(call: ApiCall<T>): Promise<T> {
-    let attempts = 0;
-    try {
-      return await pRetry(
-        (n) => {
-          attempts = n;
-          return attempt(call, n);
-        },
-        {
-          retries: options.retries,
-          // p-retry's own wait is off: onFailedAttempt waits, so that Retry-After can win over the backoff.
-          minTimeout: 0,
-          maxTimeout: 0,
-          ...(options.signal ? { signal: options.signal } : {}),
-          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            if (!(error instanceof AttemptFailure)) throw error;
-            if (retriesLeft <= 0) {
-              logFailure(call, attemptNumber, error.status, error.fact, null);
-              return;
-            }
-            const delayMs =
-              error.headerDelayMs !== undefined
-                ? withHeaderJitterMs(error.headerDelayMs, random())
-                : computeBackoffMs(attemptNumber, options, random());
-            counts.retries++;
-            logFailure(call, attemptNumber, error.status, error.fact, delayMs);
-            await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined);
-          },
-        },
-      );
-    } catch (err) {
-      if (isAppError(err)) throw err;
-      if (options.signal?.aborted) throw abortedError(call, err);
-      if (err instanceof AttemptFailure) throw unavailableError(call, err, attempts);
-      throw new AppError(
-        'API_UNAVAILABLE',
-        `${call.action}: ${err instanceof Error ? err.message : String(err)}`,
-        {
-          cause: err,
-          retryable: true,
-        },
-      );
-    }
-  }
-
-  return {
-    run,
-    stats: () => ({ ...counts, durationMs: Math.round(counts.durationMs) }),
-  };
 }
-
-const GATE_CLOSED = Symbol('gate closed');
 
 function abortedError(call: CallDescription, cause: unknown): AppError {
   return new AppError('ABORTED', `${call.action}: aborted`, { cause });

@@ -16,59 +16,65 @@ function listOf<T extends z.ZodType>(item: T) {
   return z.looseObject({ metadata: listMeta, data: z.array(item) });
 }
 
-export const environmentListShape = listOf(z.looseObject({ id, display_name: optionalText }));
+export const environmentShape = z.looseObject({ id, display_name: optionalText });
 
-const placedSpec = z
-  .looseObject({
-    display_name: optionalText,
-    cloud: optionalText,
-    region: optionalText,
-    environment: reference.optional(),
-  })
-  .optional();
+/** Kafka clusters, Schema Registry clusters and compute pools: each carries its own name, cloud and region. */
+export const placedClusterShape = z.looseObject({
+  id,
+  spec: z
+    .looseObject({
+      display_name: optionalText,
+      cloud: optionalText,
+      region: optionalText,
+      environment: reference.optional(),
+    })
+    .optional(),
+});
 
-export const kafkaClusterListShape = listOf(z.looseObject({ id, spec: placedSpec }));
-export const schemaRegistryClusterListShape = listOf(z.looseObject({ id, spec: placedSpec }));
-export const computePoolListShape = listOf(z.looseObject({ id, spec: placedSpec }));
-export const ksqlClusterListShape = listOf(
-  z.looseObject({
-    id,
-    spec: z
-      .looseObject({
-        display_name: optionalText,
-        kafka_cluster: reference.optional(),
-        environment: reference.optional(),
-      })
-      .optional(),
-  }),
-);
+export const ksqlClusterShape = z.looseObject({
+  id,
+  spec: z
+    .looseObject({
+      display_name: optionalText,
+      kafka_cluster: reference.optional(),
+      environment: reference.optional(),
+    })
+    .optional(),
+});
+
+/** One value of the `?expand=id,info,status` connector map. */
+export const connectorShape = z.looseObject({
+  id: z.looseObject({ id, id_type: optionalText }),
+  info: z
+    .looseObject({
+      name: optionalText,
+      type: optionalText,
+      config: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  status: z
+    .looseObject({ connector: z.looseObject({ state: optionalText }).optional(), type: optionalText })
+    .optional(),
+});
+
+export const resourceDescriptorShape = z.looseObject({
+  type: id,
+  description: optionalText,
+  labels: z.array(z.looseObject({ key: z.string(), exportable: z.boolean().optional() })).optional(),
+});
+
+export const environmentListShape = listOf(environmentShape);
+export const kafkaClusterListShape = listOf(placedClusterShape);
+export const schemaRegistryClusterListShape = listOf(placedClusterShape);
+export const computePoolListShape = listOf(placedClusterShape);
+export const ksqlClusterListShape = listOf(ksqlClusterShape);
 
 /** `?expand=id,info,status`: an object keyed by connector name. */
-export const connectorMapShape = z.record(
-  z.string(),
-  z.looseObject({
-    id: z.looseObject({ id, id_type: optionalText }),
-    info: z
-      .looseObject({
-        name: optionalText,
-        type: optionalText,
-        config: z.record(z.string(), z.string()).optional(),
-      })
-      .optional(),
-    status: z
-      .looseObject({ connector: z.looseObject({ state: optionalText }).optional(), type: optionalText })
-      .optional(),
-  }),
-);
+export const connectorMapShape = z.record(z.string(), connectorShape);
 
+/** The Metrics API pages with `meta.pagination.next_page_token`, not `metadata.next`. */
 export const resourceDescriptorListShape = z.looseObject({
-  data: z.array(
-    z.looseObject({
-      type: id,
-      description: optionalText,
-      labels: z.array(z.looseObject({ key: z.string(), exportable: z.boolean().optional() })).optional(),
-    }),
-  ),
+  data: z.array(resourceDescriptorShape),
   meta: z
     .looseObject({ pagination: z.looseObject({ next_page_token: z.string().nullish() }).nullish() })
     .nullish(),

@@ -2,6 +2,7 @@
  * How the answers of Confluent Cloud become errors: the facts of one failed attempt, the server's own
  * explanation from its error body, and the messages of the AppErrors the client throws.
  */
+import { z } from 'zod';
 import { AppError } from '../errors.js';
 
 /** The cause of an `API_REQUEST` or `API_AUTH` AppError: the HTTP status the server answered. */
@@ -39,26 +40,34 @@ export function httpStatusOf(err: unknown): number | undefined {
 
 const MAX_DETAIL = 200;
 
+const anything = z.unknown().optional();
+/** The management and Metrics APIs' error body: `{"errors":[{code,title,detail}]}`. */
+const errorsBodyShape = z.looseObject({ errors: z.array(z.unknown()).min(1) });
+const errorItemShape = z.looseObject({ code: anything, title: anything, detail: anything });
+/** The Connect API's error body: `{"error":{code,message}}`. */
+const connectErrorBodyShape = z.looseObject({ error: z.looseObject({ message: z.string() }) });
+/** What fetch throws on a network error: a TypeError whose cause names the system error (`ECONNREFUSED`). */
+const networkErrorShape = z.looseObject({ cause: z.looseObject({ code: z.string() }) });
+
+function errorBodyText(body: unknown): string | undefined {
+  if (typeof body === 'string') return body;
+  const errors = errorsBodyShape.safeParse(body);
+  if (errors.success) {
+    const first = errorItemShape.safeParse(errors.data.errors[0]);
+    if (!first.success) return undefined;
+    const { code, detail, title } = first.data;
+    return [code, detail ?? title].filter((part) => typeof part === 'string' && part !== '').join(': ');
+  }
+  const connect = connectErrorBodyShape.safeParse(body);
+  return connect.success ? connect.data.error.message : undefined;
+}
+
 /**
  * The server's explanation, from `{"errors":[{code,title,detail}]}` (management and Metrics APIs) or
  * `{"error":{code,message}}` (Connect), or the start of a text body. One line, bounded.
  */
 export function describeErrorBody(body: unknown): string | undefined {
-  let text: string | undefined;
-  if (typeof body === 'string') text = body;
-  else if (body !== null && typeof body === 'object') {
-    const errors = (body as { errors?: unknown }).errors;
-    const error = (body as { error?: unknown }).error;
-    if (Array.isArray(errors) && errors.length > 0) {
-      const first = errors[0] as Record<string, unknown> | null;
-      const parts = [first?.code, first?.detail ?? first?.title].filter((p) => typeof p === 'string' && p);
-      text = parts.join(': ');
-    } else if (error !== null && typeof error === 'object') {
-      const message = (error as { message?: unknown }).message;
-      if (typeof message === 'string') text = message;
-    }
-  }
-  const line = text?.replace(/\s+/g, ' ').trim();
+  const line = errorBodyText(body)?.replace(/\s+/g, ' ').trim();
   if (!line) return undefined;
   return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL)}…` : line;
 }
@@ -130,8 +139,7 @@ export function thrownToFailure(err: unknown, timeoutMs: number): AttemptFailure
       cause: err,
     });
   }
-  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
-  const message = err instanceof Error ? err.message : String(err);
-  const fact = `network error: ${typeof code === 'string' ? code : message}`;
+  const code = networkErrorShape.safeParse(err).data?.cause.code;
+  const fact = `network error: ${code ?? (err instanceof Error ? err.message : String(err))}`;
   return new AttemptFailure('network', fact, undefined, undefined, { cause: err });
 }

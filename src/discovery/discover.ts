@@ -35,38 +35,11 @@ export async function discoverInventory({ client, log }: DiscoverDeps): Promise<
   if (unknown.length > 0)
     log.info({ types: unknown }, 'metrics api exports resource types this version does not publish');
   const exported = new Set<ResourceType>(exportedTypes.filter(isResourceType));
-  const wantKafka = exported.has('kafka') || exported.has('connector') || exported.has('ksql');
 
   const environments = (await client.listEnvironments()).map(environmentRecordToEnvironment);
   log.debug({ environments: environments.length }, 'environments listed');
-
   const perEnvironment = await Promise.all(
-    environments.map(async (env) => {
-      const [kafka, schemaRegistries, ksql, pools] = await Promise.all([
-        wantKafka ? client.listKafkaClusters(env.id) : [],
-        exported.has('schema_registry') ? client.listSchemaRegistryClusters(env.id) : [],
-        exported.has('ksql') ? client.listKsqlClusters(env.id) : [],
-        exported.has('compute_pool') ? client.listComputePools(env.id) : [],
-      ]);
-      const kafkaResources = kafka.map((c) => kafkaClusterToResource(c, env));
-      const kafkaById = new Map(kafkaResources.map((r) => [r.id, r]));
-      const connectors = exported.has('connector')
-        ? (
-            await Promise.all(
-              kafkaResources.map(async (k) =>
-                (await client.listConnectors(env.id, k.id)).map((c) => connectorToResource(c, env, k)),
-              ),
-            )
-          ).flat()
-        : [];
-      return [
-        ...(exported.has('kafka') ? kafkaResources : []),
-        ...schemaRegistries.map((c) => schemaRegistryToResource(c, env)),
-        ...ksql.map((c) => ksqlClusterToResource(c, env, kafkaById)),
-        ...pools.map((c) => computePoolToResource(c, env)),
-        ...connectors,
-      ];
-    }),
+    environments.map((env) => discoverEnvironment(client, env, exported)),
   );
 
   return {
@@ -76,6 +49,40 @@ export async function discoverInventory({ client, log }: DiscoverDeps): Promise<
     resources: dedupe(perEnvironment.flat(), log),
     exportedTypes,
   };
+}
+
+/** The resources of one environment, of the exported types: one listing per type, one per Kafka cluster for connectors. */
+async function discoverEnvironment(
+  client: ConfluentClient,
+  env: Environment,
+  exported: ReadonlySet<ResourceType>,
+): Promise<Resource[]> {
+  // connectors and ksqlDB clusters take their place from their Kafka cluster
+  const wantKafka = exported.has('kafka') || exported.has('connector') || exported.has('ksql');
+  const [kafka, schemaRegistries, ksql, pools] = await Promise.all([
+    wantKafka ? client.listKafkaClusters(env.id) : [],
+    exported.has('schema_registry') ? client.listSchemaRegistryClusters(env.id) : [],
+    exported.has('ksql') ? client.listKsqlClusters(env.id) : [],
+    exported.has('compute_pool') ? client.listComputePools(env.id) : [],
+  ]);
+  const kafkaResources = kafka.map((c) => kafkaClusterToResource(c, env));
+  const kafkaById = new Map(kafkaResources.map((r) => [r.id, r]));
+  const connectors = exported.has('connector')
+    ? (
+        await Promise.all(
+          kafkaResources.map(async (k) =>
+            (await client.listConnectors(env.id, k.id)).map((c) => connectorToResource(c, env, k)),
+          ),
+        )
+      ).flat()
+    : [];
+  return [
+    ...(exported.has('kafka') ? kafkaResources : []),
+    ...schemaRegistries.map((c) => schemaRegistryToResource(c, env)),
+    ...ksql.map((c) => ksqlClusterToResource(c, env, kafkaById)),
+    ...pools.map((c) => computePoolToResource(c, env)),
+    ...connectors,
+  ];
 }
 
 /** A listing that shifts while it is paged can return a record twice; keep one. */

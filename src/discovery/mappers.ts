@@ -1,51 +1,33 @@
 /**
- * Pure mappers from Confluent Cloud API records to plain resources. Only the fields we read are typed here,
- * all optional but the id: a field the API leaves out becomes an absent label, never `""`.
+ * Pure mappers from Confluent Cloud API records (typed by the client's shapes) to plain resources: a field the
+ * API leaves out or sends blank becomes an absent label, never `""`.
  */
+import type {
+  ComputePoolRecord,
+  ConnectorRecord,
+  EnvironmentRecord,
+  KafkaClusterRecord,
+  KsqlClusterRecord,
+  PlacedClusterRecord,
+  SchemaRegistryClusterRecord,
+} from '../confluent/records.js';
 import type { Environment, Resource } from './resource.js';
 
-interface Ref {
-  id?: string | null;
+function text(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-export interface EnvironmentLike {
-  id: string;
-  display_name?: string | null;
-}
-
-export interface ClusterLike {
-  id: string;
-  spec?: {
-    display_name?: string | null;
-    cloud?: string | null;
-    region?: string | null;
-    environment?: Ref | null;
-    kafka_cluster?: Ref | null;
-  } | null;
-}
-
-export interface ConnectorLike {
-  name: string;
-  id: { id: string; id_type?: string | null };
-  info?: { name?: string | null; config?: Record<string, string | undefined> | null } | null;
-}
-
-function text(value: string | null | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  return value.trim() === '' ? undefined : value;
-}
-
-function lower(value: string | null | undefined): string | undefined {
+function lower(value: string | undefined): string | undefined {
   return text(value)?.toLowerCase();
 }
 
 /** Drops keys whose value is undefined, so resources compare and serialise cleanly. */
 function compact(r: Resource): Resource {
-  for (const k of Object.keys(r) as (keyof Resource)[]) if (r[k] === undefined) delete r[k];
+  for (const [key, value] of Object.entries(r)) if (value === undefined) Reflect.deleteProperty(r, key);
   return r;
 }
 
-export function environmentRecordToEnvironment(e: EnvironmentLike): Environment {
+export function environmentRecordToEnvironment(e: EnvironmentRecord): Environment {
   const name = text(e.display_name);
   return name === undefined ? { id: e.id } : { id: e.id, name };
 }
@@ -55,7 +37,7 @@ function base(type: Resource['type'], id: string, env: Environment): Resource {
 }
 
 /** Kafka clusters, Schema Registry clusters and compute pools carry their own name, cloud and region. */
-function placedClusterToResource(type: Resource['type'], c: ClusterLike, env: Environment): Resource {
+function placedClusterToResource(type: Resource['type'], c: PlacedClusterRecord, env: Environment): Resource {
   return compact({
     ...base(type, c.id, env),
     name: text(c.spec?.display_name),
@@ -64,21 +46,21 @@ function placedClusterToResource(type: Resource['type'], c: ClusterLike, env: En
   });
 }
 
-export function kafkaClusterToResource(c: ClusterLike, env: Environment): Resource {
+export function kafkaClusterToResource(c: KafkaClusterRecord, env: Environment): Resource {
   return placedClusterToResource('kafka', c, env);
 }
 
-export function schemaRegistryToResource(c: ClusterLike, env: Environment): Resource {
+export function schemaRegistryToResource(c: SchemaRegistryClusterRecord, env: Environment): Resource {
   return placedClusterToResource('schema_registry', c, env);
 }
 
-export function computePoolToResource(c: ClusterLike, env: Environment): Resource {
+export function computePoolToResource(c: ComputePoolRecord, env: Environment): Resource {
   return placedClusterToResource('compute_pool', c, env);
 }
 
 /** ksqlDB clusters have no cloud or region of their own: they run where their Kafka cluster runs. */
 export function ksqlClusterToResource(
-  c: ClusterLike,
+  c: KsqlClusterRecord,
   env: Environment,
   kafkaById: ReadonlyMap<string, Resource>,
 ): Resource {
@@ -94,7 +76,7 @@ export function ksqlClusterToResource(
 }
 
 /** Connectors are identified by their `lcc-` id (never the name); cloud and region come from their Kafka cluster. */
-export function connectorToResource(c: ConnectorLike, env: Environment, kafka: Resource): Resource {
+export function connectorToResource(c: ConnectorRecord, env: Environment, kafka: Resource): Resource {
   const config = c.info?.config ?? {};
   return compact({
     ...base('connector', c.id.id, env),

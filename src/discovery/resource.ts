@@ -3,7 +3,7 @@ export const RESOURCE_TYPES = ['kafka', 'schema_registry', 'ksql', 'compute_pool
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 export function isResourceType(value: string): value is ResourceType {
-  return (RESOURCE_TYPES as readonly string[]).includes(value);
+  return RESOURCE_TYPES.some((type) => type === value);
 }
 
 /**

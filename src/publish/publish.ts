@@ -5,10 +5,10 @@
  */
 import { canonicalJson } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
-import type { ApiStats } from '../bucket/manifest.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest, type ResourceCounts } from '../bucket/manifest.js';
 import { nextRunId } from '../bucket/run-id.js';
 import type { PublishConfig, RenderConfig } from '../config.js';
+import type { ApiStats } from '../confluent/stats.js';
 import type { Inventory } from '../discovery/resource.js';
 import { AppError, describeError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';

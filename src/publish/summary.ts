@@ -1,6 +1,6 @@
 /** Human-readable summaries of a run, printed by `publish` (and `publish --dry-run`). */
 
-import type { ApiStats } from '../bucket/manifest.js';
+import type { ApiStats } from '../confluent/stats.js';
 import type { Inventory } from '../discovery/resource.js';
 import type { RenderedDocument } from '../render/render.js';
 import { countResources } from './documents.js';

@@ -2,8 +2,9 @@
  * The admin API under `/_sim/` (same basic auth as the API): read the org and the traffic counts, add, rename and
  * remove resources, change fault behaviour while running. Not rate-limited, never faulted, not counted.
  */
-import { type OrgStore, type PlacementInput, SimRequestError } from './org-store.js';
-import { errorsReply, jsonReply, type Reply, type SimRequest } from './reply.js';
+import type { PlacementInput } from './admin-input.js';
+import type { OrgStore } from './org-store.js';
+import { errorsReply, jsonReply, type Reply, type SimRequest, SimRequestError } from './reply.js';
 import type { Route } from './router.js';
 import type { RuntimeConfig } from './sim-config.js';
 import type { StatsRecorder } from './stats.js';
@@ -18,11 +19,14 @@ export interface AdminContext {
 
 type Body = Record<string, unknown>;
 
+/** What JSON.parse gives for a JSON object. */
+function isBody(value: unknown): value is Body {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function bodyOf(req: SimRequest): Body {
-  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-    throw new SimRequestError(400, 'invalid_request', 'the body must be a JSON object');
-  }
-  return req.body as Body;
+  if (!isBody(req.body)) throw new SimRequestError(400, 'invalid_request', 'the body must be a JSON object');
+  return req.body;
 }
 
 /** A string field under its API name (`display_name`) or its camelCase twin (`displayName`). */
@@ -36,18 +40,17 @@ function field(body: Body, snake: string): string | undefined {
 }
 
 function placementOf(body: Body): PlacementInput {
-  const input: PlacementInput = { environment: field(body, 'environment') ?? '' };
-  const displayName = field(body, 'display_name');
-  const cloud = field(body, 'cloud');
-  const region = field(body, 'region');
-  if (displayName !== undefined) input.displayName = displayName;
-  if (cloud !== undefined) input.cloud = cloud;
-  if (region !== undefined) input.region = region;
-  return input;
+  return {
+    environment: field(body, 'environment') ?? '',
+    displayName: field(body, 'display_name'),
+    cloud: field(body, 'cloud'),
+    region: field(body, 'region'),
+  };
 }
 
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** Where a resource that belongs to a Kafka cluster (ksqlDB cluster, connector) goes. */
+function memberOf(body: Body): { environment: string; kafkaCluster: string | undefined } {
+  return { environment: field(body, 'environment') ?? '', kafkaCluster: field(body, 'kafka_cluster') };
 }
 
 function created(create: (body: Body, ctx: AdminContext) => unknown) {
@@ -74,9 +77,7 @@ export const ADMIN_ROUTES: readonly Route<AdminContext>[] = [
   {
     method: 'POST',
     template: '/_sim/environments',
-    handler: created((b, ctx) =>
-      ctx.store.addEnvironment(withoutUndefined({ displayName: field(b, 'display_name') })),
-    ),
+    handler: created((b, ctx) => ctx.store.addEnvironment({ displayName: field(b, 'display_name') })),
   },
   {
     method: 'PATCH',
@@ -113,13 +114,7 @@ export const ADMIN_ROUTES: readonly Route<AdminContext>[] = [
     method: 'POST',
     template: '/_sim/ksql-clusters',
     handler: created((b, ctx) =>
-      ctx.store.addKsqlCluster(
-        withoutUndefined({
-          environment: field(b, 'environment') ?? '',
-          kafkaCluster: field(b, 'kafka_cluster'),
-          displayName: field(b, 'display_name'),
-        }),
-      ),
+      ctx.store.addKsqlCluster({ ...memberOf(b), displayName: field(b, 'display_name') }),
     ),
   },
   {
@@ -130,14 +125,6 @@ export const ADMIN_ROUTES: readonly Route<AdminContext>[] = [
   {
     method: 'POST',
     template: '/_sim/connectors',
-    handler: created((b, ctx) =>
-      ctx.store.addConnector(
-        withoutUndefined({
-          environment: field(b, 'environment') ?? '',
-          kafkaCluster: field(b, 'kafka_cluster'),
-          name: field(b, 'name'),
-        }),
-      ),
-    ),
+    handler: created((b, ctx) => ctx.store.addConnector({ ...memberOf(b), name: field(b, 'name') })),
   },
 ];

@@ -1,11 +1,11 @@
 /** The control-plane endpoints of DESIGN §3: org, cmk, srcm, ksqldbcm, fcpm (paged) and connect (not paged). */
+
+import { type ConnectorPart, connectorToExpanded } from './connect-records.js';
 import { listReply } from './list-page.js';
 import type { SimEnvironment } from './org.js';
 import type { OrgStore } from './org-store.js';
 import {
-  type ConnectorPart,
   computePoolToRecord,
-  connectorToExpanded,
   environmentToRecord,
   kafkaClusterToRecord,
   ksqlClusterToRecord,

@@ -3,7 +3,7 @@ import { type Command, type CommandContext, commandLogger, parseCommandArgs, wri
 import { AppError } from '../errors.js';
 import { countResources, DEFAULT_SIZES, describeCounts } from './org.js';
 import { type SimulatorOptions, startSimulator } from './server.js';
-import { DEFAULT_RUNTIME_CONFIG, FAULT_KINDS, type FaultKind } from './sim-config.js';
+import { DEFAULT_RUNTIME_CONFIG, FAULT_KINDS, type FaultKind, isFaultKind } from './sim-config.js';
 
 const DEFAULT_PORT = 8090;
 
@@ -74,6 +74,33 @@ function integerFlag(
   return n;
 }
 
+function faultRateFlag(values: Values, problems: string[]): number | undefined {
+  const text = values['fault-rate'];
+  if (typeof text !== 'string') return undefined;
+  const rate = /^\d*\.?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (rate >= 0 && rate <= 1) return rate;
+  problems.push(`--fault-rate must be a number from 0 to 1 (got "${text}")`);
+  return undefined;
+}
+
+function faultKindsFlag(values: Values, problems: string[]): FaultKind[] | undefined {
+  const text = values['fault-kinds'];
+  if (typeof text !== 'string') return undefined;
+  const kinds = text.split(',').map((k) => k.trim());
+  const known = kinds.filter(isFaultKind);
+  if (known.length > 0 && known.length === kinds.length) return known;
+  problems.push(`--fault-kinds must list some of ${FAULT_KINDS.join(',')} (got "${text}")`);
+  return undefined;
+}
+
+function textFlag(values: Values, name: string, problems: string[]): string | undefined {
+  const text = values[name];
+  if (typeof text !== 'string') return undefined;
+  if (text !== '') return text;
+  problems.push(`--${name} must not be empty`);
+  return undefined;
+}
+
 /** Flags → simulator options; every bad flag named in one USAGE error. */
 export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: number } {
   const { values } = parseCommandArgs(argv, OPTIONS);
@@ -93,38 +120,15 @@ export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: n
   set('pageTokenTtlMs', integerFlag(values, 'page-token-ttl-ms', 1, 86_400_000, problems));
   set('faultTimeoutMs', integerFlag(values, 'fault-timeout-ms', 1, 86_400_000, problems));
   if (values['no-schema-registry']) options.schemaRegistry = false;
-  if (values['fault-rate'] !== undefined) {
-    const text = values['fault-rate'];
-    const rate = /^\d*\.?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (rate >= 0 && rate <= 1) options.faultRate = rate;
-    else problems.push(`--fault-rate must be a number from 0 to 1 (got "${text}")`);
-  }
-  if (values['fault-kinds'] !== undefined) {
-    const kinds = values['fault-kinds'].split(',').map((k) => k.trim());
-    const bad = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
-    if (bad.length > 0 || kinds.length === 0) {
-      problems.push(
-        `--fault-kinds must list some of ${FAULT_KINDS.join(',')} (got "${values['fault-kinds']}")`,
-      );
-    } else {
-      options.faultKinds = kinds as FaultKind[];
-    }
-  }
-  for (const [flag, key] of [
-    ['host', 'host'],
-    ['api-key', 'apiKey'],
-    ['api-secret', 'apiSecret'],
-  ] as const) {
-    const text = values[flag];
-    if (text === undefined) continue;
-    if (text === '') problems.push(`--${flag} must not be empty`);
-    else options[key] = text;
-  }
+  set('faultRate', faultRateFlag(values, problems));
+  set('faultKinds', faultKindsFlag(values, problems));
+  set('host', textFlag(values, 'host', problems));
+  set('apiKey', textFlag(values, 'api-key', problems));
+  set('apiSecret', textFlag(values, 'api-secret', problems));
   const port = integerFlag(values, 'port', 0, 65_535, problems) ?? DEFAULT_PORT;
   if (problems.length > 0) throw new AppError('USAGE', `simulate: ${problems.join('; ')}`);
   return { ...options, port };
 }
-
 async function runSimulate(ctx: CommandContext): Promise<number> {
   const options = parseSimulateFlags(ctx.argv);
   const log = commandLogger(ctx);

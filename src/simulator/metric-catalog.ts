@@ -2,15 +2,15 @@
  * The metrics the simulator exports per resource type, named like the Metrics API's exportable metrics, with
  * values that are stable within a minute (derived from id, metric and minute) or taken from the org record.
  */
-import type { ResourceType } from '../discovery/resource.js';
-import type { IndexEntry } from './org-store.js';
+import type { IndexEntry } from './org.js';
 import { hashString } from './random.js';
+import type { SimResourceType } from './resource-types.js';
 
 export interface MetricDef {
   /** The Metrics API name, `io.confluent.kafka.server/received_bytes`. */
   name: string;
   description: string;
-  type: ResourceType;
+  type: SimResourceType;
   unit: string;
   /** Extra label sets per resource (e.g. one per topic); one empty set when the metric has no extra labels. */
   series(entry: IndexEntry): Record<string, string>[];
@@ -23,7 +23,7 @@ export function exportName(name: string): string {
 }
 
 /** The resource label the export output uses per type (`kafka_id`…), the param name without `resource.`. */
-export function resourceLabel(type: ResourceType): string {
+export function resourceLabel(type: SimResourceType): string {
   return `${type}_id`;
 }
 
@@ -33,7 +33,7 @@ const none = (): Record<string, string>[] => [{}];
 const connectorOfType =
   (type: 'source' | 'sink') =>
   (entry: IndexEntry): Record<string, string>[] =>
-    'type' in entry.record && entry.record.type === type ? [{}] : [];
+    entry.kind === 'connector' && entry.record.type === type ? [{}] : [];
 
 function noisy(max: number) {
   return (entry: IndexEntry, labels: Record<string, string>, minute: number, name = ''): number =>
@@ -42,8 +42,8 @@ function noisy(max: number) {
 
 /** A few topics per Kafka cluster: what its connectors read or write, plus one named after the cluster. */
 function topicsOf(entry: IndexEntry): Record<string, string>[] {
-  const cluster = entry.cluster;
-  if (!cluster) return [{}];
+  if (entry.kind !== 'kafka') return [{}];
+  const cluster = entry.record;
   const topics = new Set([cluster.displayName.split('-')[0] ?? cluster.displayName]);
   for (const c of cluster.connectors) if (topics.size < 4) topics.add(c.topic);
   return [...topics].sort().map((topic) => ({ topic }));
@@ -51,7 +51,7 @@ function topicsOf(entry: IndexEntry): Record<string, string>[] {
 
 function def(
   name: string,
-  type: ResourceType,
+  type: SimResourceType,
   description: string,
   unit: string,
   value: MetricDef['value'],
@@ -131,7 +131,7 @@ export const METRICS: readonly MetricDef[] = [
     'ksql',
     'The count of Confluent Streaming Units (CSUs) for this KSQL instance.',
     '1',
-    (e) => ('csu' in e.record ? e.record.csu : 1),
+    (e) => (e.kind === 'ksql' ? e.record.csu : 1),
   ),
   def(
     'io.confluent.kafka.ksql/query_saturation',
@@ -159,21 +159,23 @@ export const METRICS: readonly MetricDef[] = [
     'compute_pool',
     'The absolute number of CFUs at a given moment.',
     '1',
-    (e) => ('currentCfu' in e.record ? e.record.currentCfu : 0),
+    (e) => (e.kind === 'compute_pool' ? e.record.currentCfu : 0),
   ),
   def(
     'io.confluent.flink/compute_pool_utilization/cfu_limit',
     'compute_pool',
     'The possible max number of CFUs for the pool.',
     '1',
-    (e) => ('maxCfu' in e.record ? e.record.maxCfu : 0),
+    (e) => (e.kind === 'compute_pool' ? e.record.maxCfu : 0),
   ),
 ];
 
-export const RESOURCE_DESCRIPTORS: readonly { type: ResourceType; description: string; label: string }[] = [
-  { type: 'kafka', description: 'A Kafka cluster.', label: 'ID of the kafka cluster' },
-  { type: 'connector', description: 'A Kafka Connector.', label: 'ID of the connector' },
-  { type: 'ksql', description: 'A ksqlDB application.', label: 'ID of the ksqlDB application' },
-  { type: 'schema_registry', description: 'A schema registry.', label: 'ID of the schema registry' },
-  { type: 'compute_pool', description: 'A Flink compute pool.', label: 'ID of the Flink compute pool' },
-];
+/** Per resource type, in the order the Metrics API lists them: its description and that of its `<type>.id` label. */
+export const RESOURCE_DESCRIPTORS: Readonly<Record<SimResourceType, { description: string; label: string }>> =
+  {
+    kafka: { description: 'A Kafka cluster.', label: 'ID of the kafka cluster' },
+    connector: { description: 'A Kafka Connector.', label: 'ID of the connector' },
+    ksql: { description: 'A ksqlDB application.', label: 'ID of the ksqlDB application' },
+    schema_registry: { description: 'A schema registry.', label: 'ID of the schema registry' },
+    compute_pool: { description: 'A Flink compute pool.', label: 'ID of the Flink compute pool' },
+  };

@@ -2,10 +2,10 @@
  * The Metrics API endpoints (reference §7): resource descriptors, metric descriptors and `export`, which answers
  * Prometheus text 0.0.4 for the requested ids (dotted or underscore params, repeated or comma-separated).
  */
-import { isResourceType, type ResourceType } from '../discovery/resource.js';
 import { exportName, METRICS, RESOURCE_DESCRIPTORS, resourceLabel } from './metric-catalog.js';
 import type { OrgStore } from './org-store.js';
 import { errorsReply, jsonReply, type Reply, type SimRequest } from './reply.js';
+import { isSimResourceType, type SimResourceType } from './resource-types.js';
 import type { Route } from './router.js';
 
 export interface MetricsContext {
@@ -24,11 +24,11 @@ function checkDataset(req: SimRequest): Reply | undefined {
 }
 
 /** Requested ids per type, in first-seen order, without duplicates. */
-export function parseExportParams(query: URLSearchParams): Map<ResourceType, string[]> {
-  const asked = new Map<ResourceType, string[]>();
+export function parseExportParams(query: URLSearchParams): Map<SimResourceType, string[]> {
+  const asked = new Map<SimResourceType, string[]>();
   for (const [key, value] of query) {
     const type = RESOURCE_PARAM.exec(key)?.[1];
-    if (!type || !isResourceType(type)) continue;
+    if (!type || !isSimResourceType(type)) continue;
     const ids = asked.get(type) ?? [];
     for (const id of value.split(',').map((s) => s.trim())) if (id && !ids.includes(id)) ids.push(id);
     asked.set(type, ids);
@@ -99,6 +99,15 @@ export function renderExport(store: OrgStore, query: URLSearchParams, now: numbe
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
+/** A descriptor listing: always one page. */
+function descriptorsReply(data: unknown[]): Reply {
+  return jsonReply(200, {
+    data,
+    meta: { pagination: { page_size: 100, total_size: data.length } },
+    links: null,
+  });
+}
+
 export const METRICS_ROUTES: readonly Route<MetricsContext>[] = [
   {
     method: 'GET',
@@ -106,16 +115,12 @@ export const METRICS_ROUTES: readonly Route<MetricsContext>[] = [
     handler(req) {
       const bad = checkDataset(req);
       if (bad) return bad;
-      const data = RESOURCE_DESCRIPTORS.map((r) => ({
-        type: r.type,
+      const data = Object.entries(RESOURCE_DESCRIPTORS).map(([type, r]) => ({
+        type,
         description: r.description,
-        labels: [{ key: `${r.type}.id`, description: r.label, exportable: true }],
+        labels: [{ key: `${type}.id`, description: r.label, exportable: true }],
       }));
-      return jsonReply(200, {
-        data,
-        meta: { pagination: { page_size: 100, total_size: data.length } },
-        links: null,
-      });
+      return descriptorsReply(data);
     },
   },
   {
@@ -134,11 +139,7 @@ export const METRICS_ROUTES: readonly Route<MetricsContext>[] = [
         exportable: true,
         resources: [m.type],
       }));
-      return jsonReply(200, {
-        data,
-        meta: { pagination: { page_size: 100, total_size: data.length } },
-        links: null,
-      });
+      return descriptorsReply(data);
     },
   },
   {

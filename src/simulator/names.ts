@@ -25,7 +25,7 @@ export const CLOUD_WEIGHTS: readonly (readonly [Cloud, number])[] = [
 ];
 
 export function isCloud(value: string): value is Cloud {
-  return (CLOUDS as readonly string[]).includes(value);
+  return CLOUDS.some((cloud) => cloud === value);
 }
 
 /** The cloud whose region list holds `region`, if any. */

@@ -1,7 +1,8 @@
 /**
- * Builders of simulated records, shared by the seeded generator and the admin API. A context carries the random
- * source, the id allocator and the clock, so the generator stays pure and run-time additions stay unique.
+ * The builder of simulated records, shared by the seeded generator and the admin API. Every draw, id and timestamp
+ * comes from its context (generator-context.ts), so the generator stays pure and run-time additions stay unique.
  */
+import type { GeneratorContext } from './generator-context.js';
 import {
   CLOUD_WEIGHTS,
   CLUSTER_PURPOSES,
@@ -24,79 +25,16 @@ import type {
   SimKsqlCluster,
   SimSchemaRegistry,
 } from './org.js';
-import { createRandom, hashString, type Random } from './random.js';
-
-export interface GeneratorContext {
-  rand: Random;
-  /** A fresh, org-unique id: `env-a1b2c3`. */
-  newId(prefix: string): string;
-  stamps(): { createdAt: string; updatedAt: string };
-  uuid(): string;
-}
-
-const GENERATED_FROM = Date.UTC(2023, 0, 1) / 1000;
-const GENERATED_SPAN_DAYS = 900;
-
-/** Times as Confluent prints them: microseconds, UTC. */
-function isoMicros(epochSeconds: number, micros: number): string {
-  return `${new Date(epochSeconds * 1000).toISOString().slice(0, 19)}.${String(micros).padStart(6, '0')}Z`;
-}
-
-function uuidFrom(rand: Random): string {
-  const hex = Array.from({ length: 32 }, () => rand.int(0, 15).toString(16)).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
-}
-
-function allocateId(rand: Random, prefix: string, isTaken: (id: string) => boolean): string {
-  for (;;) {
-    const id = `${prefix}-${rand.alnum(6)}`;
-    if (!isTaken(id)) return id;
-  }
-}
-
-/** The context of `generateOrg`: every draw, id and timestamp comes from the seed. */
-export function createGeneratorContext(seed: number): GeneratorContext {
-  const rand = createRandom(seed);
-  const used = new Set<string>();
-  return {
-    rand,
-    newId(prefix) {
-      const id = allocateId(rand, prefix, (x) => used.has(x));
-      used.add(id);
-      return id;
-    },
-    stamps() {
-      const created = GENERATED_FROM + rand.int(0, GENERATED_SPAN_DAYS * 86_400);
-      const createdAt = isoMicros(created, rand.int(0, 999_999));
-      if (rand.chance(0.5)) return { createdAt, updatedAt: createdAt };
-      return { createdAt, updatedAt: isoMicros(created + rand.int(60, 200 * 86_400), rand.int(0, 999_999)) };
-    },
-    uuid: () => uuidFrom(rand),
-  };
-}
-
-/** The context of run-time additions: seeded apart from the generator, ids checked against the live org. */
-export function createRuntimeContext(
-  seed: number,
-  isTaken: (id: string) => boolean,
-  clock: () => number,
-): GeneratorContext {
-  const rand = createRandom(hashString(`runtime:${seed}`));
-  return {
-    rand,
-    newId: (prefix) => allocateId(rand, prefix, isTaken),
-    stamps() {
-      const now = clock();
-      const at = isoMicros(Math.floor(now / 1000), (now % 1000) * 1000);
-      return { createdAt: at, updatedAt: at };
-    },
-    uuid: () => uuidFrom(rand),
-  };
-}
+import type { Random } from './random.js';
 
 export interface Placement {
   cloud?: Cloud;
   region?: string;
+}
+
+/** Where a new resource goes and what it is called; what is left out is drawn. */
+export interface NamedPlacement extends Placement {
+  displayName?: string;
 }
 
 function pickCloud(rand: Random): Cloud {
@@ -108,74 +46,13 @@ function pickCloud(rand: Random): Cloud {
   return 'aws';
 }
 
-/** Where a new resource lives: as asked, else mostly where the environment's first Kafka cluster is. */
-function place(
-  ctx: GeneratorContext,
-  env: SimEnvironment,
-  wanted: Placement,
-): { cloud: Cloud; region: string } {
-  const cloud = wanted.cloud ?? (wanted.region ? cloudOfRegion(wanted.region) : undefined);
-  if (cloud) return { cloud, region: wanted.region ?? ctx.rand.pick(REGIONS[cloud]) };
-  const home = env.kafkaClusters[0];
-  if (home && ctx.rand.chance(0.7)) return { cloud: home.cloud, region: home.region };
-  const picked = pickCloud(ctx.rand);
-  return { cloud: picked, region: ctx.rand.pick(REGIONS[picked]) };
-}
-
-function namedAfterDomain(
-  ctx: GeneratorContext,
-  purposes: readonly string[],
-  taken: (n: string) => boolean,
-): string {
-  return uniqueName(`${ctx.rand.pick(DOMAINS)}-${ctx.rand.pick(purposes)}`, taken);
-}
-
-export function buildEnvironment(
-  ctx: GeneratorContext,
-  input: { index?: number; displayName?: string; taken: (name: string) => boolean },
-): SimEnvironment {
-  const id = ctx.newId('env');
-  const first = input.index === undefined ? undefined : FIRST_ENVIRONMENT_NAMES[input.index];
-  const displayName = input.displayName ?? first ?? namedAfterDomain(ctx, ENVIRONMENT_STAGES, input.taken);
-  return {
-    id,
-    displayName,
-    ...ctx.stamps(),
-    kafkaClusters: [],
-    ksqlClusters: [],
-    computePools: [],
-  };
-}
+/** Whether one of `siblings` already carries a display name. */
+const carriedBy =
+  (siblings: readonly { displayName: string }[]) =>
+  (name: string): boolean =>
+    siblings.some((s) => s.displayName === name);
 
 const KAFKA_KINDS = ['Basic', 'Standard', 'Standard', 'Enterprise', 'Dedicated', 'Dedicated'] as const;
-
-export function buildKafkaCluster(
-  ctx: GeneratorContext,
-  env: SimEnvironment,
-  input: Placement & { displayName?: string },
-): SimKafkaCluster {
-  const id = ctx.newId('lkc');
-  const displayName =
-    input.displayName ??
-    namedAfterDomain(ctx, CLUSTER_PURPOSES, (n) => env.kafkaClusters.some((c) => c.displayName === n));
-  const { cloud, region } = place(ctx, env, input);
-  const kind = ctx.rand.pick(KAFKA_KINDS);
-  const availability = kind !== 'Basic' && ctx.rand.chance(0.6) ? 'MULTI_ZONE' : 'SINGLE_ZONE';
-  const cluster: SimKafkaCluster = {
-    id,
-    displayName,
-    cloud,
-    region,
-    kind,
-    availability,
-    endpointId: `pkc-${ctx.rand.alnum(5)}`,
-    ...ctx.stamps(),
-    connectors: [],
-  };
-  if (kind === 'Dedicated')
-    cluster.cku = availability === 'MULTI_ZONE' ? ctx.rand.int(2, 6) : ctx.rand.int(1, 4);
-  return cluster;
-}
 
 const CONNECTOR_STATES = [
   ...Array<'RUNNING'>(17).fill('RUNNING'),
@@ -184,85 +61,134 @@ const CONNECTOR_STATES = [
   'PROVISIONING',
 ] as const satisfies readonly SimConnector['state'][];
 
-export function buildConnector(
-  ctx: GeneratorContext,
-  cluster: SimKafkaCluster,
-  input: { name?: string },
-): SimConnector {
-  const id = ctx.newId('lcc');
-  const named = input.name ? CONNECTOR_PLUGINS.find((p) => input.name?.endsWith(p.suffix)) : undefined;
-  const plugin = named ?? ctx.rand.pick(CONNECTOR_PLUGINS);
-  const domain = ctx.rand.pick(DOMAINS);
-  const name =
-    input.name ??
-    uniqueName(`${domain}-${plugin.suffix}`, (n) => cluster.connectors.some((c) => c.name === n));
-  return {
-    id,
-    name,
-    type: plugin.type,
-    connectorClass: plugin.connectorClass,
-    state: ctx.rand.pick(CONNECTOR_STATES),
-    tasksMax: ctx.rand.int(1, 4),
-    topic: domain,
-  };
-}
+export class RecordFactory {
+  constructor(readonly ctx: GeneratorContext) {}
 
-export function buildSchemaRegistry(
-  ctx: GeneratorContext,
-  env: SimEnvironment,
-  input: Placement & { displayName?: string },
-): SimSchemaRegistry {
-  const id = ctx.newId('lsrc');
-  const { cloud, region } = place(ctx, env, input);
-  return {
-    id,
-    displayName: input.displayName ?? 'Stream Governance Package',
-    package: ctx.rand.chance(0.5) ? 'ADVANCED' : 'ESSENTIALS',
-    cloud,
-    region,
-    endpointId: `psrc-${ctx.rand.alnum(5)}`,
-    ...ctx.stamps(),
-  };
-}
+  environment(input: {
+    index?: number;
+    displayName?: string;
+    taken: (name: string) => boolean;
+  }): SimEnvironment {
+    const id = this.ctx.newId('env');
+    const first = input.index === undefined ? undefined : FIRST_ENVIRONMENT_NAMES[input.index];
+    const displayName = input.displayName ?? first ?? this.namedAfterDomain(ENVIRONMENT_STAGES, input.taken);
+    return {
+      id,
+      displayName,
+      ...this.ctx.stamps(),
+      kafkaClusters: [],
+      ksqlClusters: [],
+      computePools: [],
+    };
+  }
 
-export function buildKsqlCluster(
-  ctx: GeneratorContext,
-  env: SimEnvironment,
-  cluster: SimKafkaCluster,
-  input: { displayName?: string },
-): SimKsqlCluster {
-  const id = ctx.newId('lksqlc');
-  const displayName =
-    input.displayName ??
-    namedAfterDomain(ctx, KSQL_PURPOSES, (n) => env.ksqlClusters.some((c) => c.displayName === n));
-  return {
-    id,
-    displayName,
-    kafkaClusterId: cluster.id,
-    csu: ctx.rand.pick([1, 2, 4, 8, 12]),
-    endpointId: `pksqlc-${ctx.rand.alnum(5)}`,
-    ...ctx.stamps(),
-  };
-}
+  kafkaCluster(env: SimEnvironment, input: NamedPlacement): SimKafkaCluster {
+    const { rand } = this.ctx;
+    const id = this.ctx.newId('lkc');
+    const displayName =
+      input.displayName ?? this.namedAfterDomain(CLUSTER_PURPOSES, carriedBy(env.kafkaClusters));
+    const { cloud, region } = this.place(env, input);
+    const kind = rand.pick(KAFKA_KINDS);
+    const availability = kind !== 'Basic' && rand.chance(0.6) ? 'MULTI_ZONE' : 'SINGLE_ZONE';
+    const cluster: SimKafkaCluster = {
+      id,
+      displayName,
+      cloud,
+      region,
+      kind,
+      availability,
+      endpointId: `pkc-${rand.alnum(5)}`,
+      ...this.ctx.stamps(),
+      connectors: [],
+    };
+    if (kind === 'Dedicated') cluster.cku = availability === 'MULTI_ZONE' ? rand.int(2, 6) : rand.int(1, 4);
+    return cluster;
+  }
 
-export function buildComputePool(
-  ctx: GeneratorContext,
-  env: SimEnvironment,
-  input: Placement & { displayName?: string },
-): SimComputePool {
-  const id = ctx.newId('lfcp');
-  const displayName =
-    input.displayName ??
-    namedAfterDomain(ctx, POOL_PURPOSES, (n) => env.computePools.some((c) => c.displayName === n));
-  const { cloud, region } = place(ctx, env, input);
-  const maxCfu = ctx.rand.pick([5, 10, 20, 30, 50]);
-  return {
-    id,
-    displayName,
-    cloud,
-    region,
-    maxCfu,
-    currentCfu: ctx.rand.int(0, Math.floor(maxCfu / 2)),
-    ...ctx.stamps(),
-  };
+  /** A connector named after its plugin (`orders-s3-sink`); a name asked for picks the plugin it ends with. */
+  connector(cluster: SimKafkaCluster, input: { name?: string }): SimConnector {
+    const { rand } = this.ctx;
+    const id = this.ctx.newId('lcc');
+    const named = input.name ? CONNECTOR_PLUGINS.find((p) => input.name?.endsWith(p.suffix)) : undefined;
+    const plugin = named ?? rand.pick(CONNECTOR_PLUGINS);
+    const domain = rand.pick(DOMAINS);
+    const name =
+      input.name ??
+      uniqueName(`${domain}-${plugin.suffix}`, (n) => cluster.connectors.some((c) => c.name === n));
+    return {
+      id,
+      name,
+      type: plugin.type,
+      connectorClass: plugin.connectorClass,
+      state: rand.pick(CONNECTOR_STATES),
+      tasksMax: rand.int(1, 4),
+      topic: domain,
+    };
+  }
+
+  schemaRegistry(env: SimEnvironment, input: NamedPlacement): SimSchemaRegistry {
+    const id = this.ctx.newId('lsrc');
+    const { cloud, region } = this.place(env, input);
+    return {
+      id,
+      displayName: input.displayName ?? 'Stream Governance Package',
+      package: this.ctx.rand.chance(0.5) ? 'ADVANCED' : 'ESSENTIALS',
+      cloud,
+      region,
+      endpointId: `psrc-${this.ctx.rand.alnum(5)}`,
+      ...this.ctx.stamps(),
+    };
+  }
+
+  /** A ksqlDB cluster runs on `cluster` and has no place of its own. */
+  ksqlCluster(
+    env: SimEnvironment,
+    cluster: SimKafkaCluster,
+    input: { displayName?: string },
+  ): SimKsqlCluster {
+    const id = this.ctx.newId('lksqlc');
+    const displayName =
+      input.displayName ?? this.namedAfterDomain(KSQL_PURPOSES, carriedBy(env.ksqlClusters));
+    return {
+      id,
+      displayName,
+      kafkaClusterId: cluster.id,
+      csu: this.ctx.rand.pick([1, 2, 4, 8, 12]),
+      endpointId: `pksqlc-${this.ctx.rand.alnum(5)}`,
+      ...this.ctx.stamps(),
+    };
+  }
+
+  computePool(env: SimEnvironment, input: NamedPlacement): SimComputePool {
+    const id = this.ctx.newId('lfcp');
+    const displayName =
+      input.displayName ?? this.namedAfterDomain(POOL_PURPOSES, carriedBy(env.computePools));
+    const { cloud, region } = this.place(env, input);
+    const maxCfu = this.ctx.rand.pick([5, 10, 20, 30, 50]);
+    return {
+      id,
+      displayName,
+      cloud,
+      region,
+      maxCfu,
+      currentCfu: this.ctx.rand.int(0, Math.floor(maxCfu / 2)),
+      ...this.ctx.stamps(),
+    };
+  }
+
+  /** `<domain>-<purpose>`, made unique with a number when taken. */
+  private namedAfterDomain(purposes: readonly string[], taken: (name: string) => boolean): string {
+    return uniqueName(`${this.ctx.rand.pick(DOMAINS)}-${this.ctx.rand.pick(purposes)}`, taken);
+  }
+
+  /** Where a new resource lives: as asked, else mostly where the environment's first Kafka cluster is. */
+  private place(env: SimEnvironment, wanted: Placement): { cloud: Cloud; region: string } {
+    const { rand } = this.ctx;
+    const cloud = wanted.cloud ?? (wanted.region ? cloudOfRegion(wanted.region) : undefined);
+    if (cloud) return { cloud, region: wanted.region ?? rand.pick(REGIONS[cloud]) };
+    const home = env.kafkaClusters[0];
+    if (home && rand.chance(0.7)) return { cloud: home.cloud, region: home.region };
+    const picked = pickCloud(rand);
+    return { cloud: picked, region: rand.pick(REGIONS[picked]) };
+  }
 }

@@ -2,73 +2,29 @@
  * The live organisation of a running simulator: the org tree plus an id index, so every request costs O(page)
  * or O(ids asked), never O(org). All run-time changes (the admin API) go through here to keep the index true.
  */
-import { type Cloud, cloudOfRegion, isCloud } from './names.js';
+import { checkNamedPlacement, optionalDisplayName, type PlacementInput, requireName } from './admin-input.js';
+import { createRuntimeContext } from './generator-context.js';
 import type {
+  IndexEntry,
   SimComputePool,
   SimConnector,
   SimEnvironment,
   SimKafkaCluster,
-  SimKsqlCluster,
-  SimSchemaRegistry,
   SimulatedOrg,
 } from './org.js';
-import {
-  buildComputePool,
-  buildConnector,
-  buildEnvironment,
-  buildKafkaCluster,
-  buildKsqlCluster,
-  buildSchemaRegistry,
-  createRuntimeContext,
-  type GeneratorContext,
-  type Placement,
-} from './org-factory.js';
-
-export type SimKind = 'environment' | 'kafka' | 'schema_registry' | 'ksql' | 'compute_pool' | 'connector';
-
-export type SimRecord =
-  | SimEnvironment
-  | SimKafkaCluster
-  | SimSchemaRegistry
-  | SimKsqlCluster
-  | SimComputePool
-  | SimConnector;
-
-export interface IndexEntry {
-  kind: SimKind;
-  env: SimEnvironment;
-  /** The Kafka cluster of a connector (for a Kafka cluster: itself). */
-  cluster?: SimKafkaCluster;
-  record: SimRecord;
-}
-
-/** An answer the admin API turns into an HTTP error (`status`, `code`, `detail`). */
-export class SimRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface PlacementInput {
-  environment: string;
-  displayName?: string;
-  cloud?: string;
-  region?: string;
-}
+import { RecordFactory } from './org-factory.js';
+import { detachFromOrg } from './org-removal.js';
+import { SimRequestError } from './reply.js';
 
 export class OrgStore {
   readonly org: SimulatedOrg;
   private readonly index = new Map<string, IndexEntry>();
   private readonly envById = new Map<string, SimEnvironment>();
-  private readonly ctx: GeneratorContext;
+  private readonly build: RecordFactory;
 
   constructor(org: SimulatedOrg, clock: () => number) {
     this.org = org;
-    this.ctx = createRuntimeContext(org.seed, (id) => this.index.has(id), clock);
+    this.build = new RecordFactory(createRuntimeContext(org.seed, (id) => this.index.has(id), clock));
     for (const env of org.environments) this.indexEnvironment(env);
   }
 
@@ -82,24 +38,22 @@ export class OrgStore {
 
   kafkaCluster(id: string): { env: SimEnvironment; cluster: SimKafkaCluster } | undefined {
     const entry = this.index.get(id);
-    if (entry?.kind !== 'kafka' || !entry.cluster) return undefined;
-    return { env: entry.env, cluster: entry.cluster };
+    return entry?.kind === 'kafka' ? { env: entry.env, cluster: entry.record } : undefined;
   }
 
   addEnvironment(input: { displayName?: string }): SimEnvironment {
     const displayName = requireName(input.displayName, 'display_name');
-    const env = buildEnvironment(this.ctx, { displayName, taken: () => false });
+    const env = this.build.environment({ displayName, taken: () => false });
     this.org.environments.push(env);
     this.indexEnvironment(env);
     return env;
   }
 
-  addKafkaCluster(input: PlacementInput) {
+  addKafkaCluster(input: PlacementInput): SimKafkaCluster {
     const env = this.requireEnvironment(input.environment);
-    const cluster = buildKafkaCluster(this.ctx, env, { ...checkPlacement(input), ...named(input) });
+    const cluster = this.build.kafkaCluster(env, checkNamedPlacement(input));
     env.kafkaClusters.push(cluster);
-    this.index.set(cluster.id, { kind: 'kafka', env, cluster, record: cluster });
-    return cluster;
+    return this.indexed({ kind: 'kafka', env, record: cluster });
   }
 
   addSchemaRegistry(input: PlacementInput) {
@@ -107,106 +61,63 @@ export class OrgStore {
     if (env.schemaRegistry) {
       throw new SimRequestError(409, 'conflict', `environment ${env.id} already has a schema registry`);
     }
-    const sr = buildSchemaRegistry(this.ctx, env, { ...checkPlacement(input), ...named(input) });
+    const sr = this.build.schemaRegistry(env, checkNamedPlacement(input));
     env.schemaRegistry = sr;
     env.streamGovernancePackage = sr.package;
-    this.index.set(sr.id, { kind: 'schema_registry', env, record: sr });
-    return sr;
+    return this.indexed({ kind: 'schema_registry', env, record: sr });
   }
 
   addKsqlCluster(input: { environment: string; kafkaCluster?: string; displayName?: string }) {
     const env = this.requireEnvironment(input.environment);
-    const found = this.requireKafkaCluster(env, input.kafkaCluster);
-    const ksql = buildKsqlCluster(this.ctx, env, found.cluster, named(input));
+    const cluster = this.requireKafkaCluster(env, input.kafkaCluster);
+    const ksql = this.build.ksqlCluster(env, cluster, optionalDisplayName(input));
     env.ksqlClusters.push(ksql);
-    this.index.set(ksql.id, { kind: 'ksql', env, record: ksql });
-    return ksql;
+    return this.indexed({ kind: 'ksql', env, record: ksql });
   }
 
-  addComputePool(input: PlacementInput) {
+  addComputePool(input: PlacementInput): SimComputePool {
     const env = this.requireEnvironment(input.environment);
-    const pool = buildComputePool(this.ctx, env, { ...checkPlacement(input), ...named(input) });
+    const pool = this.build.computePool(env, checkNamedPlacement(input));
     env.computePools.push(pool);
-    this.index.set(pool.id, { kind: 'compute_pool', env, record: pool });
-    return pool;
+    return this.indexed({ kind: 'compute_pool', env, record: pool });
   }
 
-  addConnector(input: { environment: string; kafkaCluster?: string; name?: string }) {
+  addConnector(input: { environment: string; kafkaCluster?: string; name?: string }): SimConnector {
     const env = this.requireEnvironment(input.environment);
-    const found = this.requireKafkaCluster(env, input.kafkaCluster);
+    const cluster = this.requireKafkaCluster(env, input.kafkaCluster);
     const name = requireName(input.name, 'name');
-    if (found.cluster.connectors.some((c) => c.name === name)) {
-      throw new SimRequestError(409, 'conflict', `connector ${name} already exists in ${found.cluster.id}`);
-    }
-    const connector = buildConnector(this.ctx, found.cluster, { name });
-    found.cluster.connectors.push(connector);
-    this.index.set(connector.id, { kind: 'connector', env, cluster: found.cluster, record: connector });
-    return connector;
+    requireFreeConnectorName(cluster, name);
+    const connector = this.build.connector(cluster, { name });
+    cluster.connectors.push(connector);
+    return this.indexed({ kind: 'connector', env, cluster, record: connector });
   }
 
   /** Renames any resource (a connector's name is its key, so it must stay unique in its cluster). */
-  rename(id: string, newName: string | undefined) {
+  rename(id: string, newName: string | undefined): IndexEntry['record'] {
     const name = requireName(newName, 'display_name');
     const entry = this.requireEntry(id);
-    const { record } = entry;
-    if ('name' in record) {
-      if (entry.cluster?.connectors.some((c) => c.name === name && c.id !== id)) {
-        throw new SimRequestError(409, 'conflict', `connector ${name} already exists in ${entry.cluster.id}`);
-      }
-      record.name = name;
+    if (entry.kind === 'connector') {
+      requireFreeConnectorName(entry.cluster, name, id);
+      entry.record.name = name;
     } else {
-      record.displayName = name;
-      record.updatedAt = this.ctx.stamps().updatedAt;
+      entry.record.displayName = name;
+      entry.record.updatedAt = this.build.ctx.stamps().updatedAt;
     }
-    return record;
+    return entry.record;
   }
 
   /** Removes a resource and what belongs to it; returns every id removed. */
   remove(id: string): string[] {
     const entry = this.requireEntry(id);
-    const { env } = entry;
-    const removed: string[] = [];
-    const drop = (x: string) => {
-      this.index.delete(x);
-      removed.push(x);
-    };
-    switch (entry.kind) {
-      case 'environment':
-        this.org.environments.splice(this.org.environments.indexOf(env), 1);
-        this.envById.delete(env.id);
-        for (const x of idsOfEnvironment(env)) drop(x);
-        break;
-      case 'kafka': {
-        const cluster = entry.cluster!;
-        env.kafkaClusters.splice(env.kafkaClusters.indexOf(cluster), 1);
-        drop(id);
-        for (const c of cluster.connectors) drop(c.id);
-        // a ksqlDB cluster cannot outlive the Kafka cluster it runs on
-        for (const q of env.ksqlClusters.filter((k) => k.kafkaClusterId === id)) drop(q.id);
-        env.ksqlClusters = env.ksqlClusters.filter((k) => k.kafkaClusterId !== id);
-        break;
-      }
-      case 'schema_registry':
-        delete env.schemaRegistry;
-        delete env.streamGovernancePackage;
-        drop(id);
-        break;
-      case 'ksql':
-        env.ksqlClusters = env.ksqlClusters.filter((k) => k.id !== id);
-        drop(id);
-        break;
-      case 'compute_pool':
-        env.computePools = env.computePools.filter((p) => p.id !== id);
-        drop(id);
-        break;
-      case 'connector': {
-        const cluster = entry.cluster!;
-        cluster.connectors = cluster.connectors.filter((c) => c.id !== id);
-        drop(id);
-        break;
-      }
-    }
+    const removed = detachFromOrg(this.org, entry);
+    if (entry.kind === 'environment') this.envById.delete(entry.env.id);
+    for (const x of removed) this.index.delete(x);
     return removed;
+  }
+
+  private indexed<E extends IndexEntry>(entry: E): E['record'] {
+    this.index.set(entry.record.id, entry);
+    return entry.record;
   }
 
   private requireEntry(id: string): IndexEntry {
@@ -216,12 +127,12 @@ export class OrgStore {
   }
 
   /** A Kafka cluster of `env`, for the resources that belong to one (ksqlDB clusters, connectors). */
-  private requireKafkaCluster(env: SimEnvironment, id: string | undefined) {
+  private requireKafkaCluster(env: SimEnvironment, id: string | undefined): SimKafkaCluster {
     const found = this.kafkaCluster(requireName(id, 'kafka_cluster'));
     if (!found || found.env !== env) {
       throw new SimRequestError(404, 'resource_not_found', `kafka cluster ${id} not found in ${env.id}`);
     }
-    return found;
+    return found.cluster;
   }
 
   private requireEnvironment(id: string | undefined): SimEnvironment {
@@ -234,7 +145,7 @@ export class OrgStore {
     this.envById.set(env.id, env);
     this.index.set(env.id, { kind: 'environment', env, record: env });
     for (const cluster of env.kafkaClusters) {
-      this.index.set(cluster.id, { kind: 'kafka', env, cluster, record: cluster });
+      this.index.set(cluster.id, { kind: 'kafka', env, record: cluster });
       for (const c of cluster.connectors)
         this.index.set(c.id, { kind: 'connector', env, cluster, record: c });
     }
@@ -245,41 +156,9 @@ export class OrgStore {
   }
 }
 
-function idsOfEnvironment(env: SimEnvironment): string[] {
-  return [
-    env.id,
-    ...env.kafkaClusters.flatMap((c) => [c.id, ...c.connectors.map((x) => x.id)]),
-    ...(env.schemaRegistry ? [env.schemaRegistry.id] : []),
-    ...env.ksqlClusters.map((q) => q.id),
-    ...env.computePools.map((p) => p.id),
-  ];
-}
-
-function requireName(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new SimRequestError(400, 'invalid_request', `${field} is required (a non-empty string)`);
+/** A connector's name is the key of its cluster's listing: two connectors of one cluster never share it. */
+function requireFreeConnectorName(cluster: SimKafkaCluster, name: string, exceptId?: string): void {
+  if (cluster.connectors.some((c) => c.name === name && c.id !== exceptId)) {
+    throw new SimRequestError(409, 'conflict', `connector ${name} already exists in ${cluster.id}`);
   }
-  return value;
-}
-
-function named(input: { displayName?: string }): { displayName?: string } {
-  return input.displayName === undefined
-    ? {}
-    : { displayName: requireName(input.displayName, 'display_name') };
-}
-
-function checkPlacement(input: { cloud?: string; region?: string }): Placement {
-  const placement: Placement = {};
-  if (input.cloud !== undefined) {
-    const cloud = String(input.cloud).toLowerCase();
-    if (!isCloud(cloud)) throw new SimRequestError(400, 'invalid_request', 'cloud must be aws, gcp or azure');
-    placement.cloud = cloud as Cloud;
-  }
-  if (input.region !== undefined) {
-    placement.region = requireName(input.region, 'region');
-    if (!placement.cloud && !cloudOfRegion(placement.region)) {
-      throw new SimRequestError(400, 'invalid_request', `cloud is required for region ${placement.region}`);
-    }
-  }
-  return placement;
 }

@@ -1,18 +1,9 @@
 /**
- * The simulated organisation: plain, JSON-serialisable data, generated from a seed (pure: same seed and sizes →
- * byte-identical org). The running simulator mutates it in place through its admin API (`org-store.ts`).
+ * The simulated organisation: plain, JSON-serialisable data, generated from a seed (`org-generator.ts`). The
+ * running simulator mutates it in place through its admin API (`org-store.ts`).
  */
-import type { ResourceType } from '../discovery/resource.js';
 import type { Cloud } from './names.js';
-import {
-  buildComputePool,
-  buildConnector,
-  buildEnvironment,
-  buildKafkaCluster,
-  buildKsqlCluster,
-  buildSchemaRegistry,
-  createGeneratorContext,
-} from './org-factory.js';
+import type { SimResourceType } from './resource-types.js';
 
 export interface SimEnvironment {
   id: string;
@@ -91,6 +82,15 @@ export interface SimulatedOrg {
   environments: SimEnvironment[];
 }
 
+/** A record found by its id, with the environment (and for a connector the Kafka cluster) it lives in. */
+export type IndexEntry =
+  | { kind: 'environment'; env: SimEnvironment; record: SimEnvironment }
+  | { kind: 'kafka'; env: SimEnvironment; record: SimKafkaCluster }
+  | { kind: 'connector'; env: SimEnvironment; cluster: SimKafkaCluster; record: SimConnector }
+  | { kind: 'schema_registry'; env: SimEnvironment; record: SimSchemaRegistry }
+  | { kind: 'ksql'; env: SimEnvironment; record: SimKsqlCluster }
+  | { kind: 'compute_pool'; env: SimEnvironment; record: SimComputePool };
+
 export interface OrgSizes {
   environments: number;
   kafkaPerEnv: number;
@@ -110,47 +110,15 @@ export const DEFAULT_SIZES: Readonly<OrgSizes> = Object.freeze({
   schemaRegistry: true,
 });
 
-/** Share of environments (after the first, which always has one) that enable Stream Governance. */
-const SCHEMA_REGISTRY_SHARE = 0.85;
-
-/** Generates the organisation of a seed. Pure: no clock, no Math.random. */
-export function generateOrg(seed: number, sizes: Partial<OrgSizes> = {}): SimulatedOrg {
-  const size = { ...DEFAULT_SIZES, ...sizes };
-  const ctx = createGeneratorContext(seed);
-  const organizationId = ctx.uuid();
-  const environments: SimEnvironment[] = [];
-  const envNames = new Set<string>();
-  for (let e = 0; e < size.environments; e++) {
-    const env = buildEnvironment(ctx, { index: e, taken: (n) => envNames.has(n) });
-    envNames.add(env.displayName);
-    for (let k = 0; k < size.kafkaPerEnv; k++) {
-      const cluster = buildKafkaCluster(ctx, env, {});
-      for (let c = 0; c < size.connectorsPerCluster; c++)
-        cluster.connectors.push(buildConnector(ctx, cluster, {}));
-      env.kafkaClusters.push(cluster);
-    }
-    if (size.schemaRegistry && (e === 0 || ctx.rand.chance(SCHEMA_REGISTRY_SHARE))) {
-      env.schemaRegistry = buildSchemaRegistry(ctx, env, {});
-      env.streamGovernancePackage = env.schemaRegistry.package;
-    }
-    for (let q = 0; q < size.ksqlPerEnv && env.kafkaClusters.length > 0; q++) {
-      env.ksqlClusters.push(buildKsqlCluster(ctx, env, ctx.rand.pick(env.kafkaClusters), {}));
-    }
-    for (let p = 0; p < size.computePoolsPerEnv; p++) env.computePools.push(buildComputePool(ctx, env, {}));
-    environments.push(env);
-  }
-  return { seed, organizationId, environments };
-}
-
 export interface ResourceCounts {
   environments: number;
-  byType: Record<ResourceType, number>;
+  byType: Record<SimResourceType, number>;
   /** Resources discovery should find (environments are not resources). */
   total: number;
 }
 
 export function countResources(org: SimulatedOrg): ResourceCounts {
-  const byType: Record<ResourceType, number> = {
+  const byType: Record<SimResourceType, number> = {
     kafka: 0,
     schema_registry: 0,
     ksql: 0,

@@ -4,7 +4,6 @@
  */
 import type {
   SimComputePool,
-  SimConnector,
   SimEnvironment,
   SimKafkaCluster,
   SimKsqlCluster,
@@ -27,20 +26,47 @@ function envReference(ctx: RecordContext, env: SimEnvironment) {
   };
 }
 
-function metadata(self: string, resourceName: string, r: { createdAt: string; updatedAt: string }) {
-  return { self, resource_name: resourceName, created_at: r.createdAt, updated_at: r.updatedAt };
+/** The type of a management API object: its API version, its collection in that API and its kind. */
+interface ObjectType {
+  apiVersion: string;
+  collection: string;
+  kind: string;
 }
 
-function host(prefix: string, region: string, cloud: string): string {
+/** The fields every management API object starts with: `api_version`, `kind`, `id`, `metadata`. */
+function envelope(
+  ctx: RecordContext,
+  type: ObjectType,
+  r: { id: string; createdAt: string; updatedAt: string },
+  resourceName: string,
+) {
+  return {
+    api_version: type.apiVersion,
+    kind: type.kind,
+    id: r.id,
+    metadata: {
+      self: `${ctx.baseUrl}/${type.apiVersion}/${type.collection}/${r.id}`,
+      resource_name: resourceName,
+      created_at: r.createdAt,
+      updated_at: r.updatedAt,
+    },
+  };
+}
+
+/** The host name of an endpoint: `<prefix>.<region>.<cloud>.confluent.cloud`. */
+export function endpointHost(prefix: string, region: string, cloud: string): string {
   return `${prefix}.${region}.${cloud}.confluent.cloud`;
 }
 
+const ENVIRONMENT: ObjectType = { apiVersion: 'org/v2', collection: 'environments', kind: 'Environment' };
+const KAFKA_CLUSTER: ObjectType = { apiVersion: 'cmk/v2', collection: 'clusters', kind: 'Cluster' };
+const SCHEMA_REGISTRY: ObjectType = { apiVersion: 'srcm/v3', collection: 'clusters', kind: 'Cluster' };
+const KSQL_CLUSTER: ObjectType = { apiVersion: 'ksqldbcm/v2', collection: 'clusters', kind: 'Cluster' };
+const COMPUTE_POOL: ObjectType = { apiVersion: 'fcpm/v2', collection: 'compute-pools', kind: 'ComputePool' };
+
 export function environmentToRecord(ctx: RecordContext, env: SimEnvironment) {
   return {
-    api_version: 'org/v2',
-    kind: 'Environment',
-    id: env.id,
-    metadata: metadata(`${ctx.baseUrl}/org/v2/environments/${env.id}`, envCrn(ctx, env.id), env),
+    ...envelope(ctx, ENVIRONMENT, env, envCrn(ctx, env.id)),
     display_name: env.displayName,
     ...(env.streamGovernancePackage
       ? { stream_governance_config: { package: env.streamGovernancePackage } }
@@ -49,17 +75,10 @@ export function environmentToRecord(ctx: RecordContext, env: SimEnvironment) {
 }
 
 export function kafkaClusterToRecord(ctx: RecordContext, env: SimEnvironment, c: SimKafkaCluster) {
-  const bootstrap = `SASL_SSL://${host(c.endpointId, c.region, c.cloud)}:9092`;
-  const http = `https://${host(c.endpointId, c.region, c.cloud)}:443`;
+  const bootstrap = `SASL_SSL://${endpointHost(c.endpointId, c.region, c.cloud)}:9092`;
+  const http = `https://${endpointHost(c.endpointId, c.region, c.cloud)}:443`;
   return {
-    api_version: 'cmk/v2',
-    kind: 'Cluster',
-    id: c.id,
-    metadata: metadata(
-      `${ctx.baseUrl}/cmk/v2/clusters/${c.id}`,
-      `${envCrn(ctx, env.id)}/cloud-cluster=${c.id}/kafka=${c.id}`,
-      c,
-    ),
+    ...envelope(ctx, KAFKA_CLUSTER, c, `${envCrn(ctx, env.id)}/cloud-cluster=${c.id}/kafka=${c.id}`),
     spec: {
       display_name: c.displayName,
       availability: c.availability,
@@ -79,16 +98,9 @@ export function kafkaClusterToRecord(ctx: RecordContext, env: SimEnvironment, c:
 }
 
 export function schemaRegistryToRecord(ctx: RecordContext, env: SimEnvironment, sr: SimSchemaRegistry) {
-  const endpoint = `https://${host(sr.endpointId, sr.region, sr.cloud)}`;
+  const endpoint = `https://${endpointHost(sr.endpointId, sr.region, sr.cloud)}`;
   return {
-    api_version: 'srcm/v3',
-    kind: 'Cluster',
-    id: sr.id,
-    metadata: metadata(
-      `${ctx.baseUrl}/srcm/v3/clusters/${sr.id}`,
-      `${envCrn(ctx, env.id)}/schema-registry=${sr.id}`,
-      sr,
-    ),
+    ...envelope(ctx, SCHEMA_REGISTRY, sr, `${envCrn(ctx, env.id)}/schema-registry=${sr.id}`),
     spec: {
       display_name: sr.displayName,
       package: sr.package,
@@ -110,14 +122,11 @@ export function ksqlClusterToRecord(
   kafka: SimKafkaCluster | undefined,
 ) {
   const clusterCrn = `${envCrn(ctx, env.id)}/cloud-cluster=${q.kafkaClusterId}`;
-  const endpointHost = kafka
-    ? host(q.endpointId, kafka.region, kafka.cloud)
+  const ksqlHost = kafka
+    ? endpointHost(q.endpointId, kafka.region, kafka.cloud)
     : `${q.endpointId}.confluent.cloud`;
   return {
-    api_version: 'ksqldbcm/v2',
-    kind: 'Cluster',
-    id: q.id,
-    metadata: metadata(`${ctx.baseUrl}/ksqldbcm/v2/clusters/${q.id}`, `${clusterCrn}/ksql=${q.id}`, q),
+    ...envelope(ctx, KSQL_CLUSTER, q, `${clusterCrn}/ksql=${q.id}`),
     spec: {
       display_name: q.displayName,
       use_detailed_processing_log: true,
@@ -134,7 +143,7 @@ export function ksqlClusterToRecord(
       phase: 'PROVISIONED',
       is_paused: false,
       storage: q.csu * 125,
-      http_endpoint: `https://${endpointHost}`,
+      http_endpoint: `https://${ksqlHost}`,
       topic_prefix: q.endpointId,
     },
   };
@@ -142,13 +151,11 @@ export function ksqlClusterToRecord(
 
 export function computePoolToRecord(ctx: RecordContext, env: SimEnvironment, p: SimComputePool) {
   return {
-    api_version: 'fcpm/v2',
-    kind: 'ComputePool',
-    id: p.id,
-    metadata: metadata(
-      `${ctx.baseUrl}/fcpm/v2/compute-pools/${p.id}`,
-      `${envCrn(ctx, env.id)}/flink-region=${p.cloud}.${p.region}/compute-pool=${p.id}`,
+    ...envelope(
+      ctx,
+      COMPUTE_POOL,
       p,
+      `${envCrn(ctx, env.id)}/flink-region=${p.cloud}.${p.region}/compute-pool=${p.id}`,
     ),
     spec: {
       display_name: p.displayName,
@@ -160,61 +167,4 @@ export function computePoolToRecord(ctx: RecordContext, env: SimEnvironment, p: 
     },
     status: { phase: 'PROVISIONED', current_cfu: p.currentCfu },
   };
-}
-
-export type ConnectorPart = 'id' | 'info' | 'status';
-
-const MASKED = '****************';
-
-/** One entry of the Connect API's expanded listing, with only the parts asked for. */
-export function connectorToExpanded(
-  env: SimEnvironment,
-  cluster: SimKafkaCluster,
-  c: SimConnector,
-  parts: ReadonlySet<ConnectorPart>,
-) {
-  const entry: Record<string, unknown> = {};
-  if (parts.has('id')) entry.id = { id: c.id, id_type: 'ID' };
-  if (parts.has('info')) {
-    entry.info = {
-      name: c.name,
-      type: c.type,
-      config: {
-        'cloud.environment': 'prod',
-        'cloud.provider': cluster.cloud,
-        'connector.class': c.connectorClass,
-        'kafka.api.key': MASKED,
-        'kafka.api.secret': MASKED,
-        'kafka.endpoint': `SASL_SSL://${host(cluster.endpointId, cluster.region, cluster.cloud)}:9092`,
-        'kafka.environment.id': env.id,
-        'kafka.region': cluster.region,
-        name: c.name,
-        'tasks.max': String(c.tasksMax),
-        ...(c.type === 'sink' ? { topics: c.topic } : { 'kafka.topic': c.topic }),
-      },
-      tasks: Array.from({ length: c.tasksMax }, (_, task) => ({ connector: c.name, task })),
-    };
-  }
-  if (parts.has('status')) {
-    const running = c.state === 'RUNNING';
-    entry.status = {
-      name: c.name,
-      type: c.type,
-      connector: {
-        state: c.state,
-        worker_id: c.name,
-        trace: c.state === 'FAILED' ? 'There were some errors with your configuration' : '',
-      },
-      tasks: running
-        ? Array.from({ length: c.tasksMax }, (_, id) => ({
-            id,
-            state: 'RUNNING',
-            worker_id: c.name,
-            msg: '',
-          }))
-        : [],
-    };
-  }
-  entry.extensions = {};
-  return entry;
 }

@@ -1,4 +1,4 @@
-/** What a simulator handler returns, and the error bodies of the real APIs (reference §2.1). */
+/** What a simulator handler returns or throws, and the error bodies of the real APIs (reference §2.1). */
 import { randomUUID } from 'node:crypto';
 
 export interface Reply {
@@ -19,6 +19,17 @@ export interface SimRequest {
   /** Parsed JSON body (admin API); undefined when absent. */
   body: unknown;
   now: number;
+}
+
+/** Thrown by the org store and the admin API; answered as an HTTP error (`status`, `code`, `detail`). */
+export class SimRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const JSON_TYPE = 'application/json';

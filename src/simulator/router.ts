@@ -1,5 +1,5 @@
 /** A tiny path-template router: `/cmk/v2/clusters/{id}` → params. Templates also name endpoints in stats. */
-import type { Reply, SimRequest } from './reply.js';
+import { errorsReply, notFoundReply, type Reply, type SimRequest } from './reply.js';
 
 export interface Route<C> {
   method: string;
@@ -45,4 +45,11 @@ export function matchRoute<C>(routes: readonly Route<C>[], method: string, path:
     template ??= route.template;
   }
   return template ? { kind: 'method', template } : { kind: 'none' };
+}
+
+/** The answer when no route takes the request: 404 for an unknown path, 405 for a known path's other method. */
+export function unmatchedReply(match: { kind: 'none' } | { kind: 'method' }): Reply {
+  return match.kind === 'none'
+    ? notFoundReply()
+    : errorsReply(405, 'method_not_allowed', 'Method Not Allowed');
 }

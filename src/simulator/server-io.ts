@@ -1,8 +1,7 @@
 /** Low-level I/O of the simulator's node:http server: sending replies, reading admin bodies, abortable waits. */
 import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SimRequestError } from './org-store.js';
-import type { Reply } from './reply.js';
+import { type Reply, SimRequestError } from './reply.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -24,10 +23,12 @@ export function sendReply(
 export async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // No encoding is set on the request, so it yields Buffers.
   for await (const chunk of req) {
-    size += (chunk as Buffer).length;
+    const bytes: Buffer = chunk;
+    size += bytes.length;
     if (size > MAX_BODY_BYTES) throw new SimRequestError(413, 'invalid_request', 'the body is too large');
-    chunks.push(chunk as Buffer);
+    chunks.push(bytes);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return undefined;

@@ -26,18 +26,21 @@ export const DEFAULT_RUNTIME_CONFIG: Readonly<RuntimeConfig> = Object.freeze({
   faultTimeoutMs: 30_000,
 });
 
-function isNumberIn(value: unknown, min: number, max: number, integer: boolean): value is number {
-  return (
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value >= min &&
-    value <= max &&
-    (!integer || Number.isInteger(value))
-  );
+export function isFaultKind(value: unknown): value is FaultKind {
+  return FAULT_KINDS.some((kind) => kind === value);
 }
 
+interface NumberRule {
+  min: number;
+  max: number;
+  integer: boolean;
+  hint: string;
+}
+
+type NumberSetting = Exclude<keyof RuntimeConfig, 'faultKinds'>;
+
 const DAY_MS = 86_400_000;
-const NUMBER_FIELDS: Record<string, { min: number; max: number; integer: boolean; hint: string }> = {
+const NUMBER_SETTINGS: Record<NumberSetting, NumberRule> = {
   faultRate: { min: 0, max: 1, integer: false, hint: 'a number from 0 to 1' },
   latencyMs: { min: 0, max: 600_000, integer: true, hint: 'an integer from 0 to 600000' },
   rateLimit: { min: 0, max: 1_000_000, integer: true, hint: 'an integer ≥ 0 (0 = off)' },
@@ -45,23 +48,60 @@ const NUMBER_FIELDS: Record<string, { min: number; max: number; integer: boolean
   faultTimeoutMs: { min: 1, max: DAY_MS, integer: true, hint: 'an integer from 1 to 86400000' },
 };
 
-/** Every problem of a partial config (unknown keys too), or none. */
-export function checkRuntimeConfig(partial: Record<string, unknown>): string[] {
+function isNumberSetting(key: string): key is NumberSetting {
+  return Object.hasOwn(NUMBER_SETTINGS, key);
+}
+
+function isNumberIn(value: unknown, rule: NumberRule): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= rule.min &&
+    value <= rule.max &&
+    (!rule.integer || Number.isInteger(value))
+  );
+}
+
+/** The settings of a partial config, and every problem in it (unknown keys too); undefined values are skipped. */
+export function readRuntimeConfig(partial: Record<string, unknown>): {
+  values: Partial<RuntimeConfig>;
+  problems: string[];
+} {
+  const values: Partial<RuntimeConfig> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(partial)) {
     if (value === undefined) continue;
-    const rule = NUMBER_FIELDS[key];
-    if (rule) {
-      if (!isNumberIn(value, rule.min, rule.max, rule.integer)) problems.push(`${key} must be ${rule.hint}`);
+    if (isNumberSetting(key)) {
+      const rule = NUMBER_SETTINGS[key];
+      if (isNumberIn(value, rule)) values[key] = value;
+      else problems.push(`${key} must be ${rule.hint}`);
     } else if (key === 'faultKinds') {
-      const ok =
-        Array.isArray(value) &&
-        value.length > 0 &&
-        value.every((k) => (FAULT_KINDS as readonly unknown[]).includes(k));
-      if (!ok) problems.push(`faultKinds must be a non-empty list of ${FAULT_KINDS.join(', ')}`);
+      if (Array.isArray(value) && value.length > 0 && value.every(isFaultKind)) values.faultKinds = value;
+      else problems.push(`faultKinds must be a non-empty list of ${FAULT_KINDS.join(', ')}`);
     } else {
       problems.push(`unknown setting ${key}`);
     }
   }
-  return problems;
+  return { values, problems };
+}
+
+/** The live runtime config. A change applies whole or not at all. */
+export class RuntimeSettings {
+  private current: RuntimeConfig = { ...DEFAULT_RUNTIME_CONFIG };
+
+  /** The values in force, read on every request. */
+  get value(): Readonly<RuntimeConfig> {
+    return this.current;
+  }
+
+  snapshot(): RuntimeConfig {
+    return structuredClone(this.current);
+  }
+
+  /** Applies `partial` when it has no problem; returns its problems. */
+  update(partial: Record<string, unknown>): string[] {
+    const { values, problems } = readRuntimeConfig(partial);
+    if (problems.length === 0) this.current = { ...this.current, ...values };
+    return problems;
+  }
 }

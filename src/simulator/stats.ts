@@ -1,5 +1,5 @@
 /** Counts of the API traffic the simulator saw (admin calls excluded), for tests that assert attempt counts. */
-import { FAULT_KINDS, type FaultKind } from './sim-config.js';
+import type { FaultKind } from './sim-config.js';
 
 export interface SimulatorStats {
   /** Every API request received (not the admin API). */
@@ -24,7 +24,13 @@ export class StatsRecorder {
   }
 
   private empty(): SimulatorStats {
-    const faultsByKind = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+    const faultsByKind: Record<FaultKind, number> = {
+      '500': 0,
+      '503': 0,
+      timeout: 0,
+      'broken-body': 0,
+      'expired-token': 0,
+    };
     return {
       requests: 0,
       byEndpoint: {},

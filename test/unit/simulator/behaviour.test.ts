@@ -4,7 +4,7 @@ import { isAuthorized } from '../../../src/simulator/credentials.js';
 import { createFaultPicker } from '../../../src/simulator/faults.js';
 import { parseExportParams } from '../../../src/simulator/metrics-routes.js';
 import { FixedWindowLimiter } from '../../../src/simulator/rate-limit.js';
-import { checkRuntimeConfig, DEFAULT_RUNTIME_CONFIG } from '../../../src/simulator/sim-config.js';
+import { DEFAULT_RUNTIME_CONFIG, readRuntimeConfig } from '../../../src/simulator/sim-config.js';
 
 test('export params: dotted, underscore, repeated and comma-separated, deduplicated', () => {
   const query = new URLSearchParams(
@@ -62,13 +62,19 @@ test('faults: the same seed draws the same sequence', () => {
 });
 
 test('runtime config checks name every bad field', () => {
-  assert.equal(checkRuntimeConfig({ faultRate: 0.5, latencyMs: 20, rateLimit: 0 }), []);
-  assert.equal(checkRuntimeConfig({ faultRate: 2, latencyMs: -1, faultKinds: ['nope'], colour: 'red' }), [
-    'faultRate must be a number from 0 to 1',
-    'latencyMs must be an integer from 0 to 600000',
-    'faultKinds must be a non-empty list of 500, 503, timeout, broken-body, expired-token',
-    'unknown setting colour',
-  ]);
+  assert.equal(readRuntimeConfig({ faultRate: 0.5, latencyMs: 20, rateLimit: 0 }), {
+    values: { faultRate: 0.5, latencyMs: 20, rateLimit: 0 },
+    problems: [],
+  });
+  assert.equal(
+    readRuntimeConfig({ faultRate: 2, latencyMs: -1, faultKinds: ['nope'], colour: 'red' }).problems,
+    [
+      'faultRate must be a number from 0 to 1',
+      'latencyMs must be an integer from 0 to 600000',
+      'faultKinds must be a non-empty list of 500, 503, timeout, broken-body, expired-token',
+      'unknown setting colour',
+    ],
+  );
 });
 
 const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countResources, generateOrg, type SimulatedOrg } from '../../../src/simulator/org.js';
+import { countResources, type SimulatedOrg } from '../../../src/simulator/org.js';
+import { generateOrg } from '../../../src/simulator/org-generator.js';
 
 const sha256 = (org: SimulatedOrg) => createHash('sha256').update(JSON.stringify(org)).digest('hex');
 

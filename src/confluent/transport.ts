@@ -1,0 +1,81 @@
+/**
+ * How the client reaches Confluent Cloud: one openapi-fetch client per base URL (control plane and Metrics
+ * API) carrying the credentials, one retry layer that shares one concurrency limit, one rate gate per host.
+ */
+import createClient, { type Client } from 'openapi-fetch';
+import type { Logger } from '../log.js';
+import type { paths as CmkPaths } from './generated/cmk-v2.js';
+import type { paths as ConnectPaths } from './generated/connect-v1.js';
+import type { paths as FcpmPaths } from './generated/fcpm-v2.js';
+import type { paths as KsqlPaths } from './generated/ksqldbcm-v2.js';
+import type { paths as MetricsPaths } from './generated/metrics-v2.js';
+import type { paths as OrgPaths } from './generated/org-v2.js';
+import type { paths as SrcmPaths } from './generated/srcm-v3.js';
+import { createRateGate, type RateGate } from './rate-gate.js';
+import { createRequester, type Requester } from './request.js';
+
+export type ControlPlanePaths = OrgPaths & CmkPaths & SrcmPaths & KsqlPaths & FcpmPaths & ConnectPaths;
+
+export interface TransportOptions {
+  apiUrl: string;
+  telemetryUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  timeoutMs: number;
+  concurrency: number;
+  retries: number;
+  log: Logger;
+  signal?: AbortSignal;
+  /** default 500 */
+  minBackoffMs?: number;
+  /** default 30000 */
+  maxBackoffMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface Transport {
+  api: Client<ControlPlanePaths>;
+  telemetry: Client<MetricsPaths>;
+  requester: Requester;
+  apiGate: RateGate;
+  telemetryGate: RateGate;
+}
+
+export function basicAuthHeader(apiKey: string, apiSecret: string): string {
+  return `Basic ${Buffer.from(`${apiKey}:${apiSecret}`, 'utf8').toString('base64')}`;
+}
+
+/** Builds the clients, the retry layer and the gates; sends nothing. */
+export function createTransport(options: TransportOptions): Transport {
+  const clientOptions = {
+    headers: {
+      Authorization: basicAuthHeader(options.apiKey, options.apiSecret),
+      Accept: 'application/json',
+    },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  const requester = createRequester({
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    concurrency: options.concurrency,
+    minBackoffMs: options.minBackoffMs ?? 500,
+    maxBackoffMs: options.maxBackoffMs ?? 30_000,
+    log: options.log,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  // Rate limits belong to a host; when both URLs name the same host they share one gate.
+  const gates = new Map<string, RateGate>();
+  const gateFor = (url: string): RateGate => {
+    const origin = new URL(url).origin;
+    const gate = gates.get(origin) ?? createRateGate({ threshold: options.concurrency });
+    gates.set(origin, gate);
+    return gate;
+  };
+  return {
+    api: createClient<ControlPlanePaths>({ baseUrl: options.apiUrl, ...clientOptions }),
+    telemetry: createClient<MetricsPaths>({ baseUrl: options.telemetryUrl, ...clientOptions }),
+    requester,
+    apiGate: gateFor(options.apiUrl),
+    telemetryGate: gateFor(options.telemetryUrl),
+  };
+}
