@@ -20,6 +20,12 @@ export interface Resource {
   region?: string;
   /** The Kafka cluster a connector or ksqlDB cluster belongs to. */
   kafkaClusterId?: string;
+  /** Kafka clusters: `spec.config.kind` (Basic, Standard, Enterprise, Dedicated, Freight, …). */
+  kafkaKind?: string;
+  /** Kafka clusters of kind Dedicated: their CKUs. */
+  cku?: number;
+  /** Kafka clusters: partitions, as the Metrics API counted them (sizes for the scrape plan). */
+  partitions?: number;
 }
 
 export interface Environment {

@@ -1,0 +1,39 @@
+/** A resource as the planner sees it, a group of them, and the length of the scrape URL a group makes. */
+
+export interface PlannedResource {
+  type: string;
+  id: string;
+  /** Series of the resource's largest metric: partitions for a Kafka cluster, 1 for the other types. */
+  points: number;
+  /** Position in the document's resource order, so parts of a bucket keep that order. */
+  order: number;
+  metricsPath: string;
+  /** The query parameter Prometheus sends for the type: `resource_kafka_id` or `resource.kafka.id`. */
+  param: string;
+}
+
+export interface PlannedGroup {
+  /** `plan-<bucket>[-<part>]`, or the resource id of a group of one. */
+  key: string;
+  members: PlannedResource[];
+  /** Set when the group is scraped less often than the interval. */
+  intervalSeconds?: number;
+  /** Set when the plan spreads groups over shards. */
+  shard?: number;
+}
+
+/**
+ * Bytes of path and query Prometheus sends for a group: `<path>?<param>=<id>%2C<id>&<param>=…` (Prometheus
+ * percent-encodes the commas of a joined value).
+ */
+export function urlBytesOf(members: readonly PlannedResource[]): number {
+  const byParam = new Map<string, number>();
+  let path = 0;
+  for (const r of members) {
+    path = Math.max(path, r.metricsPath.length);
+    byParam.set(r.param, (byParam.get(r.param) ?? -3) + r.id.length + 3);
+  }
+  let bytes = path;
+  for (const [param, ids] of byParam) bytes += 1 + param.length + 1 + ids;
+  return bytes;
+}

@@ -1,0 +1,252 @@
+/**
+ * The scrape plan (SD_GROUP_BY=plan): packs resources into target groups so that the requests one Prometheus sends
+ * per minute stay within the Metrics API's budget and no response can pass the points cap. Pure and deterministic.
+ *
+ * - Everything fits one group per resource: that is the plan (the document of `SD_GROUP_BY=resource`).
+ * - Otherwise a resource too big to share (over half the cap) keeps a group of its own, and the others go to K
+ *   buckets by a hash of their id; K comes from a fixed ladder above the lower bound, so a new resource moves only
+ *   its own bucket. A bucket over the cap (per type) or the URL length is split in id order, and only it moves.
+ * - When even that is over budget, the overflow setting lengthens the interval of the least important groups or
+ *   spreads the groups over shards.
+ */
+
+import { type PlannedGroup, type PlannedResource, urlBytesOf } from './plan-group.js';
+import { overflowGroups } from './plan-overflow.js';
+import type { PlanSettings } from './plan-settings.js';
+
+export type { PlannedGroup, PlannedResource } from './plan-group.js';
+
+export interface PlanFigures {
+  groups: number;
+  /** Requests one Prometheus (one shard) sends per minute with this plan. */
+  requestsPerMinute: number;
+  budgetPerMinute: number;
+  /** Requests per hour each resource costs its API key (every scraper counted). */
+  requestsPerResourceHour: number;
+  budgetPerResourceHour: number;
+  intervalSeconds: number;
+  scrapers: number;
+  pointsLimit: number;
+  /** The fewest groups any plan could have: points per type over the cap, URL bytes over the URL length. */
+  lowerBound: number;
+  largestGroup: { key: string; resources: number; points: number; urlBytes: number };
+  degraded: 'none' | 'interval' | 'shard';
+  shards: number;
+  /** Resources whose largest metric alone passes the cap: the Metrics API cuts their series whatever the plan. */
+  overCap: string[];
+  /** Why the plan is degraded, for people; empty when it is not. */
+  reason: string;
+}
+
+export interface Plan {
+  groups: PlannedGroup[];
+  figures: PlanFigures;
+}
+
+export function planGroups(resources: readonly PlannedResource[], settings: PlanSettings): Plan {
+  const interval = baseInterval(settings);
+  const capacity = Math.floor((settings.requestsPerMinute * interval) / 60);
+  const fitsAlone = resources.every((r) => r.points <= settings.pointsPerMetric);
+  const packed =
+    resources.length <= capacity && fitsAlone
+      ? resources.map(single)
+      : packResources(resources, settings, metricsPathBytes(resources));
+  const overflow = overflowGroups(packed, capacity, interval, settings.overflow);
+  const groups = overflow.groups.map((g) =>
+    interval !== settings.intervalSeconds && g.intervalSeconds === undefined
+      ? { ...g, intervalSeconds: interval }
+      : g,
+  );
+  return { groups, figures: figuresOf(resources, groups, settings, interval, overflow) };
+}
+
+/** The interval every resource can afford: each scraper costs each resource one request per interval. */
+function baseInterval(settings: PlanSettings): number {
+  const perHour = (settings.scrapers * 3600) / settings.intervalSeconds;
+  if (perHour <= settings.requestsPerResourceHour) return settings.intervalSeconds;
+  const minutes = Math.ceil((settings.scrapers * 60) / settings.requestsPerResourceHour);
+  return Math.max(settings.intervalSeconds, minutes * 60);
+}
+
+function single(r: PlannedResource): PlannedGroup {
+  return { key: r.id, members: [r] };
+}
+
+function metricsPathBytes(resources: readonly PlannedResource[]): number {
+  return Math.max(0, ...resources.map((r) => r.metricsPath.length));
+}
+
+/** Bucket counts from a geometric ladder (ratio 1.1), so the bucket count changes rarely as an organisation grows. */
+export function ladderAbove(n: number): number {
+  let k = 1;
+  while (k < n) k = Math.max(k + 1, Math.ceil(k * 1.1));
+  return k;
+}
+
+function packResources(
+  resources: readonly PlannedResource[],
+  settings: PlanSettings,
+  pathBytes: number,
+): PlannedGroup[] {
+  const cap = settings.pointsPerMetric;
+  const alone = resources.filter((r) => r.points > cap);
+  const shared = resources.filter((r) => r.points <= cap);
+  const big = shared.filter((r) => r.points > cap / 2);
+  const usableUrl = Math.max(1, settings.maxUrlBytes - pathBytes);
+  // 10 % headroom for the unevenness of hashing, so few buckets need splitting; never two big ones in a bucket
+  const count = ladderAbove(Math.max(big.length, Math.ceil(lowerBound(shared, cap, usableUrl) * 1.1)));
+  const buckets = assignBuckets(shared, big, count);
+  const groups = alone.map(single);
+  buckets.forEach((members, bucket) => {
+    if (members.length === 0) return;
+    const parts = splitBucket(members, cap, settings.maxUrlBytes);
+    parts.forEach((part, i) => {
+      groups.push({ key: parts.length === 1 ? `plan-${bucket}` : `plan-${bucket}-${i + 1}`, members: part });
+    });
+  });
+  return groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Each resource to the bucket its id hashes to; a big one probes on to a bucket with no other big one. */
+function assignBuckets(
+  resources: readonly PlannedResource[],
+  big: readonly PlannedResource[],
+  count: number,
+): PlannedResource[][] {
+  const buckets: PlannedResource[][] = Array.from({ length: count }, () => []);
+  const bigIds = new Set(big.map((r) => r.id));
+  const taken = new Set<number>();
+  for (const r of [...big].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    let b = bucketOf(r, count);
+    while (taken.has(b)) b = (b + 1) % count;
+    taken.add(b);
+    buckets[b]?.push(r);
+  }
+  for (const r of resources) if (!bigIds.has(r.id)) buckets[bucketOf(r, count)]?.push(r);
+  return buckets;
+}
+
+/** The fewest groups that could hold `resources`: each type's points over the cap, all ids over the URL length. */
+export function lowerBound(
+  resources: readonly PlannedResource[],
+  cap: number,
+  usableUrlBytes: number,
+): number {
+  const pointsByType = new Map<string, number>();
+  let url = 0;
+  for (const r of resources) {
+    pointsByType.set(r.type, (pointsByType.get(r.type) ?? 0) + r.points);
+    url += r.id.length + 3;
+  }
+  const byPoints = Math.max(0, ...[...pointsByType.values()].map((p) => Math.ceil(p / cap)));
+  return Math.max(resources.length > 0 ? 1 : 0, byPoints, Math.ceil(url / usableUrlBytes));
+}
+
+/** FNV-1a of the id: stable across runs, machines and versions. */
+function bucketOf(r: PlannedResource, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < r.id.length; i++) {
+    h ^= r.id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % buckets;
+}
+
+/** Splits a bucket in (type, id) order into parts under the cap for every type and under the URL length. */
+function splitBucket(members: PlannedResource[], cap: number, maxUrlBytes: number): PlannedResource[][] {
+  const sorted = [...members].sort((a, b) => a.order - b.order);
+  const parts: PlannedResource[][] = [];
+  let current: PlannedResource[] = [];
+  for (const r of sorted) {
+    const next = [...current, r];
+    if (current.length > 0 && (pointsOverCap(next, cap) || urlBytesOf(next) > maxUrlBytes)) {
+      parts.push(current);
+      current = [r];
+    } else current = next;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
+
+function pointsOverCap(members: readonly PlannedResource[], cap: number): boolean {
+  return maxPointsPerType(members) > cap;
+}
+
+export function maxPointsPerType(members: readonly PlannedResource[]): number {
+  const byType = new Map<string, number>();
+  for (const r of members) byType.set(r.type, (byType.get(r.type) ?? 0) + r.points);
+  return Math.max(0, ...byType.values());
+}
+
+function figuresOf(
+  resources: readonly PlannedResource[],
+  groups: readonly PlannedGroup[],
+  settings: PlanSettings,
+  interval: number,
+  overflow: { degraded: PlanFigures['degraded']; shards: number },
+): PlanFigures {
+  const perShard = new Map<number, number>();
+  for (const g of groups)
+    perShard.set(g.shard ?? 0, (perShard.get(g.shard ?? 0) ?? 0) + 60 / (g.intervalSeconds ?? interval));
+  const largest = [...groups].sort((a, b) => maxPointsPerType(b.members) - maxPointsPerType(a.members))[0];
+  const degraded =
+    overflow.degraded !== 'none'
+      ? overflow.degraded
+      : interval !== settings.intervalSeconds
+        ? 'interval'
+        : 'none';
+  return {
+    groups: groups.length,
+    requestsPerMinute: round2(Math.max(0, ...perShard.values())),
+    budgetPerMinute: settings.requestsPerMinute,
+    requestsPerResourceHour: round2((settings.scrapers * 3600) / interval),
+    budgetPerResourceHour: settings.requestsPerResourceHour,
+    intervalSeconds: settings.intervalSeconds,
+    scrapers: settings.scrapers,
+    pointsLimit: settings.pointsPerMetric,
+    lowerBound: lowerBound(
+      resources,
+      settings.pointsPerMetric,
+      Math.max(1, settings.maxUrlBytes - metricsPathBytes(resources)),
+    ),
+    largestGroup: largest
+      ? {
+          key: largest.key,
+          resources: largest.members.length,
+          points: maxPointsPerType(largest.members),
+          urlBytes: urlBytesOf(largest.members),
+        }
+      : { key: '', resources: 0, points: 0, urlBytes: 0 },
+    degraded,
+    shards: overflow.shards,
+    overCap: resources.filter((r) => r.points > settings.pointsPerMetric).map((r) => r.id),
+    reason: reasonOf(degraded, settings, interval, overflow.shards),
+  };
+}
+
+function reasonOf(
+  degraded: PlanFigures['degraded'],
+  settings: PlanSettings,
+  interval: number,
+  shards: number,
+): string {
+  if (degraded === 'none') return '';
+  const parts: string[] = [];
+  if (interval !== settings.intervalSeconds)
+    parts.push(
+      `${settings.scrapers} scrapers every ${settings.intervalSeconds}s would spend ${Math.round((settings.scrapers * 3600) / settings.intervalSeconds)} requests per resource per hour (budget ${settings.requestsPerResourceHour}): every group is scraped every ${interval}s`,
+    );
+  if (degraded === 'shard')
+    parts.push(
+      `the groups do not fit ${settings.requestsPerMinute} requests per minute: spread over ${shards} shards`,
+    );
+  else if (degraded === 'interval' && interval === settings.intervalSeconds)
+    parts.push(
+      `the groups do not fit ${settings.requestsPerMinute} requests per minute: the least important are scraped less often`,
+    );
+  return parts.join('; ');
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
