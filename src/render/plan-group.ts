@@ -37,3 +37,29 @@ export function urlBytesOf(members: readonly PlannedResource[]): number {
   for (const [param, ids] of byParam) bytes += 1 + param.length + 1 + ids;
   return bytes;
 }
+
+/** The fewest groups that could hold `resources`: each type's points over the cap, all ids over the URL length. */
+export function lowerBound(
+  resources: readonly PlannedResource[],
+  cap: number,
+  usableUrlBytes: number,
+): number {
+  const pointsByType = new Map<string, number>();
+  let url = 0;
+  for (const r of resources) {
+    pointsByType.set(r.type, (pointsByType.get(r.type) ?? 0) + r.points);
+    url += r.id.length + 3;
+  }
+  const byPoints = Math.max(0, ...[...pointsByType.values()].map((p) => Math.ceil(p / cap)));
+  return Math.max(resources.length > 0 ? 1 : 0, byPoints, Math.ceil(url / usableUrlBytes));
+}
+
+export function maxPointsPerType(members: readonly PlannedResource[]): number {
+  const byType = new Map<string, number>();
+  for (const r of members) byType.set(r.type, (byType.get(r.type) ?? 0) + r.points);
+  return Math.max(0, ...byType.values());
+}
+
+export function metricsPathBytes(resources: readonly PlannedResource[]): number {
+  return Math.max(0, ...resources.map((r) => r.metricsPath.length));
+}

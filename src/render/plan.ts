@@ -10,33 +10,21 @@
  *   spreads the groups over shards.
  */
 
-import { type PlannedGroup, type PlannedResource, urlBytesOf } from './plan-group.js';
+import { figuresOf, type PlanFigures } from './plan-figures.js';
+import {
+  lowerBound,
+  maxPointsPerType,
+  metricsPathBytes,
+  type PlannedGroup,
+  type PlannedResource,
+  urlBytesOf,
+} from './plan-group.js';
 import { overflowGroups } from './plan-overflow.js';
 import type { PlanSettings } from './plan-settings.js';
 
+export type { PlanFigures } from './plan-figures.js';
 export type { PlannedGroup, PlannedResource } from './plan-group.js';
-
-export interface PlanFigures {
-  groups: number;
-  /** Requests one Prometheus (one shard) sends per minute with this plan. */
-  requestsPerMinute: number;
-  budgetPerMinute: number;
-  /** Requests per hour each resource costs its API key (every scraper counted). */
-  requestsPerResourceHour: number;
-  budgetPerResourceHour: number;
-  intervalSeconds: number;
-  scrapers: number;
-  pointsLimit: number;
-  /** The fewest groups any plan could have: points per type over the cap, URL bytes over the URL length. */
-  lowerBound: number;
-  largestGroup: { key: string; resources: number; points: number; urlBytes: number };
-  degraded: 'none' | 'interval' | 'shard';
-  shards: number;
-  /** Resources whose largest metric alone passes the cap: the Metrics API cuts their series whatever the plan. */
-  overCap: string[];
-  /** Why the plan is degraded, for people; empty when it is not. */
-  reason: string;
-}
+export { maxPointsPerType } from './plan-group.js';
 
 export interface Plan {
   groups: PlannedGroup[];
@@ -70,10 +58,6 @@ function baseInterval(settings: PlanSettings): number {
 
 function single(r: PlannedResource): PlannedGroup {
   return { key: r.id, members: [r] };
-}
-
-function metricsPathBytes(resources: readonly PlannedResource[]): number {
-  return Math.max(0, ...resources.map((r) => r.metricsPath.length));
 }
 
 /** Bucket counts from a geometric ladder (ratio 1.1), so the bucket count changes rarely as an organisation grows. */
@@ -126,22 +110,6 @@ function assignBuckets(
   return buckets;
 }
 
-/** The fewest groups that could hold `resources`: each type's points over the cap, all ids over the URL length. */
-export function lowerBound(
-  resources: readonly PlannedResource[],
-  cap: number,
-  usableUrlBytes: number,
-): number {
-  const pointsByType = new Map<string, number>();
-  let url = 0;
-  for (const r of resources) {
-    pointsByType.set(r.type, (pointsByType.get(r.type) ?? 0) + r.points);
-    url += r.id.length + 3;
-  }
-  const byPoints = Math.max(0, ...[...pointsByType.values()].map((p) => Math.ceil(p / cap)));
-  return Math.max(resources.length > 0 ? 1 : 0, byPoints, Math.ceil(url / usableUrlBytes));
-}
-
 /** FNV-1a of the id: stable across runs, machines and versions. */
 function bucketOf(r: PlannedResource, buckets: number): number {
   let h = 0x811c9dc5;
@@ -170,83 +138,4 @@ function splitBucket(members: PlannedResource[], cap: number, maxUrlBytes: numbe
 
 function pointsOverCap(members: readonly PlannedResource[], cap: number): boolean {
   return maxPointsPerType(members) > cap;
-}
-
-export function maxPointsPerType(members: readonly PlannedResource[]): number {
-  const byType = new Map<string, number>();
-  for (const r of members) byType.set(r.type, (byType.get(r.type) ?? 0) + r.points);
-  return Math.max(0, ...byType.values());
-}
-
-function figuresOf(
-  resources: readonly PlannedResource[],
-  groups: readonly PlannedGroup[],
-  settings: PlanSettings,
-  interval: number,
-  overflow: { degraded: PlanFigures['degraded']; shards: number },
-): PlanFigures {
-  const perShard = new Map<number, number>();
-  for (const g of groups)
-    perShard.set(g.shard ?? 0, (perShard.get(g.shard ?? 0) ?? 0) + 60 / (g.intervalSeconds ?? interval));
-  const largest = [...groups].sort((a, b) => maxPointsPerType(b.members) - maxPointsPerType(a.members))[0];
-  const degraded =
-    overflow.degraded !== 'none'
-      ? overflow.degraded
-      : interval !== settings.intervalSeconds
-        ? 'interval'
-        : 'none';
-  return {
-    groups: groups.length,
-    requestsPerMinute: round2(Math.max(0, ...perShard.values())),
-    budgetPerMinute: settings.requestsPerMinute,
-    requestsPerResourceHour: round2((settings.scrapers * 3600) / interval),
-    budgetPerResourceHour: settings.requestsPerResourceHour,
-    intervalSeconds: settings.intervalSeconds,
-    scrapers: settings.scrapers,
-    pointsLimit: settings.pointsPerMetric,
-    lowerBound: lowerBound(
-      resources,
-      settings.pointsPerMetric,
-      Math.max(1, settings.maxUrlBytes - metricsPathBytes(resources)),
-    ),
-    largestGroup: largest
-      ? {
-          key: largest.key,
-          resources: largest.members.length,
-          points: maxPointsPerType(largest.members),
-          urlBytes: urlBytesOf(largest.members),
-        }
-      : { key: '', resources: 0, points: 0, urlBytes: 0 },
-    degraded,
-    shards: overflow.shards,
-    overCap: resources.filter((r) => r.points > settings.pointsPerMetric).map((r) => r.id),
-    reason: reasonOf(degraded, settings, interval, overflow.shards),
-  };
-}
-
-function reasonOf(
-  degraded: PlanFigures['degraded'],
-  settings: PlanSettings,
-  interval: number,
-  shards: number,
-): string {
-  if (degraded === 'none') return '';
-  const parts: string[] = [];
-  if (interval !== settings.intervalSeconds)
-    parts.push(
-      `${settings.scrapers} scrapers every ${settings.intervalSeconds}s would spend ${Math.round((settings.scrapers * 3600) / settings.intervalSeconds)} requests per resource per hour (budget ${settings.requestsPerResourceHour}): every group is scraped every ${interval}s`,
-    );
-  if (degraded === 'shard')
-    parts.push(
-      `the groups do not fit ${settings.requestsPerMinute} requests per minute: spread over ${shards} shards`,
-    );
-  else if (degraded === 'interval' && interval === settings.intervalSeconds)
-    parts.push(
-      `the groups do not fit ${settings.requestsPerMinute} requests per minute: the least important are scraped less often`,
-    );
-  return parts.join('; ');
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }
