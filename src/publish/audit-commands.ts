@@ -2,10 +2,11 @@
  * The auditors' commands: `history`, `diff`, `verify`, `prune`. They read the bucket alone (SD_STORE); only
  * `prune` writes. Results go to stdout (text, or `--json` with sorted keys), logs to the logger (stderr).
  */
-import { type Command, type CommandContext, commandLogger, parseCommandArgs, writeLine } from '../command.js';
-import { loadConfig } from '../config.js';
-import { AppError, describeError, exitCodeFor, isAppError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { type CommandContext, defineCommand, parseCommandArgs, writeLine } from '../command.js';
+import type { ConfigOf } from '../config/load.js';
+import { AppError } from '../errors.js';
+import { type Logger, logPart } from '../log.js';
+import { storePart } from '../store/config.js';
 import type { Store } from '../store/store.js';
 import { openStore } from './command.js';
 import { diffSnapshots, renderDiff, type SnapshotContent } from './diff.js';
@@ -26,46 +27,39 @@ import { renderVerify, verifyExitCode, verifyStore } from './verify.js';
 const READS =
   'reads: SD_STORE, S3_ENDPOINT, AWS_REGION (+ AWS credential chain), SD_CONFIG_FILE, LOG_LEVEL, LOG_FORMAT';
 
-/** Opens the store, runs `fn`, and turns a failure into a message on stderr and its exit code. */
-async function runAudit(
-  ctx: CommandContext,
-  name: string,
+/** The auditors read the bucket alone. */
+const AUDIT_PARTS = { store: storePart, log: logPart } as const;
+
+/** Opens the store (checked reachable, and writable for `write`), runs `fn`, and closes it. */
+async function withStore<A>(
+  ctx: CommandContext<A, ConfigOf<typeof AUDIT_PARTS>>,
   write: boolean,
   fn: (store: Store, log: Logger) => Promise<number>,
-  /** diff keeps 1 for "different", so any failure is 2 ("trouble", as diff(1) does). */
-  failureFloor = 0,
 ): Promise<number> {
-  let log: Logger | undefined;
+  const store = await openStore(ctx.config.store, ctx.log, write);
   try {
-    const config = loadConfig(ctx.env, ['store', 'log'], ctx.cwd);
-    log = commandLogger(ctx);
-    const store = await openStore(config.store, log, write);
-    try {
-      return await fn(store, log);
-    } finally {
-      await store.close();
-    }
-  } catch (err) {
-    const code = Math.max(exitCodeFor(err), failureFloor);
-    log?.error({ err, exitCode: code }, `${name} failed`);
-    writeLine(
-      ctx.stderr,
-      `confluent-sd ${name}: ${isAppError(err) ? `${err.code}: ` : ''}${describeError(err)}`,
-    );
-    return code;
+    return await fn(store, ctx.log);
+  } finally {
+    await store.close();
   }
 }
 
-/** Argument errors before the store is opened: same message shape and exit 2. */
-function usageFailure(ctx: CommandContext, name: string, err: unknown): number {
-  writeLine(
-    ctx.stderr,
-    `confluent-sd ${name}: ${isAppError(err) ? `${err.code}: ` : ''}${describeError(err)}`,
-  );
-  return exitCodeFor(err);
+function parseHistoryArgs(argv: string[]): { json: boolean; filter: { since?: Date; until?: Date } } {
+  const { values } = parseCommandArgs(argv, {
+    json: { type: 'boolean', default: false },
+    since: { type: 'string' },
+    until: { type: 'string' },
+  });
+  return {
+    json: values.json,
+    filter: {
+      ...(values.since !== undefined ? { since: parseTime(values.since, '--since') } : {}),
+      ...(values.until !== undefined ? { until: parseTime(values.until, '--until') } : {}),
+    },
+  };
 }
 
-export const historyCommand: Command = {
+export const historyCommand = defineCommand({
   summary: 'list the snapshots in the store, newest first',
   help: `usage: confluent-sd history [--json] [--since TIME] [--until TIME]
 
@@ -80,24 +74,11 @@ flags:
 ${READS}
 
 exit: 0 ok · 1 store unreachable or a manifest unreadable · 2 bad flag, or a manifest of a newer schema`,
+  parseArgs: parseHistoryArgs,
+  config: AUDIT_PARTS,
   async run(ctx) {
-    let filter: { since?: Date; until?: Date };
-    let json: boolean;
-    try {
-      const { values } = parseCommandArgs(ctx.argv, {
-        json: { type: 'boolean', default: false },
-        since: { type: 'string' },
-        until: { type: 'string' },
-      });
-      json = values.json;
-      filter = {
-        ...(values.since !== undefined ? { since: parseTime(values.since, '--since') } : {}),
-        ...(values.until !== undefined ? { until: parseTime(values.until, '--until') } : {}),
-      };
-    } catch (err) {
-      return usageFailure(ctx, 'history', err);
-    }
-    return runAudit(ctx, 'history', false, async (store) => {
+    const { json, filter } = ctx.args;
+    return withStore(ctx, false, async (store) => {
       const history = await listHistory(store, filter);
       ctx.stdout.write(json ? stableStringify(history) : `${renderHistory(history)}\n`);
       const unreadable = history.snapshots.filter((s) => s.errorCode !== null);
@@ -106,7 +87,7 @@ exit: 0 ok · 1 store unreachable or a manifest unreadable · 2 bad flag, or a m
       return unreadable.length > 0 ? 2 : 0;
     });
   },
-};
+});
 
 async function readSnapshotContent(store: Store, manifest: Manifest): Promise<SnapshotContent> {
   const bodies = await readSnapshotDocuments(store, manifest);
@@ -123,7 +104,7 @@ async function readSnapshotContent(store: Store, manifest: Manifest): Promise<Sn
   return { manifest, documents };
 }
 
-export const diffCommand: Command = {
+export const diffCommand = defineCommand({
   summary: 'what changed between two snapshots, per document, by resource',
   help: `usage: confluent-sd diff [--json] [A [B]]
        confluent-sd diff --at TIME [--json]
@@ -143,57 +124,49 @@ ${READS}
 
 exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, missing manifest, manifest of a
       newer schema, store unreachable`,
+  parseArgs: parseDiffArgs,
+  config: AUDIT_PARTS,
+  // diff keeps 1 for "different", so any failure is 2 ("trouble", as diff(1) does)
+  minFailureExit: 2,
   async run(ctx) {
-    let parsed: ReturnType<typeof parseDiffArgs>;
-    try {
-      parsed = parseDiffArgs(ctx.argv);
-    } catch (err) {
-      return usageFailure(ctx, 'diff', err);
-    }
-    const { json, at, refs } = parsed;
-    return runAudit(
-      ctx,
-      'diff',
-      false,
-      async (store) => {
-        if (at) {
-          const m = await resolveSnapshotRef(store, { kind: 'time', time: at });
-          ctx.stdout.write(
-            json
-              ? stableStringify({ at: at.toISOString(), createdAt: m.createdAt, runId: m.runId })
-              : `${m.runId}\n`,
-          );
-          return 0;
-        }
-        let from: Manifest;
-        let to: Manifest;
-        if (refs.length === 2) {
-          from = await resolveSnapshotRef(store, parseSnapshotRef(refs[0]!));
-          to = await resolveSnapshotRef(store, parseSnapshotRef(refs[1]!));
-        } else {
-          const { runIds } = await listSnapshots(store);
-          const newest = runIds[0];
-          if (refs.length === 1) from = await resolveSnapshotRef(store, parseSnapshotRef(refs[0]!));
-          else if (runIds[1]) from = await resolveSnapshotRef(store, { kind: 'run', runId: runIds[1] });
-          else
-            throw new AppError(
-              'SNAPSHOT_NOT_FOUND',
-              `diff needs two snapshots; ${store.location} has ${runIds.length}`,
-            );
-          if (!newest) throw new AppError('SNAPSHOT_NOT_FOUND', `${store.location} has no snapshot`);
-          to = await resolveSnapshotRef(store, { kind: 'run', runId: newest });
-        }
-        const diff = diffSnapshots(
-          await readSnapshotContent(store, from),
-          await readSnapshotContent(store, to),
+    const { json, at, refs } = ctx.args;
+    return withStore(ctx, false, async (store) => {
+      if (at) {
+        const m = await resolveSnapshotRef(store, { kind: 'time', time: at });
+        ctx.stdout.write(
+          json
+            ? stableStringify({ at: at.toISOString(), createdAt: m.createdAt, runId: m.runId })
+            : `${m.runId}\n`,
         );
-        ctx.stdout.write(json ? stableStringify(diff) : `${renderDiff(diff)}\n`);
-        return diff.identical ? 0 : 1;
-      },
-      2,
-    );
+        return 0;
+      }
+      let from: Manifest;
+      let to: Manifest;
+      if (refs.length === 2) {
+        from = await resolveSnapshotRef(store, parseSnapshotRef(refs[0]!));
+        to = await resolveSnapshotRef(store, parseSnapshotRef(refs[1]!));
+      } else {
+        const { runIds } = await listSnapshots(store);
+        const newest = runIds[0];
+        if (refs.length === 1) from = await resolveSnapshotRef(store, parseSnapshotRef(refs[0]!));
+        else if (runIds[1]) from = await resolveSnapshotRef(store, { kind: 'run', runId: runIds[1] });
+        else
+          throw new AppError(
+            'SNAPSHOT_NOT_FOUND',
+            `diff needs two snapshots; ${store.location} has ${runIds.length}`,
+          );
+        if (!newest) throw new AppError('SNAPSHOT_NOT_FOUND', `${store.location} has no snapshot`);
+        to = await resolveSnapshotRef(store, { kind: 'run', runId: newest });
+      }
+      const diff = diffSnapshots(
+        await readSnapshotContent(store, from),
+        await readSnapshotContent(store, to),
+      );
+      ctx.stdout.write(json ? stableStringify(diff) : `${renderDiff(diff)}\n`);
+      return diff.identical ? 0 : 1;
+    });
   },
-};
+});
 
 function parseDiffArgs(argv: string[]): { json: boolean; at: Date | undefined; refs: string[] } {
   const { values, positionals } = parseCommandArgs(
@@ -213,7 +186,18 @@ function parseDiffArgs(argv: string[]): { json: boolean; at: Date | undefined; r
   };
 }
 
-export const verifyCommand: Command = {
+function parseVerifyArgs(argv: string[]): { json: boolean; target: string | undefined } {
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false } }, true);
+  if (positionals.length > 1)
+    throw new AppError('USAGE', `verify takes at most one run id, got ${positionals.length}`);
+  const target = positionals[0];
+  if (target !== undefined && target !== 'latest' && !RUN_ID_RE.test(target)) {
+    throw new AppError('USAGE', `"${target}" is not a run id (YYYYMMDDTHHMMSSZ) or "latest"`);
+  }
+  return { json: values.json, target };
+}
+
+export const verifyCommand = defineCommand({
   summary: 'check every snapshot document against the sha256 in its manifest',
   help: `usage: confluent-sd verify [--json] [RUN_ID | latest]
 
@@ -229,35 +213,33 @@ ${READS}
 
 exit: 0 every object matches · 1 an object is missing, altered or unlisted · 2 bad argument, unknown run id,
       missing manifest, manifest of a newer schema`,
+  parseArgs: parseVerifyArgs,
+  config: AUDIT_PARTS,
   async run(ctx) {
-    let json: boolean;
-    let target: string | undefined;
-    try {
-      const { values, positionals } = parseCommandArgs(
-        ctx.argv,
-        { json: { type: 'boolean', default: false } },
-        true,
-      );
-      if (positionals.length > 1)
-        throw new AppError('USAGE', `verify takes at most one run id, got ${positionals.length}`);
-      target = positionals[0];
-      if (target !== undefined && target !== 'latest' && !RUN_ID_RE.test(target)) {
-        throw new AppError('USAGE', `"${target}" is not a run id (YYYYMMDDTHHMMSSZ) or "latest"`);
-      }
-      json = values.json;
-    } catch (err) {
-      return usageFailure(ctx, 'verify', err);
-    }
-    return runAudit(ctx, 'verify', false, async (store, log) => {
+    const { json, target } = ctx.args;
+    return withStore(ctx, false, async (store, log) => {
       const report = await verifyStore(store, target);
       ctx.stdout.write(json ? stableStringify(report) : `${renderVerify(report)}\n`);
       if (report.problems.length > 0) log.warn({ problems: report.problems.length }, 'verify found problems');
       return verifyExitCode(report);
     });
   },
-};
+});
 
-export const pruneCommand: Command = {
+function parsePruneArgs(argv: string[]): { keepDays: number; dryRun: boolean; json: boolean } {
+  const { values } = parseCommandArgs(argv, {
+    'keep-days': { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
+  const raw = values['keep-days'];
+  if (raw === undefined) throw new AppError('USAGE', '--keep-days N is required');
+  if (!/^\d{1,6}$/.test(raw))
+    throw new AppError('USAGE', `--keep-days must be a whole number of days, got "${raw}"`);
+  return { keepDays: Number(raw), dryRun: values['dry-run'], json: values.json };
+}
+
+export const pruneCommand = defineCommand({
   summary: 'remove snapshots older than N days (never the latest nor the newest)',
   help: `usage: confluent-sd prune --keep-days N [--dry-run] [--json]
 
@@ -274,27 +256,11 @@ flags:
 ${READS}
 
 exit: 0 ok · 1 the store failed · 2 bad flag, or latest/manifest.json of a newer schema`,
+  parseArgs: parsePruneArgs,
+  config: AUDIT_PARTS,
   async run(ctx) {
-    let keepDays: number;
-    let dryRun: boolean;
-    let json: boolean;
-    try {
-      const { values } = parseCommandArgs(ctx.argv, {
-        'keep-days': { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-      });
-      const raw = values['keep-days'];
-      if (raw === undefined) throw new AppError('USAGE', '--keep-days N is required');
-      if (!/^\d{1,6}$/.test(raw))
-        throw new AppError('USAGE', `--keep-days must be a whole number of days, got "${raw}"`);
-      keepDays = Number(raw);
-      dryRun = values['dry-run'];
-      json = values.json;
-    } catch (err) {
-      return usageFailure(ctx, 'prune', err);
-    }
-    return runAudit(ctx, 'prune', !dryRun, async (store, log) => {
+    const { keepDays, dryRun, json } = ctx.args;
+    return withStore(ctx, !dryRun, async (store, log) => {
       const [listing, latest] = await Promise.all([listSnapshots(store), readLatestManifest(store)]);
       const plan = planPrune(listing, latest?.runId ?? null, new Date(), keepDays);
       const deleted = dryRun ? 0 : await applyPrune(store, plan, log);
@@ -306,4 +272,4 @@ exit: 0 ok · 1 the store failed · 2 bad flag, or latest/manifest.json of a new
       return 0;
     });
   },
-};
+});

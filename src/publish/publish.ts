@@ -4,13 +4,14 @@
  * last → `status.json`. Stale beats partial: any failure before the pointer switch leaves `latest/` as it was.
  */
 import { createHash } from 'node:crypto';
-import type { PublishConfig, RenderConfig } from '../config.js';
 import type { Inventory } from '../discovery/resource.js';
 import { AppError, describeError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { RenderConfig } from '../render/config.js';
 import { type RenderedDocument, renderAll } from '../render/render.js';
 import { checkSdDocument } from '../render/validate.js';
 import { isNotFound, type Store } from '../store/store.js';
+import type { PublishConfig } from './config.js';
 import {
   type ApiStats,
   type DocumentEntry,

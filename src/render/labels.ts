@@ -2,10 +2,11 @@
  * The label rules of DESIGN §2: which labels each resource type carries, the scrape-parameter label, and
  * the checked, sorted list of resources every document of one run is rendered from.
  */
-import type { ParamStyle } from '../config.js';
+
 import type { ResourceType } from '../discovery/resource.js';
 import { compareResources, type Inventory, isResourceType, type Resource } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
+import type { ParamStyle } from './config.js';
 
 type LabelSource = (r: Resource, environmentName: string | undefined) => unknown;
 

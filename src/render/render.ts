@@ -2,10 +2,11 @@
  * Inventory × combination → the http_sd document of DESIGN §2, as the exact bytes to publish. Pure: the same
  * inventory, combination and options always give byte-identical output (groups and label names sorted).
  */
-import type { GroupBy, ParamStyle } from '../config.js';
+
 import type { Inventory, ResourceType } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
 import { type Combination, checkPrefix, checkTarget, documentName } from './combination.js';
+import type { GroupBy, ParamStyle } from './config.js';
 import { buildEnvironmentGroups } from './environment-groups.js';
 import { type LabelledResource, labelInventory, paramLabelName } from './labels.js';
 

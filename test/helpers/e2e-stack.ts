@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Env } from '../../src/config.js';
+import type { Env } from '../../src/config/vars.js';
 import { publishCommand } from '../../src/publish/command.js';
 import { documentName } from '../../src/render/combination.js';
 import { serveCommand } from '../../src/serve/command.js';

@@ -11,8 +11,9 @@ import path from 'node:path';
 import process from 'node:process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULTS, parseListen } from '../../src/config.js';
+import { DEFAULTS } from '../../src/config-parts.js';
 import { documentName } from '../../src/render/combination.js';
+import { parseListen } from '../../src/serve/config.js';
 import {
   findObject,
   K8S_DIR,
