@@ -81,6 +81,34 @@ function parseDemoArgs(argv: string[]): DemoArgs {
   return { port, simPort, seed, data: values.data, token };
 }
 
+/** The curl lines and the Prometheus config that work against the running demo. */
+function formatInstructions(base: string, target: string, token: string, dataDir: string): string {
+  const doc = documentName({ targets: [target], prefix: 'confluent_' });
+  return [
+    '',
+    `server: ${base} (documents in ${dataDir})`,
+    '',
+    'try it:',
+    `  curl -s -H 'Authorization: Bearer ${token}' '${base}/discovery?targets=${target}&prefix=confluent_'`,
+    `  curl -s -H 'Authorization: Bearer ${token}' ${base}/sd/${doc}.json`,
+    `  curl -s ${base}/health`,
+    '',
+    "prometheus.yml (the targets scrape the simulator's Metrics API export endpoint):",
+    'scrape_configs:',
+    '  - job_name: confluent-cloud',
+    '    scrape_interval: 1m',
+    '    honor_timestamps: true',
+    '    scheme: http            # https for api.telemetry.confluent.cloud',
+    '    basic_auth: {username: sim-key, password: sim-secret}',
+    '    http_sd_configs:',
+    `      - url: ${base}/sd/${doc}.json`,
+    '        refresh_interval: 1m',
+    `        authorization: {type: Bearer, credentials: ${token}}`,
+    '',
+    'Ctrl-C stops the demo.',
+  ].join('\n');
+}
+
 export const demoCommand = defineCommand({
   summary: 'simulator + one publish into ./data + the server on 127.0.0.1:8080',
   help: HELP,
@@ -118,33 +146,7 @@ export const demoCommand = defineCommand({
       const serving = runSubcommand(serveCommand, sub([]), vars);
       const base = `http://127.0.0.1:${port}`;
       await waitForHealth(`${base}/health`, 15_000, serving);
-      const doc = documentName({ targets: [target], prefix: 'confluent_' });
-      writeLine(
-        ctx.stdout,
-        [
-          '',
-          `server: ${base} (documents in ${dataDir})`,
-          '',
-          'try it:',
-          `  curl -s -H 'Authorization: Bearer ${token}' '${base}/discovery?targets=${target}&prefix=confluent_'`,
-          `  curl -s -H 'Authorization: Bearer ${token}' ${base}/sd/${doc}.json`,
-          `  curl -s ${base}/health`,
-          '',
-          "prometheus.yml (the targets scrape the simulator's Metrics API export endpoint):",
-          'scrape_configs:',
-          '  - job_name: confluent-cloud',
-          '    scrape_interval: 1m',
-          '    honor_timestamps: true',
-          '    scheme: http            # https for api.telemetry.confluent.cloud',
-          '    basic_auth: {username: sim-key, password: sim-secret}',
-          '    http_sd_configs:',
-          `      - url: ${base}/sd/${doc}.json`,
-          '        refresh_interval: 1m',
-          `        authorization: {type: Bearer, credentials: ${token}}`,
-          '',
-          'Ctrl-C stops the demo.',
-        ].join('\n'),
-      );
+      writeLine(ctx.stdout, formatInstructions(base, target, token, dataDir));
       return await serving;
     } finally {
       await sim.close();
