@@ -6,8 +6,10 @@
 import { realpathSync } from 'node:fs';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
-import type { Command, CommandContext } from './command.js';
+import { type Command, type CommandIO, createCommandContext } from './command.js';
+import { readProgramVars } from './config-parts.js';
 import { describeError, EXIT, exitCodeFor, isAppError } from './errors.js';
+import type { Logger } from './log.js';
 import { VERSION } from './version.js';
 
 type Loader = () => Promise<Command>;
@@ -17,10 +19,10 @@ export const COMMANDS: Record<string, Loader> = {
   publish: async () => (await import('./publish/command.js')).publishCommand,
   schedule: async () => (await import('./publish/schedule.js')).scheduleCommand,
   serve: async () => (await import('./serve/command.js')).serveCommand,
-  history: async () => (await import('./audit/commands.js')).historyCommand,
-  diff: async () => (await import('./audit/commands.js')).diffCommand,
-  verify: async () => (await import('./audit/commands.js')).verifyCommand,
-  prune: async () => (await import('./audit/commands.js')).pruneCommand,
+  history: async () => (await import('./audit/history-command.js')).historyCommand,
+  diff: async () => (await import('./audit/diff-command.js')).diffCommand,
+  verify: async () => (await import('./audit/verify-command.js')).verifyCommand,
+  prune: async () => (await import('./audit/prune-command.js')).pruneCommand,
   simulate: async () => (await import('./simulator/command.js')).simulateCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
 };
@@ -50,37 +52,49 @@ export function usage(): string {
   ].join('\n');
 }
 
-export async function main(ctx: Omit<CommandContext, 'argv'> & { argv: string[] }): Promise<number> {
-  const [name, ...rest] = ctx.argv;
+export async function main(io: CommandIO): Promise<number> {
+  const [name, ...rest] = io.argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    ctx.stdout.write(`${usage()}\n`);
+    io.stdout.write(`${usage()}\n`);
     return name === undefined ? EXIT.config : EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
-    ctx.stdout.write(`${VERSION}\n`);
+    io.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
   const load = COMMANDS[name];
   if (!load) {
-    ctx.stderr.write(`confluent-sd: unknown command "${name}"\n\n${usage()}\n`);
+    io.stderr.write(`confluent-sd: unknown command "${name}"\n\n${usage()}\n`);
     return EXIT.config;
   }
   const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    ctx.stdout.write(`${command.help.trimEnd()}\n`);
+    io.stdout.write(`${command.help.trimEnd()}\n`);
     return EXIT.ok;
   }
-  return runCommand(name, command, { ...ctx, argv: rest });
+  return runCommand(name, command, { ...io, argv: rest });
 }
 
-/** Runs a command and reports an error it did not handle: one line on stderr, the exit code of its AppError code. */
-export async function runCommand(name: string, command: Command, ctx: CommandContext): Promise<number> {
+/**
+ * Runs a command: reads the variables of the process once, parses the arguments, validates the parts the command
+ * declares, and runs it. The one place a failure is reported: logged once (when the command had started) and
+ * printed as `confluent-sd <command>: <CODE>: <message>`, with the exit code of its code.
+ */
+export async function runCommand(name: string, command: Command, io: CommandIO): Promise<number> {
+  let log: Logger | undefined;
   try {
+    const ctx = createCommandContext(command, io, readProgramVars(io.env, io.cwd));
+    log = ctx.log;
     return await command.run(ctx);
   } catch (err) {
+    const code = Math.max(exitCodeFor(err), command.minFailureExit ?? EXIT.ok);
+    log?.error(
+      { err, exitCode: code },
+      code === EXIT.guard ? `${name} refused by a guard` : `${name} failed`,
+    );
     const label = isAppError(err) ? `${err.code}: ` : '';
-    ctx.stderr.write(`confluent-sd ${name}: ${label}${describeError(err)}\n`);
-    return exitCodeFor(err);
+    io.stderr.write(`confluent-sd ${name}: ${label}${describeError(err)}\n`);
+    return code;
   }
 }
 

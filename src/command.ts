@@ -1,15 +1,20 @@
 /**
- * What every CLI command is given and returns. Commands live next to their stage (`src/<stage>/command.ts`)
- * and are wired in `src/cli.ts`. I/O is injected so tests run commands in-process and read their output.
+ * What every CLI command declares, is given and returns. Commands live next to their stage
+ * (`src/<stage>/command.ts`) and are wired in `src/cli.ts`, which reads the variables once and hands each command
+ * its parsed arguments, its config parts (validated, frozen) and its logger. I/O is injected so tests run commands
+ * in-process and read their output.
  */
 
 import type { Writable } from 'node:stream';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type Env, loadConfig } from './config.js';
+import { type ConfigOf, loadParts, type PartMap } from './config/load.js';
+import type { ConfigPart } from './config/part.js';
+import type { ConfigVars, Env } from './config/vars.js';
 import { AppError } from './errors.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, type LogConfig, type Logger } from './log.js';
 
-export interface CommandContext {
+/** What the caller hands a command: arguments, environment and I/O. */
+export interface CommandIO {
   argv: string[];
   env: Env;
   cwd: string;
@@ -17,16 +22,57 @@ export interface CommandContext {
   stderr: Writable;
   /** Aborted on SIGTERM/SIGINT. */
   signal: AbortSignal;
-  /** Overrides the logger built from LOG_LEVEL/LOG_FORMAT (tests). */
+  /** Overrides the logger built from LOG_LEVEL/LOG_FORMAT (tests, the demo's sub-commands). */
   log?: Logger;
 }
 
-export interface Command {
+/** What a command runs with: its I/O, its parsed arguments, its config parts and its logger. */
+export interface CommandContext<A = unknown, C = unknown> extends Omit<CommandIO, 'log'> {
+  args: A;
+  config: C;
+  log: Logger;
+}
+
+/** Every command declares the `log` part: its logger is built from it. */
+export type CommandParts = PartMap & { readonly log: ConfigPart<LogConfig> };
+
+// biome-ignore lint/suspicious/noExplicitAny: a command of any arguments and parts (the registry in cli.ts)
+export interface Command<A = any, P extends CommandParts = any> {
   summary: string;
   /** Full --help text: usage line, flags, the env variables it reads, exit codes. */
   help: string;
-  /** Returns the process exit code. Throws AppError for failures (cli.ts maps them to exit codes). */
-  run(ctx: CommandContext): Promise<number>;
+  /** argv → arguments; throws USAGE. Runs before any config is validated, so a bad flag is reported as one. */
+  parseArgs(argv: string[]): A;
+  /** The config parts this run needs; a part it does not need cannot fail it. */
+  config: P | ((args: A) => P);
+  /** The lowest exit code of a failure (`diff` keeps 1 for "different", so its failures are 2, as diff(1)). */
+  minFailureExit?: number;
+  /** Returns the process exit code. Throws AppError for failures (cli.ts prints them and maps them to exit codes). */
+  run(ctx: CommandContext<A, ConfigOf<P>>): Promise<number>;
+}
+
+/** Types a command's `run` from its argument parser and its parts; the result is a plain `Command`. */
+export function defineCommand<A, const P extends CommandParts>(command: Command<A, P>): Command {
+  return command;
+}
+
+/** Parses the arguments, validates the parts the command needs against `vars` and builds its logger. */
+export function createCommandContext<A, P extends CommandParts>(
+  command: Command<A, P>,
+  io: CommandIO,
+  vars: ConfigVars,
+): CommandContext<A, ConfigOf<P>> {
+  const args = command.parseArgs(io.argv);
+  const parts = typeof command.config === 'function' ? command.config(args) : command.config;
+  const config = loadParts(vars, parts);
+  const { log: injected, ...rest } = io;
+  const log = injected ?? createLogger((config as ConfigOf<CommandParts>).log);
+  return { ...rest, args, config, log };
+}
+
+/** Runs a command inside another (the demo's publish and serve); failures propagate to the caller. */
+export function runSubcommand(command: Command, io: CommandIO, vars: ConfigVars): Promise<number> {
+  return command.run(createCommandContext(command, io, vars));
 }
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -38,13 +84,6 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   } catch (err) {
     throw new AppError('USAGE', err instanceof Error ? err.message : String(err));
   }
-}
-
-/** The logger of a command: the injected one, or one from LOG_LEVEL / LOG_FORMAT. */
-export function commandLogger(ctx: CommandContext): Logger {
-  if (ctx.log) return ctx.log;
-  const { log } = loadConfig(ctx.env, ['log'], ctx.cwd);
-  return createLogger(log);
 }
 
 export function writeLine(stream: Writable, text = ''): void {

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { documentName } from './bucket/document-name.js';
-import { type Command, parseCommandArgs, writeLine } from './command.js';
-import type { Env } from './config.js';
+import { type CommandIO, defineCommand, parseCommandArgs, runSubcommand, writeLine } from './command.js';
+import { withDefaults } from './config/part.js';
+import { createConfigVars, type Env } from './config/vars.js';
 import { AppError, EXIT } from './errors.js';
-import { createLogger } from './log.js';
+import { logPart } from './log.js';
 import { publishCommand } from './publish/command.js';
 import { serveCommand } from './serve/command.js';
 import { startSimulator } from './simulator/server.js';
@@ -55,36 +56,77 @@ async function waitForHealth(url: string, deadlineMs: number, serving: Promise<u
   throw new AppError('CONFIG_INVALID', `the server did not answer ${url} within ${deadlineMs} ms`);
 }
 
-export const demoCommand: Command = {
+interface DemoArgs {
+  port: number;
+  simPort: number;
+  seed: number;
+  data: string;
+  token: string;
+}
+
+function parseDemoArgs(argv: string[]): DemoArgs {
+  const { values } = parseCommandArgs(argv, {
+    port: { type: 'string' },
+    'sim-port': { type: 'string' },
+    seed: { type: 'string', default: '7' },
+    data: { type: 'string', default: './data' },
+    token: { type: 'string' },
+  });
+  const port = portFlag(values.port, 8080, 'port');
+  const simPort = portFlag(values['sim-port'], 0, 'sim-port');
+  const seed = Number(values.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new AppError('USAGE', '--seed must be a whole number');
+  const token = values.token ?? randomBytes(24).toString('base64url');
+  if (token.length < 16) throw new AppError('USAGE', '--token must be at least 16 characters');
+  return { port, simPort, seed, data: values.data, token };
+}
+
+/** The curl lines and the Prometheus config that work against the running demo. */
+function formatInstructions(base: string, target: string, token: string, dataDir: string): string {
+  const doc = documentName({ targets: [target], prefix: 'confluent_' });
+  return [
+    '',
+    `server: ${base} (documents in ${dataDir})`,
+    '',
+    'try it:',
+    `  curl -s -H 'Authorization: Bearer ${token}' '${base}/discovery?targets=${target}&prefix=confluent_'`,
+    `  curl -s -H 'Authorization: Bearer ${token}' ${base}/sd/${doc}.json`,
+    `  curl -s ${base}/health`,
+    '',
+    "prometheus.yml (the targets scrape the simulator's Metrics API export endpoint):",
+    'scrape_configs:',
+    '  - job_name: confluent-cloud',
+    '    scrape_interval: 1m',
+    '    honor_timestamps: true',
+    '    scheme: http            # https for api.telemetry.confluent.cloud',
+    '    basic_auth: {username: sim-key, password: sim-secret}',
+    '    http_sd_configs:',
+    `      - url: ${base}/sd/${doc}.json`,
+    '        refresh_interval: 1m',
+    `        authorization: {type: Bearer, credentials: ${token}}`,
+    '',
+    'Ctrl-C stops the demo.',
+  ].join('\n');
+}
+
+export const demoCommand = defineCommand({
   summary: 'simulator + one publish into ./data + the server on 127.0.0.1:8080',
   help: HELP,
+  parseArgs: parseDemoArgs,
+  // people watch the demo: pretty logs unless LOG_FORMAT says otherwise
+  config: { log: withDefaults(logPart, { LOG_FORMAT: 'pretty' }) },
   async run(ctx) {
-    const { values } = parseCommandArgs(ctx.argv, {
-      port: { type: 'string' },
-      'sim-port': { type: 'string' },
-      seed: { type: 'string', default: '7' },
-      data: { type: 'string', default: './data' },
-      token: { type: 'string' },
-    });
-    const port = portFlag(values.port, 8080, 'port');
-    const simPort = portFlag(values['sim-port'], 0, 'sim-port');
-    const seed = Number(values.seed);
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new AppError('USAGE', '--seed must be a whole number');
-    const token = values.token ?? randomBytes(24).toString('base64url');
-    if (token.length < 16) throw new AppError('USAGE', '--token must be at least 16 characters');
-    const dataDir = path.resolve(ctx.cwd, values.data);
-    const logEnv: Env = {
-      LOG_LEVEL: ctx.env.LOG_LEVEL ?? 'info',
-      LOG_FORMAT: ctx.env.LOG_FORMAT ?? 'pretty',
-    };
-    const log =
-      ctx.log ?? createLogger({ level: logEnv.LOG_LEVEL as 'info', format: logEnv.LOG_FORMAT as 'pretty' });
+    const { port, simPort, seed, token } = ctx.args;
+    const { log } = ctx;
+    const dataDir = path.resolve(ctx.cwd, ctx.args.data);
 
     const sim = await startSimulator({ seed, port: simPort, log: log.child({ component: 'simulator' }) });
     try {
       const target = `127.0.0.1:${sim.port}`;
+      // the sub-commands see only these variables, not the caller's environment nor SD_CONFIG_FILE
       const env: Env = {
-        ...logEnv,
+        LOG_LEVEL: ctx.config.log.level,
+        LOG_FORMAT: ctx.config.log.format,
         CONFLUENT_API_KEY: 'sim-key',
         CONFLUENT_API_SECRET: 'sim-secret',
         CONFLUENT_API_URL: sim.url,
@@ -94,44 +136,20 @@ export const demoCommand: Command = {
         SD_LISTEN: `127.0.0.1:${port}`,
         SD_BEARER_TOKENS: token,
       };
-      const sub = { ...ctx, env, log };
+      const vars = createConfigVars(env, ctx.cwd);
+      const { cwd, stdout, stderr, signal } = ctx;
+      const sub = (argv: string[]): CommandIO => ({ argv, env, cwd, stdout, stderr, signal, log });
       writeLine(ctx.stdout, `simulator: ${sim.url} (seed ${seed})`);
-      const published = await publishCommand.run({ ...sub, argv: ['--force'] });
+      const published = await runSubcommand(publishCommand, sub(['--force']), vars);
       if (published !== EXIT.ok) return published;
 
-      const serving = serveCommand.run({ ...sub, argv: [] });
+      const serving = runSubcommand(serveCommand, sub([]), vars);
       const base = `http://127.0.0.1:${port}`;
       await waitForHealth(`${base}/health`, 15_000, serving);
-      const doc = documentName({ targets: [target], prefix: 'confluent_' });
-      writeLine(
-        ctx.stdout,
-        [
-          '',
-          `server: ${base} (documents in ${dataDir})`,
-          '',
-          'try it:',
-          `  curl -s -H 'Authorization: Bearer ${token}' '${base}/discovery?targets=${target}&prefix=confluent_'`,
-          `  curl -s -H 'Authorization: Bearer ${token}' ${base}/sd/${doc}.json`,
-          `  curl -s ${base}/health`,
-          '',
-          "prometheus.yml (the targets scrape the simulator's Metrics API export endpoint):",
-          'scrape_configs:',
-          '  - job_name: confluent-cloud',
-          '    scrape_interval: 1m',
-          '    honor_timestamps: true',
-          '    scheme: http            # https for api.telemetry.confluent.cloud',
-          '    basic_auth: {username: sim-key, password: sim-secret}',
-          '    http_sd_configs:',
-          `      - url: ${base}/sd/${doc}.json`,
-          '        refresh_interval: 1m',
-          `        authorization: {type: Bearer, credentials: ${token}}`,
-          '',
-          'Ctrl-C stops the demo.',
-        ].join('\n'),
-      );
+      writeLine(ctx.stdout, formatInstructions(base, target, token, dataDir));
       return await serving;
     } finally {
       await sim.close();
     }
   },
-};
+});

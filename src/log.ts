@@ -1,14 +1,30 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { oneOf } from './config/fields.js';
+import { defineConfigPart } from './config/part.js';
 
 export type { Logger } from 'pino';
 
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
-export type LogFormat = 'json' | 'pretty';
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const FORMATS = ['json', 'pretty'] as const;
+export type LogLevel = (typeof LEVELS)[number];
+export type LogFormat = (typeof FORMATS)[number];
 
-export interface LogOptions {
+export interface LogConfig {
   level: LogLevel;
   format: LogFormat;
+}
+
+/** The `log` config part (LOG_LEVEL, LOG_FORMAT): every command declares it, its logger is built from it. */
+export const logPart = defineConfigPart(
+  { LOG_LEVEL: oneOf(LEVELS), LOG_FORMAT: oneOf(FORMATS) },
+  {
+    defaults: { LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+    build: (v): LogConfig => ({ level: v.LOG_LEVEL, format: v.LOG_FORMAT }),
+  },
+);
+
+export interface LogOptions extends LogConfig {
   /** Where lines go; stderr by default so that commands can print their results on stdout. */
   destination?: DestinationStream;
 }

@@ -1,10 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Command, type CommandContext, parseCommandArgs, writeLine } from '../command.js';
-import { loadConfig } from '../config.js';
-import { AppError, describeError, EXIT, exitCodeFor } from '../errors.js';
-import { createLogger, type Logger } from '../log.js';
+import { type CommandContext, defineCommand, parseCommandArgs, writeLine } from '../command.js';
+import type { ConfigOf } from '../config/load.js';
+import { confluentPart } from '../confluent/config.js';
+import { AppError, EXIT } from '../errors.js';
+import { type Logger, logPart } from '../log.js';
+import { renderPart } from '../render/config.js';
+import { storePart } from '../store/config.js';
 import { openStore } from '../store/open-store.js';
+import { publishPart } from './config.js';
 import { renderDocuments } from './documents.js';
 import { createDiscover, createPublishDeps } from './job.js';
 import { publishRun } from './publish.js';
@@ -27,8 +31,32 @@ reads: CONFLUENT_API_KEY, CONFLUENT_API_SECRET, CONFLUENT_API_URL, CONFLUENT_TEL
 
 exit: 0 published or unchanged · 1 failed, nothing published · 2 bad configuration · 3 refused by a guard`;
 
-async function dryRun(ctx: CommandContext, out: string | undefined, log: Logger): Promise<number> {
-  const config = loadConfig(ctx.env, ['confluent', 'render'], ctx.cwd);
+/** A dry run discovers and renders only: it needs no store, and a bad SD_STORE does not stop it. */
+const DRY_RUN_PARTS = { log: logPart, confluent: confluentPart, render: renderPart } as const;
+export const PUBLISH_PARTS = { ...DRY_RUN_PARTS, publish: publishPart, store: storePart } as const;
+
+export interface PublishArgs {
+  force: boolean;
+  dryRun: boolean;
+  out: string | undefined;
+}
+
+export function parsePublishArgs(argv: string[]): PublishArgs {
+  const { values } = parseCommandArgs(argv, {
+    force: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    out: { type: 'string' },
+  });
+  if (values.out !== undefined && !values['dry-run'])
+    throw new AppError('USAGE', '--out goes with --dry-run');
+  return { force: values.force, dryRun: values['dry-run'], out: values.out };
+}
+
+async function dryRun(
+  ctx: CommandContext<PublishArgs, ConfigOf<typeof DRY_RUN_PARTS>>,
+  out: string | undefined,
+): Promise<number> {
+  const { config, log } = ctx;
   const discovered = await createDiscover(config.confluent, log)(ctx.signal);
   const docs = renderDocuments(discovered.inventory, config.render);
   writeLine(ctx.stdout, formatInventorySummary(discovered.inventory, docs, discovered.api));
@@ -41,62 +69,46 @@ async function dryRun(ctx: CommandContext, out: string | undefined, log: Logger)
   return EXIT.ok;
 }
 
-export const publishCommand: Command = {
-  summary: 'one run: discover, render, publish to the store',
-  help: HELP,
-  async run(ctx) {
-    const { values } = parseCommandArgs(ctx.argv, {
-      force: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      out: { type: 'string' },
-    });
-    if (values.out !== undefined && !values['dry-run'])
-      throw new AppError('USAGE', '--out goes with --dry-run');
-    if (values['dry-run']) {
-      const { log: logConfig } = loadConfig(ctx.env, ['log'], ctx.cwd);
-      const log = ctx.log ?? createLogger(logConfig);
-      return await reportFailure(ctx, log, () => dryRun(ctx, values.out, log));
-    }
-    const config = loadConfig(ctx.env, ['log', 'confluent', 'render', 'publish', 'store'], ctx.cwd);
-    const log = ctx.log ?? createLogger(config.log);
-    return await reportFailure(ctx, log, async () => {
-      const store = await openStore(config.store, log, true);
-      try {
-        const result = await publishRun(createPublishDeps(config, store, log, ctx.signal), {
-          force: values.force,
-        });
-        log.info(
-          {
-            outcome: result.outcome,
-            snapshot: result.snapshot,
-            resources: result.resources.total,
-            documents: result.documents.length,
-            objectsWritten: result.objectsWritten,
-            warnings: result.warnings,
-            durationMs: result.durationMs,
-          },
-          'publish finished',
-        );
-        writeLine(
-          ctx.stdout,
-          `${result.outcome}: snapshot ${result.snapshot}, ${result.resources.total} resources, ${result.documents.length} documents, ${result.objectsWritten} objects written`,
-        );
-        return EXIT.ok;
-      } finally {
-        await store.close();
-      }
-    });
-  },
-};
-
-/** Logs a failure once, prints it on stderr, and maps it to the exit code. */
-async function reportFailure(ctx: CommandContext, log: Logger, fn: () => Promise<number>): Promise<number> {
+async function publishOnce(
+  ctx: CommandContext<PublishArgs, ConfigOf<typeof PUBLISH_PARTS>>,
+): Promise<number> {
+  const { config, log } = ctx;
+  const store = await openStore(config.store, log, true);
   try {
-    return await fn();
-  } catch (err) {
-    const code = exitCodeFor(err);
-    log.error({ err, exitCode: code }, code === EXIT.guard ? 'publish refused by a guard' : 'publish failed');
-    writeLine(ctx.stderr, `confluent-sd publish: ${describeError(err)}`);
-    return code;
+    const result = await publishRun(createPublishDeps(config, store, log, ctx.signal), {
+      force: ctx.args.force,
+    });
+    log.info(
+      {
+        outcome: result.outcome,
+        snapshot: result.snapshot,
+        resources: result.resources.total,
+        documents: result.documents.length,
+        objectsWritten: result.objectsWritten,
+        warnings: result.warnings,
+        durationMs: result.durationMs,
+      },
+      'publish finished',
+    );
+    writeLine(
+      ctx.stdout,
+      `${result.outcome}: snapshot ${result.snapshot}, ${result.resources.total} resources, ${result.documents.length} documents, ${result.objectsWritten} objects written`,
+    );
+    return EXIT.ok;
+  } finally {
+    await store.close();
   }
 }
+
+export const publishCommand = defineCommand({
+  summary: 'one run: discover, render, publish to the store',
+  help: HELP,
+  parseArgs: parsePublishArgs,
+  config: (args: PublishArgs): typeof DRY_RUN_PARTS | typeof PUBLISH_PARTS =>
+    args.dryRun ? DRY_RUN_PARTS : PUBLISH_PARTS,
+  async run(ctx) {
+    const { config } = ctx;
+    if (!('store' in config)) return dryRun({ ...ctx, config }, ctx.args.out);
+    return publishOnce({ ...ctx, config });
+  },
+});

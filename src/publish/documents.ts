@@ -4,9 +4,9 @@
  */
 import { sha256 } from '../bucket/canonical.js';
 import type { DocumentEntry, ResourceCounts } from '../bucket/manifest.js';
-import type { RenderConfig } from '../config.js';
 import type { Inventory } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
+import type { RenderConfig } from '../render/config.js';
 import { type RenderedDocument, renderAll } from '../render/render.js';
 import { checkSdDocument } from '../render/validate.js';
 

@@ -2,16 +2,18 @@
  * Wiring of a publish run from configuration: the Confluent client, discovery, and the store with its one retry
  * layer. Shared by `publish`, `schedule` and `demo`.
  */
-import type { Config } from '../config.js';
 import { createConfluentClient } from '../confluent/client.js';
+import type { ConfluentConfig } from '../confluent/config.js';
 import { discoverInventory } from '../discovery/discover.js';
 import type { Logger } from '../log.js';
+import type { RenderConfig } from '../render/config.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
+import type { PublishConfig } from './config.js';
 import type { Discovered, PublishDeps } from './publish.js';
 
 export function createDiscover(
-  config: Config['confluent'],
+  config: ConfluentConfig,
   log: Logger,
 ): (signal: AbortSignal) => Promise<Discovered> {
   return async (signal) => {
@@ -23,7 +25,7 @@ export function createDiscover(
 }
 
 export function createPublishDeps(
-  config: Pick<Config, 'confluent' | 'render' | 'publish'>,
+  config: { confluent: ConfluentConfig; render: RenderConfig; publish: PublishConfig },
   store: Store,
   log: Logger,
   signal?: AbortSignal,

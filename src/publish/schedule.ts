@@ -4,11 +4,12 @@
  * abandoned before it touches latest/ (publishRun checks the signal before each write phase).
  */
 import cron from 'node-cron';
-import { type Command, parseCommandArgs } from '../command.js';
-import { loadConfig } from '../config.js';
+import { defineCommand, parseCommandArgs } from '../command.js';
 import { EXIT, exitCodeFor } from '../errors.js';
-import { createLogger, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import { openStore } from '../store/open-store.js';
+import { PUBLISH_PARTS } from './command.js';
+import { schedulePart } from './config.js';
 import { createPublishDeps } from './job.js';
 import { publishRun } from './publish.js';
 
@@ -21,6 +22,8 @@ SIGTERM/SIGINT: stop scheduling; a run in progress finishes, or is abandoned bef
 
 reads: everything \`publish\` reads, plus SD_SCHEDULE and CACHE_DURATION.
 exit: 0 after a clean stop · 2 bad configuration · 1 the store is unreachable at start`;
+
+const FLAGS = { force: { type: 'boolean', default: false } } as const;
 
 export interface Scheduler {
   /** Resolves when the scheduler has stopped and no run is in progress. */
@@ -75,26 +78,20 @@ export function startScheduler(
   return { stopped, runs: () => runs };
 }
 
-export const scheduleCommand: Command = {
+export const scheduleCommand = defineCommand({
   summary: 'long-running: publish now, then on SD_SCHEDULE',
   help: HELP,
+  parseArgs: (argv: string[]) => ({ force: parseCommandArgs(argv, FLAGS).values.force }),
+  config: { ...PUBLISH_PARTS, schedule: schedulePart },
   async run(ctx) {
-    const { values } = parseCommandArgs(ctx.argv, { force: { type: 'boolean', default: false } });
-    const config = loadConfig(
-      ctx.env,
-      ['log', 'confluent', 'render', 'publish', 'store', 'schedule'],
-      ctx.cwd,
-    );
-    const log = ctx.log ?? createLogger(config.log);
-    const store = await openStore(config.store, log, true).catch((err: unknown) => {
-      log.error({ err }, 'store unreachable');
-      throw err;
-    });
+    const { config, log } = ctx;
+    // a store unreachable at start fails the command (cli.ts reports it); a failed run later is the scheduler's
+    const store = await openStore(config.store, log, true);
     try {
       log.info({ schedule: config.schedule.expression, store: store.location }, 'scheduler started');
       const runOnce = async (signal: AbortSignal) => {
         const result = await publishRun(createPublishDeps(config, store, log, signal), {
-          force: values.force,
+          force: ctx.args.force,
         });
         log.info(
           {
@@ -114,4 +111,4 @@ export const scheduleCommand: Command = {
       await store.close();
     }
   },
-};
+});

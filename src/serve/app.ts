@@ -8,10 +8,10 @@
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, LogController } from 'fastify';
-import type { ServeConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { StoreReader } from '../store/store.js';
 import { registerBucketRoutes } from './bucket-routes.js';
+import type { ServeConfig } from './config.js';
 import type { DocumentCache } from './document-cache.js';
 import { registerDocumentRoutes } from './document-routes.js';
 import { HttpError, httpErrorFromFastify, sendError } from './errors.js';

@@ -4,14 +4,16 @@
  * Shuts down gracefully when aborted (SIGTERM/SIGINT): stops polling, lets in-flight requests finish.
  */
 import type { AddressInfo } from 'node:net';
-import { type Command, commandLogger, parseCommandArgs } from '../command.js';
-import { loadConfig, type StoreConfig } from '../config.js';
+import { defineCommand, parseCommandArgs } from '../command.js';
 import { AppError, EXIT } from '../errors.js';
+import { logPart } from '../log.js';
+import { type StoreConfig, storePart } from '../store/config.js';
 import { createFileStore } from '../store/file-store.js';
 import { withReaderRetry } from '../store/retrying-store.js';
 import type { StoreReader } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
+import { servePart } from './config.js';
 import { createDocumentCache } from './document-cache.js';
 import { createTokenSource } from './tokens.js';
 
@@ -43,13 +45,15 @@ function waitForAbort(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   summary: 'the server: SD documents behind a bearer token, /health, /ready, /metrics',
   help: HELP,
+  parseArgs: (argv: string[]) => {
+    parseCommandArgs(argv, {});
+  },
+  config: { serve: servePart, store: storePart, log: logPart },
   async run(ctx) {
-    parseCommandArgs(ctx.argv, {});
-    const config = loadConfig(ctx.env, ['serve', 'store', 'log'], ctx.cwd);
-    const log = commandLogger(ctx);
+    const { config, log } = ctx;
     const tokens = createTokenSource({
       tokens: config.serve.bearerTokens,
       ...(config.serve.bearerTokenFile ? { file: config.serve.bearerTokenFile } : {}),
@@ -101,4 +105,4 @@ export const serveCommand: Command = {
     log.info('server stopped');
     return EXIT.ok;
   },
-};
+});

@@ -1,6 +1,7 @@
 /** `confluent-sd simulate`: runs the Confluent Cloud simulator until SIGTERM/SIGINT (DESIGN §8). */
-import { type Command, type CommandContext, commandLogger, parseCommandArgs, writeLine } from '../command.js';
+import { type CommandContext, defineCommand, parseCommandArgs, writeLine } from '../command.js';
 import { AppError } from '../errors.js';
+import { logPart } from '../log.js';
 import { countResources, DEFAULT_SIZES, describeCounts } from './org.js';
 import { type SimulatorOptions, startSimulator } from './server.js';
 import { DEFAULT_RUNTIME_CONFIG, FAULT_KINDS, type FaultKind, isFaultKind } from './sim-config.js';
@@ -129,10 +130,12 @@ export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: n
   if (problems.length > 0) throw new AppError('USAGE', `simulate: ${problems.join('; ')}`);
   return { ...options, port };
 }
-async function runSimulate(ctx: CommandContext): Promise<number> {
-  const options = parseSimulateFlags(ctx.argv);
-  const log = commandLogger(ctx);
-  const sim = await startSimulator({ ...options, log });
+
+type SimulateFlags = ReturnType<typeof parseSimulateFlags>;
+
+async function runSimulate(ctx: CommandContext<SimulateFlags>): Promise<number> {
+  const { log } = ctx;
+  const sim = await startSimulator({ ...ctx.args, log });
   try {
     const counts = countResources(sim.org);
     log.info(
@@ -152,8 +155,10 @@ async function runSimulate(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-export const simulateCommand: Command = {
+export const simulateCommand = defineCommand({
   summary: 'run the Confluent Cloud simulator (control plane, Metrics API, admin API)',
   help: HELP,
+  parseArgs: parseSimulateFlags,
+  config: { log: logPart },
   run: runSimulate,
-};
+});

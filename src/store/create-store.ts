@@ -1,5 +1,5 @@
 /** The store named by `SD_STORE`: `file:<dir>` or `s3://bucket/prefix` (with `S3_ENDPOINT` and `AWS_REGION`). */
-import type { StoreConfig } from '../config.js';
+import type { StoreConfig } from './config.js';
 import { createFileStore } from './file-store.js';
 import { createS3Store } from './s3-store.js';
 import type { Store } from './store.js';

@@ -58,10 +58,10 @@ function freePort(): Promise<number> {
 
 function serverEntry(dist: string): string {
   return `
-import { serveCommand } from ${JSON.stringify(pathToFileURL(path.join(dist, 'serve/command.js')).href)};
+import { main } from ${JSON.stringify(pathToFileURL(path.join(dist, 'cli.js')).href)};
 const controller = new AbortController();
 process.on('SIGTERM', () => controller.abort(new Error('received SIGTERM')));
-process.exitCode = await serveCommand.run({ argv: [], env: process.env, cwd: process.cwd(),
+process.exitCode = await main({ argv: ['serve'], env: process.env, cwd: process.cwd(),
   stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
 `;
 }

@@ -132,10 +132,10 @@ function buildServer(): void {
 
 // `confluent-sd serve` as src/cli.ts runs it, stopped by SIGTERM
 const SERVER_ENTRY = `
-import { serveCommand } from ${JSON.stringify(pathToFileURL(path.join(BUILD, 'serve/command.js')).href)};
+import { main } from ${JSON.stringify(pathToFileURL(path.join(BUILD, 'cli.js')).href)};
 const controller = new AbortController();
 process.on('SIGTERM', () => controller.abort(new Error('received SIGTERM')));
-process.exitCode = await serveCommand.run({ argv: [], env: process.env, cwd: process.cwd(),
+process.exitCode = await main({ argv: ['serve'], env: process.env, cwd: process.cwd(),
   stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
 `;
 

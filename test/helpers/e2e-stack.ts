@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { documentName } from '../../src/bucket/document-name.js';
-import type { Env } from '../../src/config.js';
+import type { Env } from '../../src/config/vars.js';
 import { publishCommand } from '../../src/publish/command.js';
 import { serveCommand } from '../../src/serve/command.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server.js';

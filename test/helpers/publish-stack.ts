@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Env } from '../../src/config.js';
+import type { Env } from '../../src/config/vars.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import { createS3Store } from '../../src/store/s3-store.js';

@@ -6,12 +6,12 @@
 import type { Writable } from 'node:stream';
 import { KEYS } from '../../src/bucket/keys.js';
 import { parseManifest } from '../../src/bucket/manifest.js';
-import type { RenderConfig } from '../../src/config.js';
 import { createConfluentClient } from '../../src/confluent/client.js';
 import { discoverInventory } from '../../src/discovery/discover.js';
 import { describeError, isAppError } from '../../src/errors.js';
 import { createSilentLogger } from '../../src/log.js';
 import { publishRun } from '../../src/publish/publish.js';
+import type { RenderConfig } from '../../src/render/config.js';
 import type { RunningSimulator } from '../../src/simulator/server.js';
 import { withStoreRetry } from '../../src/store/retrying-store.js';
 import type { Store } from '../../src/store/store.js';

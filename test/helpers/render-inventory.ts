@@ -2,7 +2,8 @@
  * A small fixed inventory for render tests: every type, two environments, one resource without region and
  * cluster name, names with quotes, unicode and a newline. Deliberately listed out of order.
  */
-import type { ParamStyle } from '../../src/config.js';
+
+import type { ParamStyle } from '../../src/bucket/manifest.js';
 import type { Inventory } from '../../src/discovery/resource.js';
 import type { Combination } from '../../src/render/combination.js';
 import type { RenderOptions } from '../../src/render/render.js';

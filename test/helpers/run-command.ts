@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import { runCommand as runReported } from '../../src/cli.js';
-import type { Command } from '../../src/command.js';
-import type { Env } from '../../src/config.js';
+import { type Command, type CommandIO, createCommandContext } from '../../src/command.js';
+import type { Env } from '../../src/config/vars.js';
+import { readProgramVars } from '../../src/config-parts.js';
 
 export interface CommandRun {
   code: number;
@@ -51,4 +52,16 @@ export async function runCommand(
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { code, stdout: out(), stderr: err(), logs };
+}
+
+/**
+ * Runs a command in-process as cli.ts prepares it (its arguments parsed, its config parts validated against
+ * `io.env`), without cli.ts's report: a failure rejects the returned promise.
+ */
+export function startCommand(command: Command, io: CommandIO): Promise<number> {
+  try {
+    return command.run(createCommandContext(command, io, readProgramVars(io.env, io.cwd)));
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }

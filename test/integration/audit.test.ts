@@ -6,7 +6,10 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { diffCommand, historyCommand, pruneCommand, verifyCommand } from '../../src/audit/commands.js';
+import { diffCommand } from '../../src/audit/diff-command.js';
+import { historyCommand } from '../../src/audit/history-command.js';
+import { pruneCommand } from '../../src/audit/prune-command.js';
+import { verifyCommand } from '../../src/audit/verify-command.js';
 import { canonicalJson } from '../../src/bucket/canonical.js';
 import { KEYS } from '../../src/bucket/keys.js';
 import type { Manifest } from '../../src/bucket/manifest.js';

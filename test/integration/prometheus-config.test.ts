@@ -12,7 +12,8 @@ import process from 'node:process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { documentName } from '../../src/bucket/document-name.js';
-import { DEFAULTS, parseListen } from '../../src/config.js';
+import { DEFAULTS } from '../../src/config-parts.js';
+import { parseListen } from '../../src/serve/config.js';
 import {
   findObject,
   K8S_DIR,

@@ -22,6 +22,7 @@ import { createTokenSource } from '../../src/serve/tokens.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import { publishFakeRun } from '../helpers/bucket.js';
 import { waitFor } from '../helpers/poll.js';
+import { startCommand } from '../helpers/run-command.js';
 import { createTestS3Store, startS3rver } from '../helpers/s3rver.js';
 
 const TOKEN = 'integration-token-0123456789';
@@ -72,7 +73,7 @@ test('serve command over a directory: documents, raw traversal attempts, gracefu
     const run = await publishFakeRun(store, { runId: RUN, combinations: COMBINATIONS, groups: 5000 });
     await writeFile(path.join(bucket, 'outside.txt'), 'not in the tree\n');
     await writeFile(tokenFile, `${TOKEN}\n`);
-    running = serveCommand.run({
+    running = startCommand(serveCommand, {
       argv: [],
       env: {
         SD_STORE: `file:${bucket}`,

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { createSilentLogger } from '../../src/log.js';
 import { simulateCommand } from '../../src/simulator/command.js';
 import { waitFor } from '../helpers/poll.js';
+import { startCommand } from '../helpers/run-command.js';
 
 const AUTH = { authorization: `Basic ${Buffer.from('sim-key:sim-secret').toString('base64')}` };
 
@@ -21,7 +22,7 @@ test('simulate --seed 7 --port 0 prints its URL and an org summary, serves, and 
   const stdout = capture();
   const stderr = capture();
   const controller = new AbortController();
-  const run = simulateCommand.run({
+  const run = startCommand(simulateCommand, {
     argv: ['--seed', '7', '--port', '0'],
     env: {},
     cwd: process.cwd(),
@@ -59,7 +60,7 @@ test('simulate --seed 7 --port 0 prints its URL and an org summary, serves, and 
 test('bad flags are a USAGE error before anything listens', async () => {
   const out = capture();
   try {
-    await simulateCommand.run({
+    await startCommand(simulateCommand, {
       argv: ['--fault-rate', '2'],
       env: {},
       cwd: process.cwd(),

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULTS, ENV_VARIABLES, parseListen } from '../../../src/config.js';
+import { DEFAULTS, ENV_VARIABLES } from '../../../src/config-parts.js';
+import { parseListen } from '../../../src/serve/config.js';
 import {
   type Instruction,
   parseDockerfile,

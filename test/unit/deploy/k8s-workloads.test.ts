@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULTS, parseListen } from '../../../src/config.js';
+import { DEFAULTS } from '../../../src/config-parts.js';
+import { parseListen } from '../../../src/serve/config.js';
 import { readDockerfileStages, type Stage, userOf } from '../../helpers/dockerfile.js';
 import {
   containersOf,

@@ -1,7 +1,7 @@
 /**
  * k8s/ (kustomize base): every object is valid against the Kubernetes schemas (kubernetes-models), the
  * kustomization lists exactly the manifest files, every env variable is one the program reads, every
- * reference (ConfigMap, Secret key, ServiceAccount) resolves, and each pod's env is accepted by loadConfig.
+ * reference (ConfigMap, Secret key, ServiceAccount) resolves, and each pod's env is accepted by the config parts.
  */
 import path from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -14,7 +14,9 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ENV_VARIABLES, type Env, loadConfig } from '../../../src/config.js';
+import type { Env } from '../../../src/config/vars.js';
+import { ENV_VARIABLES } from '../../../src/config-parts.js';
+import { loadNamedParts } from '../../helpers/config.js';
 import {
   containersOf,
   findObject,
@@ -207,7 +209,7 @@ function envOf(container: Obj): Env {
 
 test('the job and server environments pass the program’s own config validation', () => {
   const job = containersOf(podSpecOf(findObject(manifests, 'CronJob', 'confluent-sd-publish')) as Obj);
-  const jobConfig = loadConfig(envOf(job[0] as Obj), ['confluent', 'store', 'render', 'publish', 'log']);
+  const jobConfig = loadNamedParts(envOf(job[0] as Obj), ['confluent', 'store', 'render', 'publish', 'log']);
   assert.equal(jobConfig.store, { kind: 's3', bucket: 'confluent-sd', prefix: 'prod', region: 'us-east-1' });
   assert.equal(
     jobConfig.render.combinations.map((c) => c.prefix),
@@ -215,7 +217,7 @@ test('the job and server environments pass the program’s own config validation
   );
 
   const server = containersOf(podSpecOf(findObject(manifests, 'Deployment', 'confluent-sd-server')) as Obj);
-  const serveConfig = loadConfig(envOf(server[0] as Obj), ['store', 'serve', 'log']);
+  const serveConfig = loadNamedParts(envOf(server[0] as Obj), ['store', 'serve', 'log']);
   assert.is(serveConfig.serve.port, 8080);
   assert.is(serveConfig.serve.bearerTokenFile, '/var/run/secrets/confluent-sd/bearer-tokens');
   assert.equal(serveConfig.serve.bearerTokens, []);

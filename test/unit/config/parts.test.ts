@@ -1,12 +1,14 @@
+/** The program's config parts, loaded by name as the commands declare them: defaults, messages, cross-field rules. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { durationToCron, loadConfig } from '../../../src/config.js';
 import { AppError } from '../../../src/errors.js';
+import { durationToCron } from '../../../src/publish/config.js';
+import { loadNamedParts } from '../../helpers/config.js';
 
 const job = { CONFLUENT_API_KEY: 'KEY', CONFLUENT_API_SECRET: 'SECRET' };
 
 test('defaults for the job', () => {
-  const c = loadConfig(job, ['confluent', 'store', 'render', 'publish', 'schedule'], '/work');
+  const c = loadNamedParts(job, ['confluent', 'store', 'render', 'publish', 'schedule'], '/work');
   assert.equal(c.confluent, {
     apiKey: 'KEY',
     apiSecret: 'SECRET',
@@ -33,7 +35,7 @@ test('defaults for the job', () => {
 
 test('every bad field is reported together', () => {
   try {
-    loadConfig(
+    loadNamedParts(
       {
         CONFLUENT_API_URL: 'not a url',
         SD_API_CONCURRENCY: '-1',
@@ -64,7 +66,7 @@ test('every bad field is reported together', () => {
 });
 
 test('s3 store, several target lists and dotted params', () => {
-  const c = loadConfig(
+  const c = loadNamedParts(
     {
       SD_STORE: 's3://my-bucket/sd/prod/',
       S3_ENDPOINT: 'http://127.0.0.1:9000',
@@ -93,18 +95,19 @@ test('s3 store, several target lists and dotted params', () => {
 
 test('document names that collide are a config error', () => {
   assert.throws(
-    () => loadConfig({ SD_PREFIXES: 'cc,cc_' }, ['render']),
+    () => loadNamedParts({ SD_PREFIXES: 'cc,cc_' }, ['render']),
     /share the document name "cc--api.telemetry.confluent.cloud"/,
   );
 });
 
 test('server needs a token unless SD_AUTH=off', () => {
-  assert.throws(() => loadConfig({}, ['serve']), /SD_BEARER_TOKENS or SD_BEARER_TOKEN_FILE is required/);
-  assert.is(loadConfig({ SD_AUTH: 'off' }, ['serve']).serve.auth, 'off');
-  assert.throws(() => loadConfig({ SD_BEARER_TOKENS: 'short' }, ['serve']), /at least 16 characters/);
-  const s = loadConfig({ SD_BEARER_TOKENS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb', SD_LISTEN: '127.0.0.1:0' }, [
-    'serve',
-  ]).serve;
+  assert.throws(() => loadNamedParts({}, ['serve']), /SD_BEARER_TOKENS or SD_BEARER_TOKEN_FILE is required/);
+  assert.is(loadNamedParts({ SD_AUTH: 'off' }, ['serve']).serve.auth, 'off');
+  assert.throws(() => loadNamedParts({ SD_BEARER_TOKENS: 'short' }, ['serve']), /at least 16 characters/);
+  const s = loadNamedParts(
+    { SD_BEARER_TOKENS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb', SD_LISTEN: '127.0.0.1:0' },
+    ['serve'],
+  ).serve;
   assert.equal([s.bearerTokens, s.host, s.port], [['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'], '127.0.0.1', 0]);
 });
 
@@ -119,16 +122,19 @@ test('CACHE_DURATION is accepted as an interval', () => {
     ['soon', undefined],
   ];
   for (const [given, want] of table) assert.is(durationToCron(given), want, given);
-  assert.is(loadConfig({ CACHE_DURATION: '30m' }, ['schedule']).schedule.expression, '*/30 * * * *');
+  assert.is(loadNamedParts({ CACHE_DURATION: '30m' }, ['schedule']).schedule.expression, '*/30 * * * *');
   assert.is(
-    loadConfig({ CACHE_DURATION: '30m', SD_SCHEDULE: '0 * * * *' }, ['schedule']).schedule.expression,
+    loadNamedParts({ CACHE_DURATION: '30m', SD_SCHEDULE: '0 * * * *' }, ['schedule']).schedule.expression,
     '0 * * * *',
   );
   assert.throws(
-    () => loadConfig({ CACHE_DURATION: '45m' }, ['schedule']),
+    () => loadNamedParts({ CACHE_DURATION: '45m' }, ['schedule']),
     /CACHE_DURATION must be an interval/,
   );
-  assert.throws(() => loadConfig({ SD_SCHEDULE: 'every day' }, ['schedule']), /not a valid cron expression/);
+  assert.throws(
+    () => loadNamedParts({ SD_SCHEDULE: 'every day' }, ['schedule']),
+    /not a valid cron expression/,
+  );
 });
 
 test.run();

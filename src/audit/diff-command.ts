@@ -1,0 +1,110 @@
+/** `diff`: what changed between two snapshots, per document, by resource. */
+import { canonicalJson } from '../bucket/canonical.js';
+import { KEYS } from '../bucket/keys.js';
+import type { Manifest } from '../bucket/manifest.js';
+import { listSnapshots } from '../bucket/read.js';
+import { defineCommand, parseCommandArgs } from '../command.js';
+import { AppError } from '../errors.js';
+import type { StoreReader } from '../store/store.js';
+import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
+import { diffSnapshots, type SnapshotContent } from './diff.js';
+import { documentToResources } from './document-resources.js';
+import { formatDiff } from './format-diff.js';
+import { parseSnapshotRef, parseTime, readSnapshotDocuments, resolveSnapshotRef } from './snapshots.js';
+
+async function readSnapshotContent(store: StoreReader, manifest: Manifest): Promise<SnapshotContent> {
+  const bodies = await readSnapshotDocuments(store, manifest);
+  const documents = new Map(
+    [...bodies].map(([name, body]) => {
+      const entry = manifest.documents[name];
+      if (!entry) throw new AppError('MANIFEST_INVALID', `snapshot ${manifest.runId}: no entry for ${name}`);
+      return [
+        name,
+        documentToResources(body, entry, `${store.location}/${KEYS.snapshotDocument(manifest.runId, name)}`),
+      ] as const;
+    }),
+  );
+  return { manifest, documents };
+}
+
+export const diffCommand = defineCommand({
+  summary: 'what changed between two snapshots, per document, by resource',
+  help: `usage: confluent-sd diff [--json] [A [B]]
+       confluent-sd diff --at TIME [--json]
+
+Compares two snapshots by resource (not by bytes): per document, target groups added and removed,
+labels changed (old → new), and changes of the document's targets, prefix, param style or grouping.
+Documents are matched by targets + prefix, so snapshots written with other prefixes or param styles compare.
+
+A and B are run ids (YYYYMMDDTHHMMSSZ), "latest" (the snapshot latest/ points to), or an ISO time (the snapshot
+current at that time). No argument: the two newest snapshots. One argument: A against the newest.
+
+flags:
+  --json        machine-readable output (sorted keys; shape in the README, "For auditors")
+  --at TIME     print the snapshot that was current at TIME (ISO 8601; no zone = UTC) and exit
+
+${READS}
+
+exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, missing manifest, manifest of a
+      newer schema, store unreachable`,
+  parseArgs: parseDiffArgs,
+  config: AUDIT_PARTS,
+  // diff keeps 1 for "different", so any failure is 2 ("trouble", as diff(1) does)
+  minFailureExit: 2,
+  async run(ctx) {
+    const { json, at, refs } = ctx.args;
+    return withStore(ctx, false, async (store) => {
+      if (at) {
+        const m = await resolveSnapshotRef(store, { kind: 'time', time: at });
+        ctx.stdout.write(
+          json
+            ? canonicalJson({ at: at.toISOString(), createdAt: m.createdAt, runId: m.runId })
+            : `${m.runId}\n`,
+        );
+        return 0;
+      }
+      let from: Manifest;
+      let to: Manifest;
+      if (refs.length === 2) {
+        from = await resolveSnapshotRef(store, parseSnapshotRef(refs[0]!));
+        to = await resolveSnapshotRef(store, parseSnapshotRef(refs[1]!));
+      } else {
+        const { runIds } = await listSnapshots(store);
+        const newest = runIds[0];
+        if (refs.length === 1) from = await resolveSnapshotRef(store, parseSnapshotRef(refs[0]!));
+        else if (runIds[1]) from = await resolveSnapshotRef(store, { kind: 'run', runId: runIds[1] });
+        else
+          throw new AppError(
+            'SNAPSHOT_NOT_FOUND',
+            `diff needs two snapshots; ${store.location} has ${runIds.length}`,
+          );
+        if (!newest) throw new AppError('SNAPSHOT_NOT_FOUND', `${store.location} has no snapshot`);
+        to = await resolveSnapshotRef(store, { kind: 'run', runId: newest });
+      }
+      const diff = diffSnapshots(
+        await readSnapshotContent(store, from),
+        await readSnapshotContent(store, to),
+      );
+      ctx.stdout.write(json ? canonicalJson(diff) : `${formatDiff(diff)}\n`);
+      return diff.identical ? 0 : 1;
+    });
+  },
+});
+
+function parseDiffArgs(argv: string[]): { json: boolean; at: Date | undefined; refs: string[] } {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { json: { type: 'boolean', default: false }, at: { type: 'string' } },
+    true,
+  );
+  if (positionals.length > 2)
+    throw new AppError('USAGE', `diff takes at most two snapshots, got ${positionals.length}`);
+  if (values.at !== undefined && positionals.length > 0)
+    throw new AppError('USAGE', '--at takes no snapshot arguments');
+  for (const p of positionals) parseSnapshotRef(p);
+  return {
+    json: values.json,
+    at: values.at === undefined ? undefined : parseTime(values.at, '--at'),
+    refs: positionals,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Every config part of the program, and what follows from the list: the variables the program reads
+ * (deploy manifests are checked against `ENV_VARIABLES`), those SD_CONFIG_FILE may not set, and the defaults.
+ * Only `cli.ts` (and tests) read the process's variables through it.
+ */
+import type { ConfigPart } from './config/part.js';
+import { CONFIG_FILE_VARIABLE, type ConfigVars, type Env, readConfigVars } from './config/vars.js';
+import { confluentPart } from './confluent/config.js';
+import { logPart } from './log.js';
+import { publishPart, schedulePart } from './publish/config.js';
+import { renderPart } from './render/config.js';
+import { servePart } from './serve/config.js';
+import { storePart } from './store/config.js';
+
+export const CONFIG_PARTS = {
+  confluent: confluentPart,
+  store: storePart,
+  render: renderPart,
+  publish: publishPart,
+  schedule: schedulePart,
+  serve: servePart,
+  log: logPart,
+} as const;
+
+const parts: ConfigPart<unknown>[] = Object.values(CONFIG_PARTS);
+
+/** Every variable the program reads. */
+export const ENV_VARIABLES: readonly string[] = Object.freeze([
+  ...new Set([
+    ...parts.flatMap((p) => p.variables),
+    CONFIG_FILE_VARIABLE,
+    ...parts.flatMap((p) => p.external),
+  ]),
+]);
+
+/** Variables only the environment may set. */
+export const SECRET_VARIABLES: readonly string[] = Object.freeze(parts.flatMap((p) => p.secrets));
+
+type Parts = typeof CONFIG_PARTS;
+type DefaultedVariable = {
+  [K in keyof Parts]: Parts[K] extends ConfigPart<unknown, infer D> ? D : never;
+}[keyof Parts];
+
+/** The default of every variable that has one. */
+export const DEFAULTS: Readonly<Record<DefaultedVariable, string>> = Object.freeze(
+  Object.assign({}, ...parts.map((p) => p.defaults)),
+);
+
+/** The variables of this process: SD_CONFIG_FILE merged under `env`. Read once, by `cli.ts`. */
+export function readProgramVars(env: Env, cwd: string): ConfigVars {
+  return readConfigVars(env, cwd, { known: ENV_VARIABLES, secrets: SECRET_VARIABLES });
+}

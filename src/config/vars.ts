@@ -1,0 +1,69 @@
+/**
+ * The variables of one process: `SD_CONFIG_FILE` (a YAML map of variable names to values) merged under the
+ * environment, read once. Problems with the file are kept and reported with the parts a command loads.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+export type Env = Record<string, string | undefined>;
+
+export const CONFIG_FILE_VARIABLE = 'SD_CONFIG_FILE';
+
+export interface ConfigVars {
+  /** file < environment; only the variables that are set. */
+  readonly values: Readonly<Record<string, string>>;
+  /** What is wrong with SD_CONFIG_FILE; every load reports them. */
+  readonly problems: readonly string[];
+  /** Relative paths in the configuration (a `file:` store) resolve against this directory. */
+  readonly cwd: string;
+}
+
+/** What the file may hold: the program's variables, and of those no secret. */
+export interface FileRules {
+  known: readonly string[];
+  secrets: readonly string[];
+}
+
+/** Variables given as they are, without a config file (the demo's own sub-commands). */
+export function createConfigVars(env: Env, cwd: string, problems: readonly string[] = []): ConfigVars {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) values[k] = v;
+  return Object.freeze({ values: Object.freeze(values), problems: Object.freeze([...problems]), cwd });
+}
+
+/** Reads SD_CONFIG_FILE when set and merges it under `env`. */
+export function readConfigVars(env: Env, cwd: string, rules: FileRules): ConfigVars {
+  const problems: string[] = [];
+  const file = env[CONFIG_FILE_VARIABLE]?.trim();
+  const fromFile = file ? readFileVars(file, cwd, rules, problems) : {};
+  return createConfigVars({ ...fromFile, ...definedOnly(env) }, cwd, problems);
+}
+
+function definedOnly(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
+
+function readFileVars(file: string, cwd: string, rules: FileRules, problems: string[]): Env {
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(path.resolve(cwd, file), 'utf8'));
+  } catch (err) {
+    problems.push(`${CONFIG_FILE_VARIABLE} ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    return {};
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    problems.push(`${CONFIG_FILE_VARIABLE} ${file}: must be a map of variable names to values`);
+    return {};
+  }
+  const out: Env = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (!rules.known.includes(k)) problems.push(`${CONFIG_FILE_VARIABLE} ${file}: unknown key ${k}`);
+    else if (rules.secrets.includes(k))
+      problems.push(`${CONFIG_FILE_VARIABLE} ${file}: ${k} is a secret, set it in the environment`);
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else problems.push(`${CONFIG_FILE_VARIABLE} ${file}: ${k} must be a string`);
+  }
+  return out;
+}

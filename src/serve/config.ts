@@ -1,0 +1,77 @@
+/**
+ * The `serve` config part: SD_LISTEN, SD_AUTH and the bearer tokens (SD_BEARER_TOKENS, SD_BEARER_TOKEN_FILE),
+ * SD_RATE_LIMIT and SD_RELOAD_INTERVAL_MS.
+ */
+import { oneOf, optionalText, wholeNumber } from '../config/fields.js';
+import { defineConfigPart, field } from '../config/part.js';
+
+export interface ServeConfig {
+  host: string;
+  port: number;
+  auth: 'on' | 'off';
+  bearerTokens: string[];
+  bearerTokenFile?: string;
+  /** Requests per minute per client IP; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  reloadIntervalMs: number;
+}
+
+export function parseListen(text: string, problems: string[]): { host: string; port: number } {
+  const m = /^(.*):(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[2]) : Number.NaN;
+  if (!m?.[1] || port > 65535) {
+    problems.push(`SD_LISTEN must be host:port such as 0.0.0.0:8080, got "${text}"`);
+    return { host: '0.0.0.0', port: 8080 };
+  }
+  return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function parseTokens(text: string, problems: string[]): string[] {
+  const tokens = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  if (tokens.some((t) => t.length < 16 || /\s/.test(t)))
+    problems.push('SD_BEARER_TOKENS: every token must be at least 16 characters without white space');
+  return tokens;
+}
+
+export const servePart = defineConfigPart(
+  {
+    SD_LISTEN: field((text, _name, problems) => parseListen(text ?? '', problems)),
+    SD_AUTH: oneOf(['on', 'off']),
+    SD_BEARER_TOKENS: field((text, _name, problems) => parseTokens(text ?? '', problems)),
+    SD_BEARER_TOKEN_FILE: optionalText(),
+    SD_RATE_LIMIT: wholeNumber(0, 10_000_000),
+    SD_RELOAD_INTERVAL_MS: wholeNumber(100, 3_600_000),
+  },
+  {
+    defaults: {
+      SD_LISTEN: '0.0.0.0:8080',
+      SD_AUTH: 'on',
+      SD_RATE_LIMIT: '600',
+      SD_RELOAD_INTERVAL_MS: '2000',
+    },
+    secrets: ['SD_BEARER_TOKENS'],
+    checks: [
+      {
+        reads: ['SD_AUTH', 'SD_BEARER_TOKENS', 'SD_BEARER_TOKEN_FILE'],
+        check: (v, problems) => {
+          if (v.SD_AUTH === 'on' && v.SD_BEARER_TOKENS.length === 0 && !v.SD_BEARER_TOKEN_FILE)
+            problems.push(
+              'SD_BEARER_TOKENS or SD_BEARER_TOKEN_FILE is required (or set SD_AUTH=off explicitly)',
+            );
+        },
+      },
+    ],
+    build: (v): ServeConfig => ({
+      host: v.SD_LISTEN.host,
+      port: v.SD_LISTEN.port,
+      auth: v.SD_AUTH,
+      bearerTokens: v.SD_BEARER_TOKENS,
+      ...(v.SD_BEARER_TOKEN_FILE ? { bearerTokenFile: v.SD_BEARER_TOKEN_FILE } : {}),
+      rateLimitPerMinute: v.SD_RATE_LIMIT,
+      reloadIntervalMs: v.SD_RELOAD_INTERVAL_MS,
+    }),
+  },
+);
