@@ -4,7 +4,7 @@ import { type CommandContext, defineCommand, parseCommandArgs, writeLine } from 
 import type { ConfigOf } from '../config/load.js';
 import { confluentPart } from '../confluent/config.js';
 import { AppError, EXIT } from '../errors.js';
-import { type Logger, logPart } from '../log.js';
+import { logPart } from '../log.js';
 import { renderPart } from '../render/config.js';
 import { storePart } from '../store/config.js';
 import { openStore } from '../store/open-store.js';
