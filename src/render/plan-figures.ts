@@ -1,12 +1,7 @@
 /** The plan's figures: what it costs against the budgets, its largest group, and what it had to give up. */
-import {
-  lowerBound,
-  maxPointsPerType,
-  metricsPathBytes,
-  type PlannedGroup,
-  type PlannedResource,
-  urlBytesOf,
-} from './plan-group.js';
+
+import type { PlannedGroup, PlannedResource } from './plan-group.js';
+import { lowerBound, maxPointsPerType, metricsPathBytes, urlBytesOf } from './plan-group.js';
 import type { PlanSettings } from './plan-settings.js';
 
 export interface PlanFigures {

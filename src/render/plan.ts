@@ -11,14 +11,8 @@
  */
 
 import { figuresOf, type PlanFigures } from './plan-figures.js';
-import {
-  lowerBound,
-  maxPointsPerType,
-  metricsPathBytes,
-  type PlannedGroup,
-  type PlannedResource,
-  urlBytesOf,
-} from './plan-group.js';
+import type { PlannedGroup, PlannedResource } from './plan-group.js';
+import { lowerBound, maxPointsPerType, metricsPathBytes, urlBytesOf } from './plan-group.js';
 import { overflowGroups } from './plan-overflow.js';
 import type { PlanSettings } from './plan-settings.js';
 

@@ -6,8 +6,9 @@
  */
 import { AppError } from '../errors.js';
 import type { Store } from './store.js';
+import { type AroundCall, type StoreOp, wrapStore } from './wrap-store.js';
 
-export type StoreOp = Exclude<keyof Store, 'location'>;
+export type { StoreOp } from './wrap-store.js';
 
 export interface FaultRule {
   /** The calls the rule watches. */
@@ -50,26 +51,13 @@ export function withFaults(store: Store, rules: FaultRule | readonly FaultRule[]
     return fault;
   }
 
-  function call<T>(op: StoreOp, key: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const call: AroundCall = (op, key, fn) => {
     const fault = faultFor(op, key);
     calls.push({ op, ...(key === undefined ? {} : { key }), failed: fault !== undefined });
     return fault ? Promise.reject(fault) : fn();
-  }
-
-  return {
-    location: store.location,
-    calls,
-    get: (key) => call('get', key, () => store.get(key)),
-    getIfChanged: (key, etag) => call('getIfChanged', key, () => store.getIfChanged(key, etag)),
-    getStream: (key) => call('getStream', key, () => store.getStream(key)),
-    head: (key) => call('head', key, () => store.head(key)),
-    list: (prefix) => call('list', prefix, () => store.list(prefix)),
-    check: () => call('check', undefined, () => store.check()),
-    put: (key, body, contentType) => call('put', key, () => store.put(key, body, contentType)),
-    delete: (key) => call('delete', key, () => store.delete(key)),
-    checkWritable: () => call('checkWritable', undefined, () => store.checkWritable()),
-    close: () => call('close', undefined, () => store.close()),
   };
+
+  return Object.assign(wrapStore(store, call), { calls });
 }
 
 function watches(rule: FaultRule, op: StoreOp, key: string | undefined): boolean {

@@ -21,15 +21,8 @@ import {
   writeAtomically,
 } from './file-system.js';
 import { checkKey, checkPrefix, invalidKeyError } from './key-check.js';
-import {
-  isNotFound,
-  NOT_MODIFIED,
-  notFoundError,
-  type ObjectInfo,
-  type Store,
-  type StoredObject,
-  type StreamedObject,
-} from './store.js';
+import type { ObjectInfo, Store, StoredObject, StreamedObject } from './store.js';
+import { isNotFound, NOT_MODIFIED, notFoundError } from './store.js';
 
 /** Files hashed at once by `list`: enough to overlap disk reads, few enough to stay far from EMFILE. */
 const LIST_CONCURRENCY = 16;

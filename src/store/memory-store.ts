@@ -7,15 +7,8 @@
 import { Readable } from 'node:stream';
 import { isSameEtag, md5Etag } from './etag.js';
 import { checkKey, checkPrefix } from './key-check.js';
-import {
-  byKey,
-  NOT_MODIFIED,
-  notFoundError,
-  type ObjectInfo,
-  type Store,
-  type StoredObject,
-  type StreamedObject,
-} from './store.js';
+import type { ObjectInfo, Store, StoredObject, StreamedObject } from './store.js';
+import { byKey, NOT_MODIFIED, notFoundError } from './store.js';
 
 interface MemoryObject {
   body: Buffer;

@@ -7,6 +7,7 @@ import pRetry from 'p-retry';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store, StoreReader } from './store.js';
+import { type AroundCall, wrapReader, wrapStore } from './wrap-store.js';
 
 export interface StoreRetryOptions {
   /** Retries after the first attempt (0 = one attempt). */
@@ -24,51 +25,36 @@ export function isRetryableStoreError(err: unknown): boolean {
 
 /** The retry layer around a reader (the server, the auditors' tools). */
 export function withReaderRetry(reader: StoreReader, options: StoreRetryOptions): StoreReader {
-  const retry = createRetry(reader.location, options);
-  return {
-    location: reader.location,
-    get: (key) => retry('get', key, () => reader.get(key)),
-    getIfChanged: (key, etag) => retry('getIfChanged', key, () => reader.getIfChanged(key, etag)),
-    getStream: (key) => retry('getStream', key, () => reader.getStream(key)),
-    head: (key) => retry('head', key, () => reader.head(key)),
-    list: (prefix) => retry('list', prefix, () => reader.list(prefix)),
-    check: () => retry('check', undefined, () => reader.check()),
-    close: () => reader.close(),
-  };
+  return wrapReader(reader, createRetry(reader.location, options));
 }
 
 /** The retry layer around the writer: every read of `withReaderRetry`, and the writes. */
 export function withStoreRetry(store: Store, options: StoreRetryOptions): Store {
-  const retry = createRetry(store.location, options);
-  return {
-    ...withReaderRetry(store, options),
-    put: (key, body, contentType) => retry('put', key, () => store.put(key, body, contentType)),
-    delete: (key) => retry('delete', key, () => store.delete(key)),
-    checkWritable: () => retry('checkWritable', undefined, () => store.checkWritable()),
-  };
+  return wrapStore(store, createRetry(store.location, options));
 }
 
-type Retry = <T>(op: string, key: string | undefined, fn: () => Promise<T>) => Promise<T>;
-
-function createRetry(location: string, options: StoreRetryOptions): Retry {
+function createRetry(location: string, options: StoreRetryOptions): AroundCall {
   const { retries, log } = options;
   const minTimeout = options.minTimeoutMs ?? 500;
+  // closing releases sockets and handles: never retried
   return (op, key, fn) =>
-    pRetry(fn, {
-      retries,
-      minTimeout,
-      maxTimeout: MAX_TIMEOUT_MS,
-      factor: 2,
-      randomize: minTimeout > 1,
-      shouldRetry: ({ error }) => isRetryableStoreError(error),
-      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        // "not found" is an answer, not a failure
-        if (isAppError(error, 'STORE_NOT_FOUND')) return;
-        const willRetry = isRetryableStoreError(error) && retriesLeft > 0;
-        log.warn(
-          { store: location, op, key, attempt: attemptNumber, willRetry, err: error },
-          'store call failed',
-        );
-      },
-    });
+    op === 'close'
+      ? fn()
+      : pRetry(fn, {
+          retries,
+          minTimeout,
+          maxTimeout: MAX_TIMEOUT_MS,
+          factor: 2,
+          randomize: minTimeout > 1,
+          shouldRetry: ({ error }) => isRetryableStoreError(error),
+          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+            // "not found" is an answer, not a failure
+            if (isAppError(error, 'STORE_NOT_FOUND')) return;
+            const willRetry = isRetryableStoreError(error) && retriesLeft > 0;
+            log.warn(
+              { store: location, op, key, attempt: attemptNumber, willRetry, err: error },
+              'store call failed',
+            );
+          },
+        });
 }

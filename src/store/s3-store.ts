@@ -19,15 +19,8 @@ import { checkKey, checkPrefix } from './key-check.js';
 import { createS3Client, type S3StoreOptions } from './s3-client.js';
 import { isS3NotFound, s3Error, s3Status } from './s3-errors.js';
 import { probeKey, s3ListedInfos, s3ObjectInfo } from './s3-objects.js';
-import {
-  byKey,
-  NOT_MODIFIED,
-  notFoundError,
-  type ObjectInfo,
-  type Store,
-  type StoredObject,
-  type StreamedObject,
-} from './store.js';
+import type { ObjectInfo, Store, StoredObject, StreamedObject } from './store.js';
+import { byKey, NOT_MODIFIED, notFoundError } from './store.js';
 
 /** A GetObject answer with a body, before the body is read. */
 interface GotObject {
