@@ -52,7 +52,8 @@ function isMetricsPath(path: string): boolean {
   return path.startsWith('/v2/metrics/');
 }
 
-type Headers = Record<string, string | string[]>;
+/** Response headers; a list is sent as several lines of one header (the two `rateLimit-*` sets). */
+type ResponseHeaders = Record<string, string | string[]>;
 
 /** The endpoint a request counts under in the stats: its route's template. */
 function endpointOf(match: RouteMatch<unknown>): string {
@@ -152,7 +153,7 @@ export class SimulatorHandler {
     const { stats, settings } = this.deps;
     const match = matchRoute(API_ROUTES, sim.method, sim.path);
     stats.request(endpointOf(match));
-    const headers: Headers = {};
+    const headers: ResponseHeaders = {};
     const answer = (reply: Reply) => {
       stats.status(reply.status);
       sendReply(res, sim.method, reply, headers);
@@ -177,7 +178,11 @@ export class SimulatorHandler {
   }
 
   /** The 429 of the rate limit or the 401 of a bad key, if either applies; sets their headers. */
-  private refuseApiRequest(req: http.IncomingMessage, sim: SimRequest, headers: Headers): Reply | undefined {
+  private refuseApiRequest(
+    req: http.IncomingMessage,
+    sim: SimRequest,
+    headers: ResponseHeaders,
+  ): Reply | undefined {
     const { rateLimit } = this.deps.settings.value;
     if (rateLimit > 0) {
       const decision = this.limiter.take(sim.now, rateLimit);
