@@ -2,7 +2,8 @@
  * The admin API under `/_sim/` (same basic auth as the API): read the org and the traffic counts, add, rename and
  * remove resources, change fault behaviour while running. Not rate-limited, never faulted, not counted.
  */
-import type { PlacementInput } from './admin-input.js';
+import type { KafkaShapeInput, PlacementInput } from './admin-input.js';
+import { listKafkaSizes } from './kafka-size.js';
 import type { OrgStore } from './org-store.js';
 import { errorsReply, jsonReply, type Reply, type SimRequest, SimRequestError } from './reply.js';
 import type { Route } from './router.js';
@@ -15,6 +16,8 @@ export interface AdminContext {
   config(): RuntimeConfig;
   /** Throws SimRequestError(400) listing every bad field. */
   setConfig(partial: Record<string, unknown>): void;
+  /** Forgets the Metrics API's request windows and `/export` budgets. */
+  resetLimits(): void;
 }
 
 type Body = Record<string, unknown>;
@@ -37,6 +40,25 @@ function field(body: Body, snake: string): string | undefined {
   if (typeof value !== 'string')
     throw new SimRequestError(400, 'invalid_request', `${snake} must be a string`);
   return value;
+}
+
+/** A number field (a count), left to the checks of admin-input.ts. */
+function countField(body: Body, name: string): number | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number')
+    throw new SimRequestError(400, 'invalid_request', `${name} must be a number`);
+  return value;
+}
+
+/** What a new Kafka cluster is: `kind`, `cku`, `topics`, `partitions`, each optional. */
+function kafkaShapeOf(body: Body): KafkaShapeInput {
+  return {
+    kind: field(body, 'kind'),
+    cku: countField(body, 'cku'),
+    topics: countField(body, 'topics'),
+    partitions: countField(body, 'partitions'),
+  };
 }
 
 function placementOf(body: Body): PlacementInput {
@@ -64,6 +86,19 @@ export const ADMIN_ROUTES: readonly Route<AdminContext>[] = [
     method: 'POST',
     template: '/_sim/stats/reset',
     handler: (_req, ctx) => jsonReply(200, ctx.stats.reset()),
+  },
+  {
+    method: 'POST',
+    template: '/_sim/limits/reset',
+    handler(_req, ctx) {
+      ctx.resetLimits();
+      return jsonReply(200, { reset: true });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/_sim/kafka-sizes',
+    handler: (_req, ctx) => jsonReply(200, listKafkaSizes(ctx.store.org)),
   },
   { method: 'GET', template: '/_sim/config', handler: (_req, ctx) => jsonReply(200, ctx.config()) },
   {
@@ -103,7 +138,7 @@ export const ADMIN_ROUTES: readonly Route<AdminContext>[] = [
   {
     method: 'POST',
     template: '/_sim/kafka-clusters',
-    handler: created((b, ctx) => ctx.store.addKafkaCluster(placementOf(b))),
+    handler: created((b, ctx) => ctx.store.addKafkaCluster({ ...placementOf(b), ...kafkaShapeOf(b) })),
   },
   {
     method: 'POST',

@@ -2,9 +2,16 @@
 import { type CommandContext, defineCommand, parseCommandArgs, writeLine } from '../command.js';
 import { AppError } from '../errors.js';
 import { logPart } from '../log.js';
+import { isMetricsLimitsName, METRICS_LIMITS_NAMES, type MetricsLimitsName } from './metrics-limits.js';
 import { countResources, DEFAULT_SIZES, describeCounts } from './org.js';
 import { type SimulatorOptions, startSimulator } from './server.js';
-import { DEFAULT_RUNTIME_CONFIG, FAULT_KINDS, type FaultKind, isFaultKind } from './sim-config.js';
+import {
+  DEFAULT_RUNTIME_CONFIG,
+  FAULT_KINDS,
+  type FaultKind,
+  isFaultKind,
+  MAX_TIME_SCALE,
+} from './sim-config.js';
 
 const DEFAULT_PORT = 8090;
 
@@ -24,6 +31,8 @@ const OPTIONS = {
   'rate-limit': { type: 'string' },
   'page-token-ttl-ms': { type: 'string' },
   'fault-timeout-ms': { type: 'string' },
+  'metrics-limits': { type: 'string' },
+  'time-scale': { type: 'string' },
   'api-key': { type: 'string' },
   'api-secret': { type: 'string' },
 } as const;
@@ -50,6 +59,8 @@ flags:
   --rate-limit N             requests per second, then 429 with Retry-After; 0 = off (default 0)
   --page-token-ttl-ms N      page tokens older than this answer 400 (default ${DEFAULT_RUNTIME_CONFIG.pageTokenTtlMs})
   --fault-timeout-ms N       how long a timeout fault holds a request (default ${DEFAULT_RUNTIME_CONFIG.faultTimeoutMs})
+  --metrics-limits SET       Metrics API limits to enforce: none, 2025 or 2026 (default none)
+  --time-scale N             one simulated minute lasts 60/N seconds, for the limits' windows (default 1)
   --api-key K, --api-secret S  the accepted basic-auth credentials (default sim-key / sim-secret)
 
 env: LOG_LEVEL, LOG_FORMAT
@@ -94,6 +105,23 @@ function faultKindsFlag(values: Values, problems: string[]): FaultKind[] | undef
   return undefined;
 }
 
+function metricsLimitsFlag(values: Values, problems: string[]): MetricsLimitsName | undefined {
+  const text = values['metrics-limits'];
+  if (typeof text !== 'string') return undefined;
+  if (isMetricsLimitsName(text)) return text;
+  problems.push(`--metrics-limits must be one of ${METRICS_LIMITS_NAMES.join(', ')} (got "${text}")`);
+  return undefined;
+}
+
+function timeScaleFlag(values: Values, problems: string[]): number | undefined {
+  const text = values['time-scale'];
+  if (typeof text !== 'string') return undefined;
+  const scale = /^\d*\.?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (scale >= 1 && scale <= MAX_TIME_SCALE) return scale;
+  problems.push(`--time-scale must be a number from 1 to ${MAX_TIME_SCALE} (got "${text}")`);
+  return undefined;
+}
+
 function textFlag(values: Values, name: string, problems: string[]): string | undefined {
   const text = values[name];
   if (typeof text !== 'string') return undefined;
@@ -123,6 +151,8 @@ export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: n
   if (values['no-schema-registry']) options.schemaRegistry = false;
   set('faultRate', faultRateFlag(values, problems));
   set('faultKinds', faultKindsFlag(values, problems));
+  set('metricsLimits', metricsLimitsFlag(values, problems));
+  set('timeScale', timeScaleFlag(values, problems));
   set('host', textFlag(values, 'host', problems));
   set('apiKey', textFlag(values, 'api-key', problems));
   set('apiSecret', textFlag(values, 'api-secret', problems));
@@ -144,6 +174,10 @@ async function runSimulate(ctx: CommandContext<SimulateFlags>): Promise<number> 
     );
     writeLine(ctx.stdout, `listening on ${sim.url}`);
     writeLine(ctx.stdout, `organisation seed ${sim.org.seed}: ${describeCounts(counts)}`);
+    const { metricsLimits, timeScale } = sim.config();
+    if (metricsLimits !== 'none') {
+      writeLine(ctx.stdout, `metrics limits ${metricsLimits}, time scale ${timeScale}`);
+    }
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
       else ctx.signal.addEventListener('abort', () => resolve(), { once: true });

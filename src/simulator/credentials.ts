@@ -7,6 +7,13 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The key of a basic-auth header: the principal the Metrics API's `/export` budget is kept for. */
+export function principalOf(header: string | undefined): string {
+  const match = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
+  const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
+  return decoded.slice(0, Math.max(0, decoded.indexOf(':')));
+}
+
 export function isAuthorized(header: string | undefined, apiKey: string, apiSecret: string): boolean {
   const match = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
   if (!match?.[1]) return false;

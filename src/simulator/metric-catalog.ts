@@ -2,9 +2,16 @@
  * The metrics the simulator exports per resource type, named like the Metrics API's exportable metrics, with
  * values that are stable within a minute (derived from id, metric and minute) or taken from the org record.
  */
-import type { IndexEntry } from './org.js';
+import { type Labels, legacyTopics, perPartition, perTopic } from './kafka-series.js';
+import type { IndexEntry, KafkaSize } from './org.js';
 import { hashString } from './random.js';
 import type { SimResourceType } from './resource-types.js';
+
+/**
+ * A Kafka cluster's size when the export emits series in proportion to it (under limits), else undefined: the
+ * small legacy shape.
+ */
+export type SeriesSize = KafkaSize | undefined;
 
 export interface MetricDef {
   /** The Metrics API name, `io.confluent.kafka.server/received_bytes`. */
@@ -13,8 +20,8 @@ export interface MetricDef {
   type: SimResourceType;
   unit: string;
   /** Extra label sets per resource (e.g. one per topic); one empty set when the metric has no extra labels. */
-  series(entry: IndexEntry): Record<string, string>[];
-  value(entry: IndexEntry, labels: Record<string, string>, minute: number): number;
+  series(entry: IndexEntry, size: SeriesSize): Iterable<Labels>;
+  value(entry: IndexEntry, labels: Labels, minute: number, size: SeriesSize): number;
 }
 
 /** `io.confluent.kafka.server/received_bytes` → `confluent_kafka_server_received_bytes`. */
@@ -27,26 +34,32 @@ export function resourceLabel(type: SimResourceType): string {
   return `${type}_id`;
 }
 
-const none = (): Record<string, string>[] => [{}];
+const none = (): Labels[] => [{}];
 
 /** Source connectors write records to Kafka, sinks read them: each reports only its side. */
 const connectorOfType =
   (type: 'source' | 'sink') =>
-  (entry: IndexEntry): Record<string, string>[] =>
+  (entry: IndexEntry): Labels[] =>
     entry.kind === 'connector' && entry.record.type === type ? [{}] : [];
 
 function noisy(max: number) {
-  return (entry: IndexEntry, labels: Record<string, string>, minute: number, name = ''): number =>
-    hashString(`${name}|${entry.record.id}|${labels.topic ?? ''}|${minute}`) % max;
+  return (entry: IndexEntry, labels: Labels, minute: number, name = ''): number => {
+    const partition = labels.partition === undefined ? '' : `|${labels.partition}`;
+    return hashString(`${name}|${entry.record.id}|${labels.topic ?? ''}${partition}|${minute}`) % max;
+  };
 }
 
-/** A few topics per Kafka cluster: what its connectors read or write, plus one named after the cluster. */
-function topicsOf(entry: IndexEntry): Record<string, string>[] {
+/** Per topic: the few legacy topics, or every topic of the cluster's size. */
+function topicsOf(entry: IndexEntry, size: SeriesSize): Iterable<Labels> {
   if (entry.kind !== 'kafka') return [{}];
-  const cluster = entry.record;
-  const topics = new Set([cluster.displayName.split('-')[0] ?? cluster.displayName]);
-  for (const c of cluster.connectors) if (topics.size < 4) topics.add(c.topic);
-  return [...topics].sort().map((topic) => ({ topic }));
+  if (!size) return legacyTopics(entry.record).map((topic) => ({ topic }));
+  return perTopic(entry.record, size);
+}
+
+/** Per topic and partition when sized (`retained_bytes` has both labels); the legacy shape has topics only. */
+function partitionsOf(entry: IndexEntry, size: SeriesSize): Iterable<Labels> {
+  if (entry.kind !== 'kafka' || !size) return topicsOf(entry, size);
+  return perPartition(entry.record, size);
 }
 
 function def(
@@ -86,14 +99,14 @@ export const METRICS: readonly MetricDef[] = [
     'The current count of bytes retained by the cluster.',
     'By',
     (e, l, m) => 1e9 + bytes(e, l, Math.floor(m / 60), 'ret'),
-    topicsOf,
+    partitionsOf,
   ),
   def(
     'io.confluent.kafka.server/partition_count',
     'kafka',
     'The number of partitions.',
     '1',
-    (e) => 6 + (hashString(e.record.id) % 120),
+    (e, _l, _m, size) => size?.partitions ?? 6 + (hashString(e.record.id) % 120),
   ),
   def(
     'io.confluent.kafka.server/active_connection_count',

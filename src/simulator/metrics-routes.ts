@@ -1,103 +1,25 @@
 /**
- * The Metrics API endpoints (reference §7): resource descriptors, metric descriptors and `export`, which answers
- * Prometheus text 0.0.4 for the requested ids (dotted or underscore params, repeated or comma-separated).
+ * The Metrics API endpoints (reference §7): resource descriptors, metric descriptors, `export`, which answers
+ * Prometheus text 0.0.4 for the requested ids (dotted or underscore params, repeated or comma-separated), and
+ * `query` for the one aggregation the simulator models (query-route.ts).
  */
-import { exportName, METRICS, RESOURCE_DESCRIPTORS, resourceLabel } from './metric-catalog.js';
+import { type ExportOptions, parseExportParams, renderExport } from './export-render.js';
+import { METRICS, RESOURCE_DESCRIPTORS } from './metric-catalog.js';
 import type { OrgStore } from './org-store.js';
-import { errorsReply, jsonReply, type Reply, type SimRequest } from './reply.js';
-import { isSimResourceType, type SimResourceType } from './resource-types.js';
+import { QUERY_ROUTE } from './query-route.js';
+import { checkDataset, errorsReply, jsonReply, type Reply } from './reply.js';
 import type { Route } from './router.js';
 
 export interface MetricsContext {
   store: OrgStore;
+  pageTokenTtlMs: number;
+  /** The export's shape and cap under the limits in force. */
+  exportOptions(): ExportOptions;
+  /** Counts an `/export` response whose series were cut at the cap. */
+  truncated(now: number, seriesCut: number): void;
 }
 
-/** Samples carry `now - 60s`: recent like the real API's (3 min offset) yet inside Prometheus' ingestion window. */
-const SAMPLE_AGE_MS = 60_000;
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
-const RESOURCE_PARAM = /^resource[._]([a-z_]+?)[._]id$/;
-
-function checkDataset(req: SimRequest): Reply | undefined {
-  return req.params.dataset === 'cloud'
-    ? undefined
-    : errorsReply(404, 'resource_not_found', `Unknown dataset: ${req.params.dataset}`);
-}
-
-/** Requested ids per type, in first-seen order, without duplicates. */
-export function parseExportParams(query: URLSearchParams): Map<SimResourceType, string[]> {
-  const asked = new Map<SimResourceType, string[]>();
-  for (const [key, value] of query) {
-    const type = RESOURCE_PARAM.exec(key)?.[1];
-    if (!type || !isSimResourceType(type)) continue;
-    const ids = asked.get(type) ?? [];
-    for (const id of value.split(',').map((s) => s.trim())) if (id && !ids.includes(id)) ids.push(id);
-    asked.set(type, ids);
-  }
-  return asked;
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function formatLabels(labels: Record<string, string>): string {
-  return `{${Object.entries(labels)
-    .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
-    .join(',')}}`;
-}
-
-/** `metric=io.confluent.kafka.server/received_bytes` (or its export name) filters; none means all. */
-function metricFilter(query: URLSearchParams): (name: string) => boolean {
-  const wanted = new Set(
-    query.getAll('metric').flatMap((m) => m.split(',').map((x) => exportName(x.trim()))),
-  );
-  return (name) => wanted.size === 0 || wanted.has(exportName(name));
-}
-
-export function renderExport(store: OrgStore, query: URLSearchParams, now: number): string {
-  const asked = parseExportParams(query);
-  const timestamp = now - SAMPLE_AGE_MS;
-  const minute = Math.floor(timestamp / 60_000);
-  const keep = metricFilter(query);
-  const lines: string[] = [];
-  for (const metric of METRICS) {
-    if (!keep(metric.name)) continue;
-    const samples: string[] = [];
-    for (const id of asked.get(metric.type) ?? []) {
-      const entry = store.find(id);
-      if (entry?.kind !== metric.type) continue;
-      for (const extra of metric.series(entry)) {
-        const labels = { [resourceLabel(metric.type)]: id, ...extra };
-        samples.push(
-          `${exportName(metric.name)}${formatLabels(labels)} ${metric.value(entry, extra, minute)} ${timestamp}`,
-        );
-      }
-    }
-    if (samples.length === 0) continue;
-    lines.push(
-      `# HELP ${exportName(metric.name)} ${metric.description}`,
-      `# TYPE ${exportName(metric.name)} gauge`,
-    );
-    lines.push(...samples);
-  }
-  // Like the real API since 2026-04: one access-error series per requested resource, 1 when it is not accessible.
-  const access: string[] = [];
-  for (const [type, ids] of asked) {
-    for (const id of ids) {
-      const ok = store.find(id)?.kind === type;
-      const labels = formatLabels({ resource_id: id, resource_type: `resource.${type}.id` });
-      access.push(`confluent_scrape_resource_access_error${labels} ${ok ? 0 : 1} ${timestamp}`);
-    }
-  }
-  if (access.length > 0) {
-    lines.push(
-      '# HELP confluent_scrape_resource_access_error 1 when the requested resource could not be read, else 0.',
-      '# TYPE confluent_scrape_resource_access_error gauge',
-      ...access,
-    );
-  }
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-}
 
 /** A descriptor listing: always one page. */
 function descriptorsReply(data: unknown[]): Reply {
@@ -158,7 +80,10 @@ export const METRICS_ROUTES: readonly Route<MetricsContext>[] = [
           },
         );
       }
-      return { status: 200, contentType: PROMETHEUS_TEXT, body: renderExport(ctx.store, req.query, req.now) };
+      const { body, seriesCut } = renderExport(ctx.store, req.query, req.now, ctx.exportOptions());
+      if (seriesCut > 0) ctx.truncated(req.now, seriesCut);
+      return { status: 200, contentType: PROMETHEUS_TEXT, body };
     },
   },
+  QUERY_ROUTE,
 ];

@@ -18,6 +18,7 @@ import {
   uniqueName,
 } from './names.js';
 import type {
+  KafkaSize,
   SimComputePool,
   SimConnector,
   SimEnvironment,
@@ -35,6 +36,13 @@ export interface Placement {
 /** Where a new resource goes and what it is called; what is left out is drawn. */
 export interface NamedPlacement extends Placement {
   displayName?: string;
+}
+
+/** A Kafka cluster's kind, CKU and size when asked for rather than drawn. */
+export interface KafkaShape {
+  kind?: SimKafkaCluster['kind'];
+  cku?: number;
+  size?: KafkaSize;
 }
 
 function pickCloud(rand: Random): Cloud {
@@ -82,13 +90,14 @@ export class RecordFactory {
     };
   }
 
-  kafkaCluster(env: SimEnvironment, input: NamedPlacement): SimKafkaCluster {
+  /** A kind, CKU or size asked for (admin API) replaces the draw; the draws happen all the same. */
+  kafkaCluster(env: SimEnvironment, input: NamedPlacement & KafkaShape): SimKafkaCluster {
     const { rand } = this.ctx;
     const id = this.ctx.newId('lkc');
     const displayName =
       input.displayName ?? this.namedAfterDomain(CLUSTER_PURPOSES, carriedBy(env.kafkaClusters));
     const { cloud, region } = this.place(env, input);
-    const kind = rand.pick(KAFKA_KINDS);
+    const kind = input.kind ?? rand.pick(KAFKA_KINDS);
     const availability = kind !== 'Basic' && rand.chance(0.6) ? 'MULTI_ZONE' : 'SINGLE_ZONE';
     const cluster: SimKafkaCluster = {
       id,
@@ -102,6 +111,8 @@ export class RecordFactory {
       connectors: [],
     };
     if (kind === 'Dedicated') cluster.cku = availability === 'MULTI_ZONE' ? rand.int(2, 6) : rand.int(1, 4);
+    if (input.cku !== undefined) cluster.cku = input.cku;
+    if (input.size) cluster.size = { ...input.size };
     return cluster;
   }
 

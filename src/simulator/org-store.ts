@@ -2,7 +2,14 @@
  * The live organisation of a running simulator: the org tree plus an id index, so every request costs O(page)
  * or O(ids asked), never O(org). All run-time changes (the admin API) go through here to keep the index true.
  */
-import { checkNamedPlacement, optionalDisplayName, type PlacementInput, requireName } from './admin-input.js';
+import {
+  checkKafkaShape,
+  checkNamedPlacement,
+  type KafkaShapeInput,
+  optionalDisplayName,
+  type PlacementInput,
+  requireName,
+} from './admin-input.js';
 import { createRuntimeContext } from './generator-context.js';
 import type {
   IndexEntry,
@@ -49,9 +56,10 @@ export class OrgStore {
     return env;
   }
 
-  addKafkaCluster(input: PlacementInput): SimKafkaCluster {
+  addKafkaCluster(input: PlacementInput & KafkaShapeInput): SimKafkaCluster {
     const env = this.requireEnvironment(input.environment);
-    const cluster = this.build.kafkaCluster(env, checkNamedPlacement(input));
+    const shape = checkKafkaShape(input);
+    const cluster = this.build.kafkaCluster(env, { ...checkNamedPlacement(input), ...shape });
     env.kafkaClusters.push(cluster);
     return this.indexed({ kind: 'kafka', env, record: cluster });
   }

@@ -31,6 +31,15 @@ export interface SimKafkaCluster {
   createdAt: string;
   updatedAt: string;
   connectors: SimConnector[];
+  /** Set only when the admin API asked for a size; generated clusters draw theirs apart (kafka-size.ts). */
+  size?: KafkaSize;
+}
+
+/** What a Kafka cluster holds: the series of its per-topic and per-partition metrics follow from it. */
+export interface KafkaSize {
+  topics: number;
+  /** Partitions summed over its topics (before replication), at least one per topic. */
+  partitions: number;
 }
 
 export interface SimConnector {

@@ -55,9 +55,21 @@ export function errorsReply(
   return jsonReply(status, { errors: [error] }, extra.headers);
 }
 
+/** The Metrics API's bare error body, as its spec's examples show it: `{"errors":[{"status":"429","detail":"…"}]}`. */
+export function metricsErrorReply(status: number, detail: string): Reply {
+  return jsonReply(status, { errors: [{ status: String(status), detail }] });
+}
+
 /** The Connect v1 API's error body: `{"error":{"code":404,"message":"account not found"}}`. */
 export function connectErrorReply(status: number, message: string): Reply {
   return jsonReply(status, { error: { code: status, message } });
+}
+
+/** The Metrics API serves the `cloud` dataset only: the 404 for any other, or undefined. */
+export function checkDataset(req: SimRequest): Reply | undefined {
+  return req.params.dataset === 'cloud'
+    ? undefined
+    : errorsReply(404, 'resource_not_found', `Unknown dataset: ${req.params.dataset}`);
 }
 
 export function notFoundReply(): Reply {

@@ -7,8 +7,10 @@ import type http from 'node:http';
 import type { Logger } from '../log.js';
 import { ADMIN_ROUTES, type AdminContext } from './admin-routes.js';
 import { CLOUD_ROUTES, type CloudContext } from './cloud-routes.js';
-import { isAuthorized } from './credentials.js';
+import { isAuthorized, principalOf } from './credentials.js';
 import { createFaultPicker, type FaultPicker, faultedReply } from './faults.js';
+import { MetricsGate } from './metrics-gate.js';
+import { limitSetOf } from './metrics-limits.js';
 import { METRICS_ROUTES, type MetricsContext } from './metrics-routes.js';
 import type { OrgStore } from './org-store.js';
 import { FixedWindowLimiter } from './rate-limit.js';
@@ -21,7 +23,7 @@ import {
   UNAUTHORIZED_HEADER,
 } from './reply.js';
 import { matchRoute, type Route, type RouteMatch, unmatchedReply } from './router.js';
-import { readJsonBody, sendReply, sleepUnlessAborted } from './server-io.js';
+import { readApiBody, readJsonBody, sendReply, sleepUnlessAborted } from './server-io.js';
 import type { RuntimeSettings } from './sim-config.js';
 import type { StatsRecorder } from './stats.js';
 
@@ -46,6 +48,13 @@ function isAdminPath(path: string): boolean {
   return path === '/_sim' || path.startsWith('/_sim/');
 }
 
+function isMetricsPath(path: string): boolean {
+  return path.startsWith('/v2/metrics/');
+}
+
+/** Response headers; a list is sent as several lines of one header (the two `rateLimit-*` sets). */
+type ResponseHeaders = Record<string, string | string[]>;
+
 /** The endpoint a request counts under in the stats: its route's template. */
 function endpointOf(match: RouteMatch<unknown>): string {
   if (match.kind === 'none') return '(unmatched)';
@@ -60,19 +69,28 @@ function abortOnClose(res: http.ServerResponse): AbortSignal {
 
 export class SimulatorHandler {
   private readonly limiter = new FixedWindowLimiter();
+  private readonly gate: MetricsGate;
   private readonly pickFault: FaultPicker;
   private readonly closing = new AbortController();
   private readonly ctx: RouteContext;
 
   constructor(private readonly deps: HandlerDeps) {
     this.pickFault = createFaultPicker(deps.seed);
-    const { settings } = deps;
+    const { settings, stats } = deps;
+    const gate = new MetricsGate(settings, stats);
+    this.gate = gate;
     this.ctx = {
       store: deps.store,
-      stats: deps.stats,
+      stats,
       get pageTokenTtlMs() {
         return settings.value.pageTokenTtlMs;
       },
+      exportOptions() {
+        const set = limitSetOf(settings.value.metricsLimits);
+        return { sized: set !== undefined, pointsCap: set?.pointsPerMetric ?? Number.POSITIVE_INFINITY };
+      },
+      truncated: (now, seriesCut) => stats.metrics.truncated(now, seriesCut),
+      resetLimits: () => gate.reset(),
       config: () => settings.snapshot(),
       setConfig(partial) {
         const problems = settings.update(partial);
@@ -96,6 +114,11 @@ export class SimulatorHandler {
   /** Ends every held request: latency waits and `timeout` faults. */
   close(): void {
     this.closing.abort();
+  }
+
+  /** Forgets the Metrics API's windows and budgets. */
+  resetLimits(): void {
+    this.gate.reset();
   }
 
   private simRequest(req: http.IncomingMessage): SimRequest {
@@ -130,7 +153,7 @@ export class SimulatorHandler {
     const { stats, settings } = this.deps;
     const match = matchRoute(API_ROUTES, sim.method, sim.path);
     stats.request(endpointOf(match));
-    const headers: Record<string, string> = {};
+    const headers: ResponseHeaders = {};
     const answer = (reply: Reply) => {
       stats.status(reply.status);
       sendReply(res, sim.method, reply, headers);
@@ -139,6 +162,15 @@ export class SimulatorHandler {
     if (refusal) return answer(refusal);
     if (match.kind !== 'found') return answer(unmatchedReply(match));
     sim.params = match.params;
+    if (isMetricsPath(sim.path)) {
+      const ip = req.socket.remoteAddress ?? '';
+      const principal = principalOf(req.headers.authorization);
+      const gate = this.gate.admit({ req: sim, template: match.route.template, ip, principal });
+      Object.assign(headers, gate.headers);
+      if (gate.refusal) return answer(gate.refusal);
+    }
+    const body = await readApiBody(req, sim);
+    if (body) return answer(body);
     const fault = this.pickFault(settings.value, sim.query.has('page_token'));
     if (fault) stats.fault(fault);
     if (fault === 'timeout') return this.holdAndDrop(res);
@@ -149,7 +181,7 @@ export class SimulatorHandler {
   private refuseApiRequest(
     req: http.IncomingMessage,
     sim: SimRequest,
-    headers: Record<string, string>,
+    headers: ResponseHeaders,
   ): Reply | undefined {
     const { rateLimit } = this.deps.settings.value;
     if (rateLimit > 0) {

@@ -1,7 +1,7 @@
 /** Low-level I/O of the simulator's node:http server: sending replies, reading admin bodies, abortable waits. */
 import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Reply, SimRequestError } from './reply.js';
+import { errorsReply, type Reply, type SimRequest, SimRequestError } from './reply.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -9,7 +9,7 @@ export function sendReply(
   res: http.ServerResponse,
   method: string,
   reply: Reply,
-  headers: Record<string, string>,
+  headers: Record<string, string | string[]>,
 ): void {
   if (res.destroyed || res.writableEnded) return;
   res.statusCode = reply.status;
@@ -36,6 +36,18 @@ export async function readJsonBody(req: http.IncomingMessage): Promise<unknown> 
     return JSON.parse(text);
   } catch {
     throw new SimRequestError(400, 'invalid_request', 'the body is not valid JSON');
+  }
+}
+
+/** Reads the JSON body of a POST (the Metrics API's query) into `sim.body`; the 400 to answer when it is bad. */
+export async function readApiBody(req: http.IncomingMessage, sim: SimRequest): Promise<Reply | undefined> {
+  if (sim.method !== 'POST') return undefined;
+  try {
+    sim.body = await readJsonBody(req);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof SimRequestError)) throw err;
+    return errorsReply(err.status, err.code, err.message);
   }
 }
 

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { AppError } from '../errors.js';
 import { createSilentLogger, type Logger } from '../log.js';
+import { listKafkaSizes } from './kafka-size.js';
 import type { OrgSizes, SimulatedOrg } from './org.js';
 import { generateOrg } from './org-generator.js';
 import { OrgStore } from './org-store.js';
@@ -12,6 +13,7 @@ import { SimulatorHandler } from './request-handler.js';
 import { type RuntimeConfig, RuntimeSettings } from './sim-config.js';
 import { type SimulatorStats, StatsRecorder } from './stats.js';
 
+export type { MetricsLimitsName } from './metrics-limits.js';
 export type { FaultKind, RuntimeConfig } from './sim-config.js';
 export type { SimulatorStats } from './stats.js';
 
@@ -40,6 +42,10 @@ export interface RunningSimulator {
   config(): RuntimeConfig;
   /** Throws AppError USAGE when a value is out of range. */
   setConfig(partial: Partial<RuntimeConfig>): void;
+  /** Forgets the Metrics API's request windows and `/export` budgets (like `POST /_sim/limits/reset`). */
+  resetLimits(): void;
+  /** Every Kafka cluster's kind, CKU, topics and partitions, and their sums (like `GET /_sim/kafka-sizes`). */
+  kafkaSizes(): ReturnType<typeof listKafkaSizes>;
   /** Stops listening and ends every open connection at once, held `timeout` faults included. */
   close(): Promise<void>;
 }
@@ -53,6 +59,8 @@ function runtimeOptions(o: SimulatorOptions): { [K in keyof RuntimeConfig]: Runt
     rateLimit: o.rateLimit,
     pageTokenTtlMs: o.pageTokenTtlMs,
     faultTimeoutMs: o.faultTimeoutMs,
+    metricsLimits: o.metricsLimits,
+    timeScale: o.timeScale,
   };
 }
 
@@ -95,7 +103,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const clock = options.clock ?? Date.now;
   const seed = options.seed ?? 1;
   const store = new OrgStore(generateOrg(seed, orgSizes(options)), clock);
-  const stats = new StatsRecorder(clock);
+  const stats = new StatsRecorder(clock, () => settings.value.timeScale);
   const host = options.host ?? '127.0.0.1';
   const server = http.createServer();
   const port = await listen(server, host, options.port ?? 0);
@@ -120,6 +128,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     store,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    resetLimits: () => handler.resetLimits(),
+    kafkaSizes: () => listKafkaSizes(store.org),
     config: () => settings.snapshot(),
     setConfig(partial) {
       const problems = settings.update(partial);

@@ -1,4 +1,5 @@
 /** The simulator's behaviour knobs that can change while it runs (`PUT /_sim/config`), and their checks. */
+import { isMetricsLimitsName, METRICS_LIMITS_NAMES, type MetricsLimitsName } from './metrics-limits.js';
 
 export const FAULT_KINDS = ['500', '503', 'timeout', 'broken-body', 'expired-token'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -15,6 +16,10 @@ export interface RuntimeConfig {
   pageTokenTtlMs: number;
   /** How long a `timeout` fault holds a request before destroying its socket. */
   faultTimeoutMs: number;
+  /** The Metrics API limits enforced (metrics-limits.ts); `none` keeps the unlimited, small export. */
+  metricsLimits: MetricsLimitsName;
+  /** One simulated minute lasts 60/timeScale real seconds; the limits' windows run on it. */
+  timeScale: number;
 }
 
 export const DEFAULT_RUNTIME_CONFIG: Readonly<RuntimeConfig> = Object.freeze({
@@ -24,6 +29,8 @@ export const DEFAULT_RUNTIME_CONFIG: Readonly<RuntimeConfig> = Object.freeze({
   rateLimit: 0,
   pageTokenTtlMs: 5 * 60_000,
   faultTimeoutMs: 30_000,
+  metricsLimits: 'none',
+  timeScale: 1,
 });
 
 export function isFaultKind(value: unknown): value is FaultKind {
@@ -37,15 +44,18 @@ interface NumberRule {
   hint: string;
 }
 
-type NumberSetting = Exclude<keyof RuntimeConfig, 'faultKinds'>;
+type NumberSetting = Exclude<keyof RuntimeConfig, 'faultKinds' | 'metricsLimits'>;
 
 const DAY_MS = 86_400_000;
+/** At 3600 a simulated hour lasts one real second. */
+export const MAX_TIME_SCALE = 3600;
 const NUMBER_SETTINGS: Record<NumberSetting, NumberRule> = {
   faultRate: { min: 0, max: 1, integer: false, hint: 'a number from 0 to 1' },
   latencyMs: { min: 0, max: 600_000, integer: true, hint: 'an integer from 0 to 600000' },
   rateLimit: { min: 0, max: 1_000_000, integer: true, hint: 'an integer ≥ 0 (0 = off)' },
   pageTokenTtlMs: { min: 1, max: DAY_MS, integer: true, hint: 'an integer from 1 to 86400000' },
   faultTimeoutMs: { min: 1, max: DAY_MS, integer: true, hint: 'an integer from 1 to 86400000' },
+  timeScale: { min: 1, max: MAX_TIME_SCALE, integer: false, hint: `a number from 1 to ${MAX_TIME_SCALE}` },
 };
 
 function isNumberSetting(key: string): key is NumberSetting {
@@ -75,6 +85,11 @@ export function readRuntimeConfig(partial: Record<string, unknown>): {
       const rule = NUMBER_SETTINGS[key];
       if (isNumberIn(value, rule)) values[key] = value;
       else problems.push(`${key} must be ${rule.hint}`);
+    } else if (key === 'metricsLimits') {
+      // 2025 and 2026 read as numbers too: `{"metricsLimits": 2026}` is what one types
+      const name = typeof value === 'number' ? String(value) : value;
+      if (isMetricsLimitsName(name)) values.metricsLimits = name;
+      else problems.push(`metricsLimits must be one of ${METRICS_LIMITS_NAMES.join(', ')}`);
     } else if (key === 'faultKinds') {
       if (Array.isArray(value) && value.length > 0 && value.every(isFaultKind)) values.faultKinds = value;
       else problems.push(`faultKinds must be a non-empty list of ${FAULT_KINDS.join(', ')}`);

@@ -1,4 +1,5 @@
 /** Counts of the API traffic the simulator saw (admin calls excluded), for tests that assert attempt counts. */
+import { type MetricsApiStats, MetricsTraffic } from './metrics-stats.js';
 import type { FaultKind } from './sim-config.js';
 
 export interface SimulatorStats {
@@ -12,18 +13,33 @@ export interface SimulatorStats {
   rateLimited: number;
   faults: number;
   faultsByKind: Record<FaultKind, number>;
+  /** The Metrics API's traffic against its limits, per simulated minute. */
+  metricsApi: MetricsApiStats;
   /** When counting started (start or last reset), ISO time. */
   since: string;
 }
 
-export class StatsRecorder {
-  private current: SimulatorStats;
+type Counts = Omit<SimulatorStats, 'metricsApi'>;
 
-  constructor(private readonly clock: () => number) {
+export class StatsRecorder {
+  private current: Counts;
+  private traffic: MetricsTraffic;
+
+  /** `timeScale` is read at each count: the simulated minute the Metrics API's windows run on. */
+  constructor(
+    private readonly clock: () => number,
+    private readonly timeScale: () => number = () => 1,
+  ) {
     this.current = this.empty();
+    this.traffic = new MetricsTraffic(timeScale);
   }
 
-  private empty(): SimulatorStats {
+  /** The Metrics API counts (requests per simulated minute, 429s per limit, truncations). */
+  get metrics(): MetricsTraffic {
+    return this.traffic;
+  }
+
+  private empty(): Counts {
     const faultsByKind: Record<FaultKind, number> = {
       '500': 0,
       '503': 0,
@@ -60,11 +76,12 @@ export class StatsRecorder {
   }
 
   snapshot(): SimulatorStats {
-    return structuredClone(this.current);
+    return { ...structuredClone(this.current), metricsApi: this.traffic.snapshot(this.clock()) };
   }
 
   reset(): SimulatorStats {
     this.current = this.empty();
+    this.traffic = new MetricsTraffic(this.timeScale);
     return this.snapshot();
   }
 }

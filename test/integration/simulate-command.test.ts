@@ -57,6 +57,37 @@ test('simulate --seed 7 --port 0 prints its URL and an org summary, serves, and 
   assert.is(stderr.text(), '');
 });
 
+test('simulate --metrics-limits 2026 --time-scale 60 says so and enforces them', async () => {
+  const stdout = capture();
+  const controller = new AbortController();
+  const run = simulateCommand.run({
+    argv: ['--port', '0', '--metrics-limits', '2026', '--time-scale', '60'],
+    env: {},
+    cwd: process.cwd(),
+    stdout: stdout.stream,
+    stderr: stdout.stream,
+    signal: controller.signal,
+    log: createSilentLogger(),
+  });
+  try {
+    const url = await waitFor(
+      () => /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout.text())?.[1],
+      'the listening line',
+    );
+    await waitFor(() => stdout.text().includes('metrics limits 2026, time scale 60\n'), 'the limits line');
+    const config = (await (await fetch(`${url}/_sim/config`, { headers: AUTH })).json()) as Record<
+      string,
+      unknown
+    >;
+    assert.equal([config.metricsLimits, config.timeScale], ['2026', 60]);
+    const res = await fetch(`${url}/v2/metrics/cloud/descriptors/resources`, { headers: AUTH });
+    assert.is(res.headers.get('ratelimit-limit'), '300');
+  } finally {
+    controller.abort();
+    assert.is(await run, 0);
+  }
+});
+
 test('bad flags are a USAGE error before anything listens', async () => {
   const out = capture();
   try {

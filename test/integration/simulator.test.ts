@@ -553,6 +553,8 @@ adminApi('PUT /_sim/config changes behaviour and returns the whole config', asyn
     rateLimit: 0,
     pageTokenTtlMs: 300_000,
     faultTimeoutMs: 30_000,
+    metricsLimits: 'none',
+    timeScale: 1,
   });
   assert.is((await get(sim, '/org/v2/environments')).status, 200);
   await admin(sim, 'PUT', '/_sim/config', { latencyMs: 0 });

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isAuthorized } from '../../../src/simulator/credentials.js';
+import { parseExportParams } from '../../../src/simulator/export-render.js';
 import { createFaultPicker } from '../../../src/simulator/faults.js';
-import { parseExportParams } from '../../../src/simulator/metrics-routes.js';
 import { FixedWindowLimiter } from '../../../src/simulator/rate-limit.js';
 import { DEFAULT_RUNTIME_CONFIG, readRuntimeConfig } from '../../../src/simulator/sim-config.js';
 

@@ -71,6 +71,33 @@ test('every bad flag is named in one USAGE error', () => {
   }
 });
 
+test('--metrics-limits and --time-scale map to the runtime settings', () => {
+  assert.equal(parseSimulateFlags(['--metrics-limits=2026', '--time-scale=60']), {
+    metricsLimits: '2026',
+    timeScale: 60,
+    port: 8090,
+  });
+  assert.equal(parseSimulateFlags(['--metrics-limits', 'none', '--time-scale', '1.5']), {
+    metricsLimits: 'none',
+    timeScale: 1.5,
+    port: 8090,
+  });
+});
+
+test('bad --metrics-limits and --time-scale are named', () => {
+  try {
+    parseSimulateFlags(['--metrics-limits=2024', '--time-scale=0.5']);
+    assert.unreachable('should throw');
+  } catch (err) {
+    assert.ok(isAppError(err, 'USAGE'));
+    assert.is(
+      err.message,
+      'simulate: --metrics-limits must be one of none, 2025, 2026 (got "2024"); ' +
+        '--time-scale must be a number from 1 to 3600 (got "0.5")',
+    );
+  }
+});
+
 test('an unknown flag is a USAGE error', () => {
   try {
     parseSimulateFlags(['--colour=red']);
