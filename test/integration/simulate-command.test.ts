@@ -60,7 +60,7 @@ test('simulate --seed 7 --port 0 prints its URL and an org summary, serves, and 
 test('simulate --metrics-limits 2026 --time-scale 60 says so and enforces them', async () => {
   const stdout = capture();
   const controller = new AbortController();
-  const run = simulateCommand.run({
+  const run = startCommand(simulateCommand, {
     argv: ['--port', '0', '--metrics-limits', '2026', '--time-scale', '60'],
     env: {},
     cwd: process.cwd(),
