@@ -13,7 +13,7 @@ export const PARAM_STYLES = ['underscore', 'dotted'] as const;
 export type ParamStyle = (typeof PARAM_STYLES)[number];
 
 /** How a document groups resources into target groups. */
-export const GROUPINGS = ['resource', 'environment'] as const;
+export const GROUPINGS = ['plan', 'resource', 'environment'] as const;
 export type GroupBy = (typeof GROUPINGS)[number];
 
 export const documentEntrySchema = z.object({

@@ -1,6 +1,6 @@
 /**
  * The `render` config part: the combinations (SD_TARGETS × SD_PREFIXES, one document each), SD_PARAM_STYLE,
- * SD_GROUP_BY and SD_BATCH_SIZE.
+ * SD_GROUP_BY, SD_BATCH_SIZE and the scrape plan's variables (plan-config.ts).
  */
 
 import { documentName } from '../bucket/document-name.js';
@@ -8,12 +8,16 @@ import { GROUPINGS, type GroupBy, PARAM_STYLES, type ParamStyle } from '../bucke
 import { oneOf, wholeNumber } from '../config/fields.js';
 import { defineConfigPart, field } from '../config/part.js';
 import { type Combination, checkPrefix, parseTargetList } from './combination.js';
+import { PLAN_DEFAULTS, PLAN_FIELDS, planSettingsOf } from './plan-config.js';
+import type { PlanSettings } from './plan-settings.js';
 
 export interface RenderConfig {
   combinations: Combination[];
   paramStyle: ParamStyle;
   groupBy: GroupBy;
   batchSize: number;
+  /** The budgets of `SD_GROUP_BY=plan`. */
+  plan: PlanSettings;
 }
 
 /** `a,b; c` → [['a', 'b'], ['c']]. */
@@ -64,14 +68,16 @@ export const renderPart = defineConfigPart(
     SD_PARAM_STYLE: oneOf(PARAM_STYLES),
     SD_GROUP_BY: oneOf(GROUPINGS),
     SD_BATCH_SIZE: wholeNumber(1, 1000),
+    ...PLAN_FIELDS,
   },
   {
     defaults: {
       SD_TARGETS: 'api.telemetry.confluent.cloud',
       SD_PREFIXES: ',confluent_',
       SD_PARAM_STYLE: 'underscore',
-      SD_GROUP_BY: 'resource',
+      SD_GROUP_BY: 'plan',
       SD_BATCH_SIZE: '50',
+      ...PLAN_DEFAULTS,
     },
     checks: [
       {
@@ -84,6 +90,7 @@ export const renderPart = defineConfigPart(
       paramStyle: v.SD_PARAM_STYLE,
       groupBy: v.SD_GROUP_BY,
       batchSize: v.SD_BATCH_SIZE,
+      plan: planSettingsOf(v),
     }),
   },
 );

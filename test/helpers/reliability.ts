@@ -16,6 +16,7 @@ import type { RunningSimulator } from '../../src/simulator/server.js';
 import { withStoreRetry } from '../../src/store/retrying-store.js';
 import type { Store } from '../../src/store/store.js';
 import { sha256Hex } from './bucket.js';
+import { DEFAULT_PLAN } from './render-inventory.js';
 
 export const RENDER: RenderConfig = {
   combinations: [
@@ -25,6 +26,7 @@ export const RENDER: RenderConfig = {
   paramStyle: 'underscore',
   groupBy: 'resource',
   batchSize: 50,
+  plan: DEFAULT_PLAN,
 };
 
 export interface RunOptions {

@@ -6,6 +6,7 @@
 import type { ParamStyle } from '../../src/bucket/manifest.js';
 import type { Inventory } from '../../src/discovery/resource.js';
 import type { Combination } from '../../src/render/combination.js';
+import { budgetsFrom, METRICS_LIMITS, type PlanSettings } from '../../src/render/plan-settings.js';
 import type { RenderOptions } from '../../src/render/render.js';
 
 export function buildRenderInventory(): Inventory {
@@ -149,3 +150,12 @@ export const RENDER_VARIANTS: readonly RenderVariant[] = [
     options: byEnvironment('dotted'),
   },
 ];
+
+/** The scrape plan's default settings (SD_METRICS_LIMITS=2026, margin 0.2, 1m, two scrapers). */
+export const DEFAULT_PLAN: PlanSettings = {
+  ...budgetsFrom(METRICS_LIMITS['2026'], 0.2),
+  maxUrlBytes: 2048,
+  intervalSeconds: 60,
+  scrapers: 2,
+  overflow: 'interval',
+};

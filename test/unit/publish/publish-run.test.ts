@@ -14,7 +14,7 @@ import { withFaults } from '../../../src/store/fault-store.js';
 import { createMemoryStore } from '../../../src/store/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { createCapturedLog } from '../../helpers/captured-log.js';
-import { buildRenderInventory, TELEMETRY } from '../../helpers/render-inventory.js';
+import { buildRenderInventory, DEFAULT_PLAN, TELEMETRY } from '../../helpers/render-inventory.js';
 
 const API = { requests: 5, retries: 0, throttled: 0, failures: 0, durationMs: 3 };
 
@@ -31,6 +31,7 @@ function depsFor(store: Store, inventory: Inventory, at = '2025-03-01T10:00:00Z'
       paramStyle: 'underscore',
       groupBy: 'resource',
       batchSize: 50,
+      plan: DEFAULT_PLAN,
     },
     publish: { maxShrink: 0.5 },
     log: createCapturedLog().log,
