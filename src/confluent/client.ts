@@ -5,7 +5,12 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import { extractPageToken, listAllPages, type Page } from './paging.js';
+import { extractPageToken, listAllPages, metricsNextToken, type Page } from './paging.js';
+import {
+  kafkaPointsToPartitionCounts,
+  PARTITION_COUNT_QUERY,
+  parseKafkaPointPage,
+} from './partition-counts.js';
 import type { RateGate } from './rate-gate.js';
 import {
   type ComputePoolRecord,
@@ -47,6 +52,11 @@ export interface ConfluentClient {
   listComputePools(environmentId: string): Promise<ComputePoolRecord[]>;
   /** `?expand=id,info,status`, as records sorted by name. */
   listConnectors(environmentId: string, kafkaClusterId: string): Promise<ConnectorRecord[]>;
+  /**
+   * POST /v2/metrics/cloud/query, every page: partitions per Kafka cluster id (`lkc-…`), for the clusters the
+   * Metrics API has a recent point for. Throws like a listing (API_AUTH without MetricsViewer).
+   */
+  queryPartitionCounts(): Promise<Map<string, number>>;
   /** Requests, retries, 429s, failed attempts and summed request time so far. */
   stats(): ApiStats;
 }
@@ -107,10 +117,27 @@ class HttpConfluentClient implements ConfluentClient {
         }),
       parse: (data) => {
         const body = parseShape(resourceDescriptorListShape, data);
-        const next = body.meta?.pagination?.next_page_token;
-        return { items: body.data, nextToken: next ? next : undefined };
+        return { items: body.data, nextToken: metricsNextToken(body.meta) };
       },
     });
+  }
+
+  async queryPartitionCounts(): Promise<Map<string, number>> {
+    const points = await this.listPaged({
+      action: 'query kafka partition counts',
+      endpoint: 'POST /v2/metrics/cloud/query',
+      permission: METRICS_PERMISSION,
+      gate: this.transport.telemetryGate,
+      // The query pages by `limit` in the body; only the token travels in the query string.
+      send: (query, signal) =>
+        this.transport.telemetry.POST('/v2/metrics/{dataset}/query', {
+          params: { path: { dataset: 'cloud' }, query: 'page_token' in query ? query : {} },
+          body: PARTITION_COUNT_QUERY,
+          signal,
+        }),
+      parse: parseKafkaPointPage,
+    });
+    return kafkaPointsToPartitionCounts(points);
   }
 
   listEnvironments(): Promise<EnvironmentRecord[]> {

@@ -27,6 +27,17 @@ export function extractPageToken(next: string | null | undefined): string | unde
   return token;
 }
 
+/** The Metrics API's `meta.pagination.next_page_token`; undefined when absent, null or "" (the last page). */
+export function metricsNextToken(
+  meta:
+    | { pagination?: { next_page_token?: string | null | undefined } | null | undefined }
+    | null
+    | undefined,
+): string | undefined {
+  const next = meta?.pagination?.next_page_token;
+  return next ? next : undefined;
+}
+
 export interface Page<T> {
   items: T[];
   /** undefined on the last page */

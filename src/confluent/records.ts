@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type {
   connectorMapShape,
   environmentShape,
+  kafkaClusterShape,
   ksqlClusterShape,
   placedClusterShape,
   resourceDescriptorShape,
@@ -16,8 +17,8 @@ import type {
 export type EnvironmentRecord = z.output<typeof environmentShape>;
 /** A cluster that names its own place: `id`, `spec.display_name`, `spec.cloud` (upper case), `spec.region`, `spec.environment.id`. */
 export type PlacedClusterRecord = z.output<typeof placedClusterShape>;
-/** `GET /cmk/v2/clusters` item, `id` lkc-…. */
-export type KafkaClusterRecord = PlacedClusterRecord;
+/** `GET /cmk/v2/clusters` item, `id` lkc-…: a placed cluster with `spec.config.kind` and `spec.config.cku` (Dedicated). */
+export type KafkaClusterRecord = z.output<typeof kafkaClusterShape>;
 /** `GET /srcm/v3/clusters` item, `id` lsrc-…. */
 export type SchemaRegistryClusterRecord = PlacedClusterRecord;
 /** `GET /fcpm/v2/compute-pools` item, `id` lfcp-…. */

@@ -12,21 +12,34 @@ const reference = z.looseObject({ id });
 /** `metadata.next`: the URL of the next page; absent, null or "" ends the listing. */
 const listMeta = z.looseObject({ next: z.string().nullish() }).nullish();
 
+/** `meta.pagination.next_page_token` of the Metrics API's paged answers; absent, null or "" on the last page. */
+const metricsMeta = z
+  .looseObject({ pagination: z.looseObject({ next_page_token: z.string().nullish() }).nullish() })
+  .nullish();
+
 function listOf<T extends z.ZodType>(item: T) {
   return z.looseObject({ metadata: listMeta, data: z.array(item) });
 }
 
 export const environmentShape = z.looseObject({ id, display_name: optionalText });
 
+const placedSpec = {
+  display_name: optionalText,
+  cloud: optionalText,
+  region: optionalText,
+  environment: reference.optional(),
+};
+
 /** Kafka clusters, Schema Registry clusters and compute pools: each carries its own name, cloud and region. */
-export const placedClusterShape = z.looseObject({
+export const placedClusterShape = z.looseObject({ id, spec: z.looseObject(placedSpec).optional() });
+
+/** A Kafka cluster also says its kind (Basic, Standard, Enterprise, Dedicated, Freight: an open set) and CKUs. */
+export const kafkaClusterShape = z.looseObject({
   id,
   spec: z
     .looseObject({
-      display_name: optionalText,
-      cloud: optionalText,
-      region: optionalText,
-      environment: reference.optional(),
+      ...placedSpec,
+      config: z.looseObject({ kind: optionalText, cku: z.number().int().optional() }).optional(),
     })
     .optional(),
 });
@@ -64,7 +77,7 @@ export const resourceDescriptorShape = z.looseObject({
 });
 
 export const environmentListShape = listOf(environmentShape);
-export const kafkaClusterListShape = listOf(placedClusterShape);
+export const kafkaClusterListShape = listOf(kafkaClusterShape);
 export const schemaRegistryClusterListShape = listOf(placedClusterShape);
 export const computePoolListShape = listOf(placedClusterShape);
 export const ksqlClusterListShape = listOf(ksqlClusterShape);
@@ -75,10 +88,14 @@ export const connectorMapShape = z.record(z.string(), connectorShape);
 /** The Metrics API pages with `meta.pagination.next_page_token`, not `metadata.next`. */
 export const resourceDescriptorListShape = z.looseObject({
   data: z.array(resourceDescriptorShape),
-  meta: z
-    .looseObject({ pagination: z.looseObject({ next_page_token: z.string().nullish() }).nullish() })
-    .nullish(),
+  meta: metricsMeta,
 });
+
+/** One FLAT data point of a query grouped by `resource.kafka.id`. */
+export const kafkaPointShape = z.looseObject({ 'resource.kafka.id': id, value: z.number().nonnegative() });
+
+/** A page of `POST /v2/metrics/cloud/query` in the FLAT format. */
+export const kafkaPointListShape = z.looseObject({ data: z.array(kafkaPointShape), meta: metricsMeta });
 
 /** Thrown by `parseShape`; `field` is a path such as `data[2].id`. */
 export class ShapeError extends Error {

@@ -1,8 +1,9 @@
 /**
  * Walks an organisation in the order of DESIGN §3 with the minimum number of calls: the Metrics API's resource
  * types, the environments, one listing per resource type per environment, one connector listing per Kafka
- * cluster. Environments are walked in parallel; the client bounds the concurrency. Any failed listing fails the
- * whole discovery (stale beats partial).
+ * cluster, then one Metrics API query (paged) for the Kafka clusters' partition counts. Environments are walked in
+ * parallel; the client bounds the concurrency. Any failed listing fails the whole discovery (stale beats partial);
+ * a failed partition-count query does not (sizes.ts).
  */
 import type { ConfluentClient } from '../confluent/client.js';
 import type { Logger } from '../log.js';
@@ -22,6 +23,7 @@ import {
   type Resource,
   type ResourceType,
 } from './resource.js';
+import { addPartitionCounts } from './sizes.js';
 
 export interface DiscoverDeps {
   client: ConfluentClient;
@@ -42,12 +44,15 @@ export async function discoverInventory({ client, log }: DiscoverDeps): Promise<
     environments.map((env) => discoverEnvironment(client, env, exported)),
   );
 
+  const { resources, sizes } = await addPartitionCounts(client, dedupe(perEnvironment.flat(), log), log);
+
   return {
     environments: [...environments].sort((a: Environment, b: Environment) =>
       a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
     ),
-    resources: dedupe(perEnvironment.flat(), log),
+    resources,
     exportedTypes,
+    ...(sizes ? { sizes } : {}),
   };
 }
 

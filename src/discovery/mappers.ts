@@ -46,8 +46,13 @@ function placedClusterToResource(type: Resource['type'], c: PlacedClusterRecord,
   });
 }
 
+/** A Kafka cluster also carries its kind and CKUs, for the scrape plan's sizes (not labels). */
 export function kafkaClusterToResource(c: KafkaClusterRecord, env: Environment): Resource {
-  return placedClusterToResource('kafka', c, env);
+  return compact({
+    ...placedClusterToResource('kafka', c, env),
+    kafkaKind: text(c.spec?.config?.kind),
+    cku: c.spec?.config?.cku,
+  });
 }
 
 export function schemaRegistryToResource(c: SchemaRegistryClusterRecord, env: Environment): Resource {

@@ -20,11 +20,11 @@ export interface Resource {
   region?: string;
   /** The Kafka cluster a connector or ksqlDB cluster belongs to. */
   kafkaClusterId?: string;
-  /** Kafka clusters: `spec.config.kind` (Basic, Standard, Enterprise, Dedicated, Freight, …). */
+  /** Kafka clusters only: `spec.config.kind` as the API sends it (Basic, Standard, Enterprise, Dedicated, Freight, …). */
   kafkaKind?: string;
-  /** Kafka clusters of kind Dedicated: their CKUs. */
+  /** Kafka clusters only: `spec.config.cku` (Dedicated clusters). */
   cku?: number;
-  /** Kafka clusters: partitions, as the Metrics API counted them (sizes for the scrape plan). */
+  /** Kafka clusters only: partitions, from the Metrics API; absent when it was not asked, refused or had no point. */
   partitions?: number;
 }
 
@@ -42,7 +42,15 @@ export interface Inventory {
   resources: Resource[];
   /** Resource types the Metrics API said it exports, including ones we do not know (logged, not published). */
   exportedTypes: string[];
+  /** Where Kafka clusters' sizes come from; absent when discovery found no Kafka cluster to size. */
+  sizes?: InventorySizes;
 }
+
+/**
+ * `metrics-api`: the partition-count query answered (a cluster it had no point for still has no `partitions`).
+ * `kind-estimate`: it failed (`reason`: the error's message), so sizes are estimated from the cluster kind.
+ */
+export type InventorySizes = { source: 'metrics-api' } | { source: 'kind-estimate'; reason: string };
 
 export function compareResources(a: Resource, b: Resource): number {
   const t = RESOURCE_TYPES.indexOf(a.type) - RESOURCE_TYPES.indexOf(b.type);

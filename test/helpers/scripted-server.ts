@@ -12,6 +12,8 @@ export interface RecordedRequest {
   /** Every query parameter; repeated ones keep all values. */
   query: Record<string, string[]>;
   headers: IncomingHttpHeaders;
+  /** The request body as text ("" when none); complete when the handler runs. */
+  body: string;
   /** Arrival time (Date.now()). */
   at: number;
 }
@@ -47,15 +49,20 @@ export async function startScriptedServer(handler: ScriptHandler): Promise<Scrip
       path: url.pathname,
       query,
       headers: req.headers,
+      body: '',
       at: Date.now(),
     };
     const index = requests.filter((r) => r.path === recorded.path).length;
     requests.push(recorded);
-    req.resume();
-    Promise.resolve(handler(recorded, index)).then(
-      (reply) => send(res, reply),
-      (err: unknown) => send(res, { status: 599, body: { error: String(err) } }),
-    );
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      recorded.body = Buffer.concat(chunks).toString('utf8');
+      Promise.resolve(handler(recorded, index)).then(
+        (reply) => send(res, reply),
+        (err: unknown) => send(res, { status: 599, body: { error: String(err) } }),
+      );
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,16 +1,18 @@
 /**
  * Discovery and rendering against the simulator: every resource exactly once, Prometheus-valid label names,
- * and the minimum number of API calls for the organisation's shape.
+ * the minimum number of listing calls for the organisation's shape, and one partition-count query (served, or
+ * answered 404 by a simulator that does not know it yet: then the sizes are the kind estimate).
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createConfluentClient } from '../../src/confluent/client.js';
 import { discoverInventory } from '../../src/discovery/discover.js';
+import type { Inventory } from '../../src/discovery/resource.js';
 import { createSilentLogger } from '../../src/log.js';
 import { renderDocument } from '../../src/render/render.js';
 import { countResources } from '../../src/simulator/org.js';
 import { startSimulator } from '../../src/simulator/server.js';
-import { minimumCalls } from '../helpers/minimum-calls.js';
+import { minimumListingCalls, minimumQueryCalls } from '../helpers/minimum-calls.js';
 
 const LABEL_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const sizes = [
@@ -21,6 +23,29 @@ const sizes = [
   { environments: 104, kafkaPerEnv: 1, connectorsPerCluster: 0, ksqlPerEnv: 0, computePoolsPerEnv: 0 },
   { environments: 1, kafkaPerEnv: 205, connectorsPerCluster: 1 },
 ];
+
+const QUERY_ENDPOINT = '/v2/metrics/{dataset}/query';
+
+/** Either the simulator answered the query (some cluster has a size, none a bad one) or it refused it (none has). */
+function assertSizes(inventory: Inventory): void {
+  const kafka = inventory.resources.filter((r) => r.type === 'kafka');
+  const sized = kafka.filter((r) => r.partitions !== undefined);
+  assert.ok(
+    kafka.length > 0 && kafka.every((r) => typeof r.kafkaKind === 'string'),
+    'every cluster has its kind',
+  );
+  assert.ok(
+    inventory.resources.every((r) => r.type === 'kafka' || r.partitions === undefined),
+    'only kafka clusters are sized',
+  );
+  if (inventory.sizes?.source === 'metrics-api') {
+    assert.ok(sized.length > 0, 'the answer sized some cluster');
+    for (const r of sized) assert.ok(Number.isInteger(r.partitions) && (r.partitions ?? -1) >= 0, r.id);
+  } else {
+    assert.equal(sized, []);
+    assert.match(inventory.sizes?.reason ?? '', /^query kafka partition counts: server returned HTTP 404 /);
+  }
+}
 
 const t = suite('discovery against the simulator (seed 7)');
 
@@ -44,8 +69,13 @@ for (const size of sizes) {
       const byType: Record<string, number> = {};
       for (const r of inventory.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
       for (const [type, n] of Object.entries(expected.byType)) assert.is(byType[type] ?? 0, n, type);
-      assert.is(client.stats().requests, minimumCalls(sim.org));
-      assert.is(sim.stats().requests, minimumCalls(sim.org));
+      const stats = sim.stats();
+      // the query's endpoint, or `(unmatched)` while the simulator answers it 404
+      const queries = (stats.byEndpoint[QUERY_ENDPOINT] ?? 0) + (stats.byEndpoint['(unmatched)'] ?? 0);
+      assert.is(queries, minimumQueryCalls(sim.org), 'partition-count query pages');
+      assert.is(stats.requests - queries, minimumListingCalls(sim.org), 'listing calls');
+      assert.is(client.stats().requests, stats.requests);
+      assertSizes(inventory);
 
       for (const prefix of ['', 'confluent_']) {
         const doc = renderDocument(

@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/metrics/{dataset}/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Values of one metric aggregated per group_by label (paged with meta.pagination.next_page_token)
+         * @description Needs a Cloud API key whose principal has MetricsViewer (or OrganizationAdmin). confluent-sd sends one query: io.confluent.kafka.server/partition_count grouped by resource.kafka.id, FLAT format (the default). Paging is only supported when the request has a group_by; the next page repeats the body with page_token.
+         */
+        post: operations["queryMetricsV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -56,6 +76,17 @@ export interface components {
                 status?: string;
             }[];
         };
+        FlatQueryResponse: {
+            data: components["schemas"]["Point"][];
+            meta?: {
+                pagination?: {
+                    /** @description Absent, null or "" on the last page. */
+                    next_page_token?: string | null;
+                    page_size?: number;
+                    total_size?: number;
+                };
+            };
+        };
         ListResourceDescriptorsResponse: {
             data: components["schemas"]["ResourceDescriptor"][];
             links?: {
@@ -63,12 +94,40 @@ export interface components {
             } | null;
             meta?: {
                 pagination?: {
-                    /** @description Absent */
+                    /** @description Absent, null or "" on the last page. */
                     next_page_token?: string | null;
                     page_size?: number;
                     total_size?: number;
                 };
             };
+        };
+        /** @description One time bucket of one group; it carries a key per group_by label. */
+        Point: {
+            /** @description With group_by resource.kafka.id: the lkc-... id. */
+            "resource.kafka.id"?: string;
+            /** Format: date-time */
+            timestamp: string;
+            value: number;
+        } & {
+            [key: string]: unknown;
+        };
+        QueryRequest: {
+            /** @description Exactly one aggregation per request. */
+            aggregations: {
+                /** @description e.g. io.confluent.kafka.server/partition_count */
+                metric: string;
+            }[];
+            /** @description ISO-8601 duration of a time bucket: PT1M (interval up to 6 hours), PT5M, ..., P1D, or ALL. */
+            granularity: string;
+            /** @description Labels to bucket by, e.g. resource.kafka.id; each becomes a key of every data point. */
+            group_by?: string[];
+            /** @description ISO-8601 intervals; "now" with offset and truncation, e.g. PT1M/now-2m|m. */
+            intervals: string[];
+            /**
+             * @description The maximum number of groups per page.
+             * @default 100
+             */
+            limit: number;
         };
         ResourceDescriptor: {
             description?: string;
@@ -211,6 +270,45 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    queryMetricsV2: {
+        parameters: {
+            query?: {
+                /** @description Token from meta.pagination.next_page_token of the previous page; expires (400). */
+                page_token?: string;
+            };
+            header?: never;
+            path: {
+                /** @description cloud (also cloud-custom for custom connectors). */
+                dataset: components["parameters"]["Dataset"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryRequest"];
+            };
+        };
+        responses: {
+            /** @description One page of data points, one item per group and time bucket (FLAT format). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatQueryResponse"];
                 };
             };
             400: components["responses"]["Error"];

@@ -4,6 +4,7 @@ import { connectorMapToRecords } from '../../../src/confluent/records.js';
 import {
   connectorMapShape,
   kafkaClusterListShape,
+  kafkaPointListShape,
   parseShape,
   ShapeError,
 } from '../../../src/confluent/shapes.js';
@@ -44,6 +45,79 @@ test('parseShape names the first wrong field', () => {
     ['not an object', 'oops', '(body): expected object, received string'],
   ];
   for (const [name, data, want] of cases) assert.is(problemOf(kafkaClusterListShape, data), want, name);
+});
+
+test('a kafka cluster may leave out spec.config, kind and cku; present, they have their documented types', () => {
+  const cluster = (config: unknown) => ({ data: [{ id: 'lkc-1', spec: { config } }] });
+  const cases: [string, unknown, string][] = [
+    ['no spec', { data: [{ id: 'lkc-1' }] }, 'ok'],
+    ['no config', { data: [{ id: 'lkc-1', spec: {} }] }, 'ok'],
+    ['dedicated, unknown fields kept', cluster({ kind: 'Dedicated', cku: 2, zones: ['a'] }), 'ok'],
+    ['a kind we do not know', cluster({ kind: 'Freight' }), 'ok'],
+    ['config not an object', cluster('Basic'), 'data[0].spec.config: expected object, received string'],
+    [
+      'kind of the wrong type',
+      cluster({ kind: 1 }),
+      'data[0].spec.config.kind: expected string, received number',
+    ],
+    [
+      'cku as text',
+      cluster({ kind: 'Dedicated', cku: '2' }),
+      'data[0].spec.config.cku: expected number, received string',
+    ],
+    [
+      'cku not whole',
+      cluster({ kind: 'Dedicated', cku: 1.5 }),
+      'data[0].spec.config.cku: expected int, received number',
+    ],
+  ];
+  for (const [name, data, want] of cases) assert.is(problemOf(kafkaClusterListShape, data), want, name);
+});
+
+test('a partition-count page: FLAT points with a kafka id and a number, paged by meta.pagination', () => {
+  const point = (p: Record<string, unknown>) => ({ data: [{ timestamp: '2026-01-01T00:00:00Z', ...p }] });
+  const cases: [string, unknown, string][] = [
+    [
+      'valid, unknown fields kept',
+      { ...point({ 'resource.kafka.id': 'lkc-1', value: 12, x: 1 }), meta: {} },
+      'ok',
+    ],
+    ['no points, no meta', { data: [] }, 'ok'],
+    [
+      'last page: null token',
+      { data: [], meta: { pagination: { page_size: 1000, next_page_token: null } } },
+      'ok',
+    ],
+    ['no kafka id', point({ value: 3 }), 'data[0]["resource.kafka.id"]: is missing'],
+    [
+      'empty kafka id',
+      point({ 'resource.kafka.id': '', value: 3 }),
+      'data[0]["resource.kafka.id"]: is empty',
+    ],
+    ['no value', point({ 'resource.kafka.id': 'lkc-1' }), 'data[0].value: is missing'],
+    [
+      'value as text',
+      point({ 'resource.kafka.id': 'lkc-1', value: '3' }),
+      'data[0].value: expected number, received string',
+    ],
+    [
+      'negative value',
+      point({ 'resource.kafka.id': 'lkc-1', value: -1 }),
+      'data[0].value: too small: expected number to be >=0',
+    ],
+    [
+      'the GROUPED format',
+      { data: [{ 'resource.kafka.id': 'lkc-1', points: [{ timestamp: 't', value: 1 }] }] },
+      'data[0].value: is missing',
+    ],
+    [
+      'token of the wrong type',
+      { data: [], meta: { pagination: { next_page_token: 7 } } },
+      'meta.pagination.next_page_token: expected string, received number',
+    ],
+    ['no data', { meta: {} }, 'data: is missing'],
+  ];
+  for (const [name, data, want] of cases) assert.is(problemOf(kafkaPointListShape, data), want, name);
 });
 
 test('parseShape quotes connector names that are not identifiers', () => {

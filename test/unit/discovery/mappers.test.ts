@@ -50,6 +50,33 @@ const cases: [string, () => unknown, unknown][] = [
     kafka,
   ],
   [
+    'dedicated kafka cluster: kind and CKUs as sent (not labels, sizes)',
+    () =>
+      kafkaClusterToResource(
+        {
+          id: 'lkc-7x9k2m',
+          spec: {
+            display_name: 'orders-prod',
+            cloud: 'AWS',
+            region: 'us-east-1',
+            config: { kind: 'Dedicated', cku: 2, zones: ['use1-az1'] },
+          },
+        },
+        env,
+      ),
+    { ...kafka, kafkaKind: 'Dedicated', cku: 2 },
+  ],
+  [
+    'kafka cluster of a kind without CKUs',
+    () => kafkaClusterToResource({ id: 'lkc-1', spec: { config: { kind: 'Standard' } } }, { id: 'env-1' }),
+    { type: 'kafka', id: 'lkc-1', environmentId: 'env-1', kafkaKind: 'Standard' },
+  ],
+  [
+    'kafka cluster with a blank kind has none',
+    () => kafkaClusterToResource({ id: 'lkc-1', spec: { config: { kind: ' ' } } }, { id: 'env-1' }),
+    { type: 'kafka', id: 'lkc-1', environmentId: 'env-1' },
+  ],
+  [
     'kafka cluster without spec fields',
     () => kafkaClusterToResource({ id: 'lkc-1', spec: {} }, { id: 'env-1' }),
     { type: 'kafka', id: 'lkc-1', environmentId: 'env-1' },
