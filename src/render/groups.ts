@@ -1,6 +1,7 @@
 /** What a grouping builds (target groups as label lists) and how a group becomes one line of the document. */
 import type { GroupBy, ParamStyle } from '../bucket/manifest.js';
 import type { ResourceType } from '../discovery/resource.js';
+import type { PlanSettings } from './plan-settings.js';
 
 export interface RenderWarning {
   resourceId: string;
@@ -23,6 +24,7 @@ export interface CheckedOptions {
   groupBy: GroupBy;
   batchSize: number;
   metricsPath: string;
+  plan?: PlanSettings;
 }
 
 /** `{"labels":{…sorted…},"targets":[…]}` on one line; built by hand so key order never depends on the engine. */

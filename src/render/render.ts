@@ -4,19 +4,17 @@
  */
 
 import { documentName } from '../bucket/document-name.js';
-import type { GroupBy, ParamStyle } from '../bucket/manifest.js';
+import { GROUPINGS, type GroupBy, type ParamStyle } from '../bucket/manifest.js';
 import type { Inventory } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
 import { type Combination, checkPrefix, checkTarget } from './combination.js';
 import { buildEnvironmentGroups } from './environment-groups.js';
-import {
-  type BuiltGroups,
-  type CheckedOptions,
-  type GroupLabels,
-  type RenderWarning,
-  serializeGroup,
-} from './groups.js';
-import { type LabelledResource, labelInventory, paramLabelName } from './labels.js';
+import { type BuiltGroups, type CheckedOptions, type RenderWarning, serializeGroup } from './groups.js';
+import { type RenderedInfo, renderInfo } from './info.js';
+import { type LabelledResource, labelInventory } from './labels.js';
+import type { PlanFigures } from './plan.js';
+import { buildPlanGroups, singleLabels } from './plan-groups.js';
+import type { PlanSettings } from './plan-settings.js';
 
 export type { RenderWarning } from './groups.js';
 
@@ -29,6 +27,8 @@ export interface RenderOptions {
   batchSize: number;
   /** Default '/v2/metrics/cloud/export'. */
   metricsPath?: string;
+  /** Required with `groupBy: 'plan'`. */
+  plan?: PlanSettings;
 }
 
 export interface RenderedDocument {
@@ -38,6 +38,10 @@ export interface RenderedDocument {
   body: string;
   groups: number;
   warnings: RenderWarning[];
+  /** The scrape plan's figures (SD_GROUP_BY=plan). */
+  plan?: PlanFigures;
+  /** The resources' labels as `confluent_resource_info` series, to join with their metrics. */
+  info: RenderedInfo;
 }
 
 export function renderDocument(
@@ -81,17 +85,32 @@ function renderCombination(
   }
   const { prefix } = combination;
   const targetsJson = JSON.stringify(combination.targets);
-  const { lines, warnings } =
-    options.groupBy === 'environment'
-      ? serializeGroups(buildEnvironmentGroups(resources, prefix, options), targetsJson)
-      : buildResourceLines(resources, prefix, options, targetsJson);
+  const built = buildLines(resources, prefix, options, targetsJson);
+  const { lines, warnings } = built;
   return {
     name: documentName(combination),
     combination: { targets: [...combination.targets], prefix },
     body: lines.length === 0 ? '[]\n' : `[\n${lines.join(',\n')}\n]\n`,
     groups: lines.length,
     warnings,
+    ...(built.plan ? { plan: built.plan } : {}),
+    info: renderInfo(resources, prefix),
   };
+}
+
+function buildLines(
+  resources: readonly LabelledResource[],
+  prefix: string,
+  options: CheckedOptions,
+  targetsJson: string,
+): { lines: string[]; warnings: RenderWarning[]; plan?: PlanFigures } {
+  if (options.groupBy === 'environment')
+    return serializeGroups(buildEnvironmentGroups(resources, prefix, options), targetsJson);
+  if (options.groupBy === 'plan' && options.plan) {
+    const built = buildPlanGroups(resources, prefix, { ...options, plan: options.plan });
+    return { ...serializeGroups(built, targetsJson), plan: built.figures };
+  }
+  return buildResourceLines(resources, prefix, options, targetsJson);
 }
 
 function serializeGroups(
@@ -111,19 +130,8 @@ function buildResourceLines(
   options: CheckedOptions,
   targetsJson: string,
 ): { lines: string[]; warnings: RenderWarning[] } {
-  const lines: string[] = [];
   const warnings: RenderWarning[] = [];
-  for (const { resource: r, labels, missing } of resources) {
-    const group: GroupLabels = [
-      ['__metrics_path__', options.metricsPath],
-      [paramLabelName(r.type, options.paramStyle), r.id],
-      ['instance', r.id],
-    ];
-    for (const [name, value] of labels) group.push([prefix + name, value]);
-    lines.push(serializeGroup(group, targetsJson));
-    if (missing.length > 0)
-      warnings.push({ resourceId: r.id, type: r.type, missing: missing.map((n) => prefix + n) });
-  }
+  const lines = resources.map((r) => serializeGroup(singleLabels(r, prefix, options, warnings), targetsJson));
   return { lines, warnings };
 }
 
@@ -131,8 +139,9 @@ function checkOptions(options: RenderOptions): CheckedOptions {
   const problems: string[] = [];
   if (options.paramStyle !== 'underscore' && options.paramStyle !== 'dotted')
     problems.push(`param style ${JSON.stringify(options.paramStyle)} must be "underscore" or "dotted"`);
-  if (options.groupBy !== 'resource' && options.groupBy !== 'environment')
-    problems.push(`grouping ${JSON.stringify(options.groupBy)} must be "resource" or "environment"`);
+  if (!(GROUPINGS as readonly string[]).includes(options.groupBy))
+    problems.push(`grouping ${JSON.stringify(options.groupBy)} must be one of ${GROUPINGS.join(', ')}`);
+  if (options.groupBy === 'plan' && !options.plan) problems.push('grouping "plan" needs the plan settings');
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
     problems.push(`batch size ${options.batchSize} must be an integer of at least 1`);
   const metricsPath = options.metricsPath ?? DEFAULT_METRICS_PATH;
@@ -147,6 +156,7 @@ function checkOptions(options: RenderOptions): CheckedOptions {
     groupBy: options.groupBy,
     batchSize: options.batchSize,
     metricsPath,
+    ...(options.plan ? { plan: options.plan } : {}),
   };
 }
 

@@ -25,8 +25,17 @@ test('defaults for the job', () => {
       { targets: ['api.telemetry.confluent.cloud'], prefix: 'confluent_' },
     ],
     paramStyle: 'underscore',
-    groupBy: 'resource',
+    groupBy: 'plan',
     batchSize: 50,
+    plan: {
+      requestsPerMinute: 240,
+      requestsPerResourceHour: 128,
+      pointsPerMetric: 48_000,
+      maxUrlBytes: 2048,
+      intervalSeconds: 60,
+      scrapers: 2,
+      overflow: 'interval',
+    },
   });
   assert.equal(c.publish, { maxShrink: 0.5 });
   assert.equal(c.schedule, { expression: '*/30 * * * *' });
@@ -135,6 +144,54 @@ test('CACHE_DURATION is accepted as an interval', () => {
     () => loadNamedParts({ SD_SCHEDULE: 'every day' }, ['schedule']),
     /not a valid cron expression/,
   );
+});
+
+test('the scrape plan variables: limits revision, margin, overrides, and every bad value named', () => {
+  const c = loadNamedParts(
+    {
+      SD_METRICS_LIMITS: '2025',
+      SD_SCRAPE_MARGIN: '0.5',
+      SD_SCRAPE_INTERVAL: '2m',
+      SD_SCRAPERS: '1',
+      SD_PLAN_OVERFLOW: 'shard',
+    },
+    ['render'],
+  );
+  assert.equal(c.render.plan, {
+    requestsPerMinute: 30,
+    requestsPerResourceHour: 40,
+    pointsPerMetric: 15_000,
+    maxUrlBytes: 2048,
+    intervalSeconds: 120,
+    scrapers: 1,
+    overflow: 'shard',
+  });
+  const o = loadNamedParts({ SD_SCRAPE_BUDGET: '100', SD_POINTS_LIMIT: '5000' }, ['render']);
+  assert.is(o.render.plan.requestsPerMinute, 100);
+  assert.is(o.render.plan.pointsPerMetric, 5000);
+  try {
+    loadNamedParts(
+      {
+        SD_METRICS_LIMITS: '2024',
+        SD_SCRAPE_INTERVAL: '5x',
+        SD_SCRAPERS: '0',
+        SD_SCRAPE_MARGIN: '1',
+        SD_GROUP_BY: 'cluster',
+      },
+      ['render'],
+    );
+    assert.unreachable('should throw');
+  } catch (err) {
+    const message = (err as Error).message;
+    for (const want of [
+      'SD_METRICS_LIMITS must be one of 2025, 2026, got "2024"',
+      'SD_SCRAPE_INTERVAL must be a duration such as 30s, 1m or 2m (10s to 24h), got "5x"',
+      'SD_SCRAPERS must be a whole number from 1 to 100, got "0"',
+      'SD_SCRAPE_MARGIN must be a number from 0 to 0.9, got "1"',
+      'SD_GROUP_BY must be one of plan, resource, environment, got "cluster"',
+    ])
+      assert.ok(message.includes(want), `${want}\n${message}`);
+  }
 });
 
 test.run();

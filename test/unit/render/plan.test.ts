@@ -111,4 +111,21 @@ test('the bucket ladder grows by about a quarter', () => {
   assert.ok(ladderAbove(100) >= 100 && ladderAbove(100) <= 125);
 });
 
+test('SD_GROUP_BY=plan renders a small organisation exactly as SD_GROUP_BY=resource', async () => {
+  const { renderDocument } = await import('../../../src/render/render.js');
+  const { buildRenderInventory, DEFAULT_PLAN, RENDER_VARIANTS } = await import(
+    '../../helpers/render-inventory.js'
+  );
+  for (const v of RENDER_VARIANTS.filter((x) => x.options.groupBy === 'resource')) {
+    const byResource = renderDocument(buildRenderInventory(), v.combination, v.options);
+    const byPlan = renderDocument(buildRenderInventory(), v.combination, {
+      ...v.options,
+      groupBy: 'plan',
+      plan: DEFAULT_PLAN,
+    });
+    assert.is(byPlan.body, byResource.body, v.golden);
+    assert.is(byPlan.plan?.groups, byResource.groups);
+  }
+});
+
 test.run();

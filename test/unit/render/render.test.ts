@@ -45,6 +45,10 @@ test('an empty organisation renders [] in both groupings', () => {
       body: '[]\n',
       groups: 0,
       warnings: [],
+      info: {
+        body: '# HELP confluent_resource_info Labels of a Confluent Cloud resource (from confluent-sd), to join on its id label.\n# TYPE confluent_resource_info gauge\n',
+        series: 0,
+      },
     });
   }
 });
