@@ -6,7 +6,8 @@
 import pLimit from 'p-limit';
 import { canonicalJson, sha256OfStream } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
-import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
+import type { Manifest } from '../bucket/manifest.js';
+import { type ListedObject, listedObjects } from '../bucket/objects.js';
 import { listSnapshots, readLatestManifest, readSnapshotManifest } from '../bucket/read.js';
 import { AppError, isAppError } from '../errors.js';
 import { isNotFound, type StoreReader } from '../store/store.js';
@@ -43,30 +44,24 @@ async function hashObject(
   }
 }
 
-async function checkDocuments(
-  store: StoreReader,
-  documents: Record<string, DocumentEntry>,
-  keyOf: (name: string) => string,
-): Promise<VerifyProblem[]> {
+/** Hashes every object a manifest lists (documents and info documents) against its entry. */
+async function checkObjects(store: StoreReader, objects: readonly ListedObject[]): Promise<VerifyProblem[]> {
   const limit = pLimit(HASH_CONCURRENCY);
   const found = await Promise.all(
-    Object.entries(documents)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, entry]) =>
-        limit(async (): Promise<VerifyProblem | undefined> => {
-          const key = keyOf(name);
-          const got = await hashObject(store, key);
-          if (!got) return { key, kind: 'missing', message: 'listed in the manifest but missing' };
-          if (got.sha256 !== entry.sha256 || got.bytes !== entry.bytes) {
-            return {
-              key,
-              kind: 'mismatch',
-              message: `sha256 ${got.sha256} (${got.bytes} bytes), manifest says ${entry.sha256} (${entry.bytes} bytes)`,
-            };
-          }
-          return undefined;
-        }),
-      ),
+    objects.map((o) =>
+      limit(async (): Promise<VerifyProblem | undefined> => {
+        const got = await hashObject(store, o.key);
+        if (!got) return { key: o.key, kind: 'missing', message: 'listed in the manifest but missing' };
+        if (got.sha256 !== o.sha256 || got.bytes !== o.bytes) {
+          return {
+            key: o.key,
+            kind: 'mismatch',
+            message: `sha256 ${got.sha256} (${got.bytes} bytes), manifest says ${o.sha256} (${o.bytes} bytes)`,
+          };
+        }
+        return undefined;
+      }),
+    ),
   );
   return found.filter((p): p is VerifyProblem => p !== undefined);
 }
@@ -77,13 +72,9 @@ export async function verifySnapshot(
   manifest: Manifest,
   keys: readonly string[],
 ): Promise<VerifyProblem[]> {
-  const problems = await checkDocuments(store, manifest.documents, (n) =>
-    KEYS.snapshotDocument(manifest.runId, n),
-  );
-  const listed = new Set([
-    KEYS.snapshotManifest(manifest.runId),
-    ...Object.keys(manifest.documents).map((n) => KEYS.snapshotDocument(manifest.runId, n)),
-  ]);
+  const objects = listedObjects(manifest, 'snapshot');
+  const problems = await checkObjects(store, objects);
+  const listed = new Set([KEYS.snapshotManifest(manifest.runId), ...objects.map((o) => o.key)]);
   for (const key of keys) {
     if (!listed.has(key))
       problems.push({ key, kind: 'unlisted', message: 'in the snapshot folder but not in its manifest' });
@@ -93,7 +84,7 @@ export async function verifySnapshot(
 
 /** Checks `latest/` documents against `latest/manifest.json`, and that manifest against its snapshot's. */
 export async function verifyLatest(store: StoreReader, latest: Manifest): Promise<VerifyProblem[]> {
-  const problems = await checkDocuments(store, latest.documents, KEYS.latestDocument);
+  const problems = await checkObjects(store, listedObjects(latest, 'latest'));
   try {
     const snapshot = await readSnapshotManifest(store, latest.runId);
     // the pointer is the snapshot's manifest with a fresher checkedAt; anything else differing is tampering

@@ -13,17 +13,19 @@ export const DOCUMENT_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,250}$/;
 export const KEYS = {
   latestManifest: 'latest/manifest.json',
   latestDocument: (name: string) => `latest/${name}.json`,
+  latestInfo: (name: string) => `latest/${name}.info.prom`,
   snapshotsPrefix: 'snapshots/',
   snapshotPrefix: (runId: string) => `snapshots/${runId}/`,
   snapshotManifest: (runId: string) => `snapshots/${runId}/manifest.json`,
   snapshotDocument: (runId: string, name: string) => `snapshots/${runId}/${name}.json`,
+  snapshotInfo: (runId: string, name: string) => `snapshots/${runId}/${name}.info.prom`,
   status: 'status.json',
 } as const;
 
 const RUN = RUN_ID_RE.source.slice(1, -1);
-const FILE = `${DOCUMENT_NAME_RE.source.slice(1, -1)}\\.json`;
+const FILE = `${DOCUMENT_NAME_RE.source.slice(1, -1)}(?:\\.json|\\.info\\.prom)`;
 
-/** Keys a reader may be handed from outside: `latest/<file>.json`, `snapshots/<runId>/<file>.json`, `status.json`. */
+/** Keys a reader may be handed from outside: `latest/<file>`, `snapshots/<runId>/<file>` (`.json`, `.info.prom`), `status.json`. */
 export const READABLE_KEY_RE = new RegExp(`^(?:latest/${FILE}|snapshots/${RUN}/${FILE}|status\\.json)$`);
 
 /** Folders that can be listed: `latest/`, `snapshots/`, `snapshots/<runId>/`. */

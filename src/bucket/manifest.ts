@@ -16,6 +16,34 @@ export type ParamStyle = (typeof PARAM_STYLES)[number];
 export const GROUPINGS = ['plan', 'resource', 'environment'] as const;
 export type GroupBy = (typeof GROUPINGS)[number];
 
+const count0 = z.number().int().nonnegative();
+
+/** The info document of a combination (`<doc>.info.prom`): its hash like a document's, and its series. */
+export const infoEntrySchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: count0,
+  series: count0,
+});
+
+/** What the scrape plan of a document costs against the Metrics API's budgets (docs/output.md). */
+export const planFiguresSchema = z.object({
+  groups: count0,
+  requestsPerMinute: z.number().nonnegative(),
+  budgetPerMinute: z.number().nonnegative(),
+  requestsPerResourceHour: z.number().nonnegative(),
+  budgetPerResourceHour: z.number().nonnegative(),
+  intervalSeconds: count0,
+  scrapers: count0,
+  pointsLimit: count0,
+  lowerBound: count0,
+  largestGroup: z.object({ key: z.string(), resources: count0, points: count0, urlBytes: count0 }),
+  degraded: z.enum(['none', 'interval', 'shard']),
+  shards: count0,
+  overCap: z.array(z.string()),
+  reason: z.string(),
+  sizes: z.enum(['metrics-api', 'kind-estimate', 'none']),
+});
+
 export const documentEntrySchema = z.object({
   targets: z.array(z.string()).min(1),
   prefix: z.string(),
@@ -24,6 +52,8 @@ export const documentEntrySchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().nonnegative(),
   groups: z.number().int().nonnegative(),
+  info: infoEntrySchema.optional(),
+  plan: planFiguresSchema.optional(),
 });
 
 const count = z.number().int().nonnegative();
@@ -55,6 +85,7 @@ export const manifestSchema = z.object({
 });
 
 export type DocumentEntry = z.infer<typeof documentEntrySchema>;
+export type PlanFiguresEntry = z.infer<typeof planFiguresSchema>;
 export type ResourceCounts = z.infer<typeof resourceCountsSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
 

@@ -4,7 +4,7 @@
  */
 import { sha256 } from '../bucket/canonical.js';
 import type { DocumentEntry, ResourceCounts } from '../bucket/manifest.js';
-import type { Inventory } from '../discovery/resource.js';
+import type { Inventory, InventorySizes } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
 import type { RenderConfig } from '../render/config.js';
 import { type RenderedDocument, renderAll } from '../render/render.js';
@@ -39,10 +39,13 @@ export function renderDocuments(inventory: Inventory, render: RenderConfig): Ren
 export function documentEntries(
   docs: readonly RenderedDocument[],
   render: RenderConfig,
+  sizes: InventorySizes | undefined,
 ): Record<string, DocumentEntry> {
   const entries: Record<string, DocumentEntry> = {};
   for (const d of docs) {
     entries[d.name] = {
+      info: { sha256: sha256(d.info.body), bytes: Buffer.byteLength(d.info.body), series: d.info.series },
+      ...(d.plan ? { plan: { ...d.plan, sizes: sizes?.source ?? 'none' } } : {}),
       targets: d.combination.targets,
       prefix: d.combination.prefix,
       paramStyle: render.paramStyle,

@@ -104,7 +104,7 @@ async function publishSteps(run: Run, previous: Manifest | undefined): Promise<S
   abortIfRequested(run.signal, 'discovery');
   const { discovered, resources } = await discover(run);
   const docs = render(run, discovered.inventory);
-  const plan = planRun(documentEntries(docs, run.deps.render), previous);
+  const plan = planRun(documentEntries(docs, run.deps.render, discovered.inventory.sizes), previous);
   if (!run.force) checkGuards(resources, previous, run.deps.publish.maxShrink);
   abortIfRequested(run.signal, 'writing the snapshot');
   if (!plan.writesSnapshot && previous) {

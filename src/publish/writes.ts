@@ -5,11 +5,10 @@
  */
 import { KEYS } from '../bucket/keys.js';
 import type { Manifest } from '../bucket/manifest.js';
+import { INFO_TYPE, JSON_TYPE } from '../bucket/objects.js';
 import type { Logger } from '../log.js';
 import type { RenderedDocument } from '../render/render.js';
 import type { Store } from '../store/store.js';
-
-const JSON_TYPE = 'application/json';
 
 /** Counts the objects a run writes, for its summary. */
 export class WriteCounter {
@@ -17,8 +16,8 @@ export class WriteCounter {
 
   constructor(private readonly store: Store) {}
 
-  async put(key: string, body: string | Buffer): Promise<void> {
-    await this.store.put(key, body, JSON_TYPE);
+  async put(key: string, body: string | Buffer, contentType = JSON_TYPE): Promise<void> {
+    await this.store.put(key, body, contentType);
     this.count += 1;
   }
 }
@@ -29,7 +28,10 @@ export async function writeSnapshot(
   docs: readonly RenderedDocument[],
   manifestText: string,
 ): Promise<void> {
-  for (const d of docs) await out.put(KEYS.snapshotDocument(runId, d.name), d.body);
+  for (const d of docs) {
+    await out.put(KEYS.snapshotDocument(runId, d.name), d.body);
+    await out.put(KEYS.snapshotInfo(runId, d.name), d.info.body, INFO_TYPE);
+  }
   await out.put(KEYS.snapshotManifest(runId), manifestText);
 }
 
@@ -49,8 +51,9 @@ export async function switchLatest(
   const replaced: string[] = [];
   try {
     for (const d of docs) {
-      await out.put(KEYS.latestDocument(d.name), d.body);
       replaced.push(d.name);
+      await out.put(KEYS.latestDocument(d.name), d.body);
+      await out.put(KEYS.latestInfo(d.name), d.info.body, INFO_TYPE);
     }
     await out.put(KEYS.latestManifest, manifestText);
   } catch (err) {
@@ -60,7 +63,10 @@ export async function switchLatest(
 }
 
 export async function removeLatestCopies(store: Store, names: readonly string[]): Promise<void> {
-  for (const name of names) await store.delete(KEYS.latestDocument(name)).catch(() => undefined);
+  for (const name of names) {
+    await store.delete(KEYS.latestDocument(name)).catch(() => undefined);
+    await store.delete(KEYS.latestInfo(name)).catch(() => undefined);
+  }
 }
 
 async function rollBackLatest(
@@ -71,12 +77,7 @@ async function rollBackLatest(
 ): Promise<void> {
   for (const name of replaced) {
     try {
-      if (previous?.documents[name]) {
-        const old = await store.get(KEYS.snapshotDocument(previous.runId, name));
-        await store.put(KEYS.latestDocument(name), old.body, JSON_TYPE);
-      } else {
-        await store.delete(KEYS.latestDocument(name));
-      }
+      await restoreLatest(store, name, previous);
     } catch (rollbackErr) {
       log.error(
         { err: rollbackErr, document: name },
@@ -84,4 +85,20 @@ async function rollBackLatest(
       );
     }
   }
+}
+
+/** `latest/<name>.json` and its info document as the previous snapshot had them, or gone when it had none. */
+async function restoreLatest(store: Store, name: string, previous: Manifest | undefined): Promise<void> {
+  const entry = previous?.documents[name];
+  if (!previous || !entry) {
+    await store.delete(KEYS.latestDocument(name));
+    await store.delete(KEYS.latestInfo(name));
+    return;
+  }
+  const old = await store.get(KEYS.snapshotDocument(previous.runId, name));
+  await store.put(KEYS.latestDocument(name), old.body, JSON_TYPE);
+  if (entry.info) {
+    const info = await store.get(KEYS.snapshotInfo(previous.runId, name));
+    await store.put(KEYS.latestInfo(name), info.body, INFO_TYPE);
+  } else await store.delete(KEYS.latestInfo(name));
 }

@@ -61,13 +61,15 @@ test('a first run writes the snapshot, the latest/ copies, the pointer and the s
     (await store.list('')).map((o) => o.key),
     [
       ...names.map(KEYS.latestDocument),
+      ...names.map(KEYS.latestInfo),
       KEYS.latestManifest,
       ...names.map((n) => KEYS.snapshotDocument('20250301T100000Z', n)),
+      ...names.map((n) => KEYS.snapshotInfo('20250301T100000Z', n)),
       KEYS.snapshotManifest('20250301T100000Z'),
       KEYS.status,
     ].sort(),
   );
-  assert.is(result.objectsWritten, 2 * names.length + 3);
+  assert.is(result.objectsWritten, 4 * names.length + 3);
   const pointer = parseManifest((await store.get(KEYS.latestManifest)).body.toString(), 'test');
   assert.is(pointer.runId, '20250301T100000Z');
   assert.is(pointer.resources.total, buildRenderInventory().resources.length);
@@ -122,8 +124,8 @@ test('a failed latest/ copy is rolled back: latest/ stays as it was, the pointer
   const memory = createMemoryStore();
   await publishRun(depsFor(memory, buildRenderInventory()));
   const before = await snapshotOf(memory);
-  // the second latest/ document write fails, after the first one was replaced
-  const store = withFaults(memory, { op: 'put', key: 'latest/', from: 2, times: 1 });
+  // the second document's latest/ copy fails, after the first document and its info were replaced
+  const store = withFaults(memory, { op: 'put', key: 'latest/noprefix', from: 1, times: 1 });
   const changedInventory = withResources(buildRenderInventory(), buildRenderInventory().resources.length - 1);
   try {
     await publishRun({
@@ -144,9 +146,13 @@ test('a failed latest/ copy is rolled back: latest/ stays as it was, the pointer
     store.calls.filter((c) => c.op === 'put' && c.key?.startsWith('latest/')).map((c) => [c.key, c.failed]),
     [
       [KEYS.latestDocument('confluent--api.telemetry.confluent.cloud'), false],
+      [KEYS.latestInfo('confluent--api.telemetry.confluent.cloud'), false],
       [KEYS.latestDocument('noprefix--api.telemetry.confluent.cloud'), true],
-      // the rollback puts back the previous snapshot's bytes
+      // the rollback puts back the previous snapshot's bytes, the failed one's too
       [KEYS.latestDocument('confluent--api.telemetry.confluent.cloud'), false],
+      [KEYS.latestInfo('confluent--api.telemetry.confluent.cloud'), false],
+      [KEYS.latestDocument('noprefix--api.telemetry.confluent.cloud'), false],
+      [KEYS.latestInfo('noprefix--api.telemetry.confluent.cloud'), false],
     ],
   );
 });
