@@ -18,13 +18,14 @@ import type { Store } from '../../src/store/store.js';
 import { sha256Hex } from './bucket.js';
 import { DEFAULT_PLAN } from './render-inventory.js';
 
+/** What the CLI renders by default (SD_TARGETS, SD_PREFIXES, SD_GROUP_BY=plan with its default budgets). */
 export const RENDER: RenderConfig = {
   combinations: [
     { targets: ['api.telemetry.confluent.cloud'], prefix: '' },
     { targets: ['api.telemetry.confluent.cloud'], prefix: 'confluent_' },
   ],
   paramStyle: 'underscore',
-  groupBy: 'resource',
+  groupBy: 'plan',
   batchSize: 50,
   plan: DEFAULT_PLAN,
 };

@@ -74,7 +74,7 @@ async function expectedDiff(ctx: Ctx, a: Manifest, b: Manifest, change: Change) 
       targets: entry.targets,
       prefix: entry.prefix,
       paramStyle: 'underscore',
-      groupBy: 'resource',
+      groupBy: 'plan',
       metricsPath: '/v2/metrics/cloud/export',
     };
     documents.push({
@@ -363,7 +363,9 @@ for (const kind of ['file', 's3'] as const) {
     const newer = '20990101T000000Z';
     for (const name of Object.keys(s.b.documents)) {
       const body = await s.ctx.store.get(KEYS.snapshotDocument(s.b.runId, name));
-      await s.ctx.store.put(KEYS.snapshotDocument(newer, name), body!.body, 'application/json');
+      await s.ctx.store.put(KEYS.snapshotDocument(newer, name), body.body, 'application/json');
+      const info = await s.ctx.store.get(KEYS.snapshotInfo(s.b.runId, name));
+      await s.ctx.store.put(KEYS.snapshotInfo(newer, name), info.body, 'text/plain');
     }
     await s.ctx.store.put(
       KEYS.snapshotManifest(newer),
@@ -394,7 +396,7 @@ for (const kind of ['file', 's3'] as const) {
 
     const pruned = await run(s, pruneCommand, '--keep-days', '0');
     assert.is(pruned.code, 0, pruned.stderr);
-    assert.match(pruned.stdout, new RegExp(`^removed ${s.a.runId} \\(3 objects\\)$`, 'm'));
+    assert.match(pruned.stdout, new RegExp(`^removed ${s.a.runId} \\(5 objects\\)$`, 'm'));
     const left = new Set((await s.ctx.store.list('snapshots/')).map((o) => o.key.split('/')[1]));
     assert.equal([...left].sort(), [s.b.runId, newer]);
     const h = await run(s, historyCommand, '--json');
@@ -402,7 +404,8 @@ for (const kind of ['file', 's3'] as const) {
       (JSON.parse(h.stdout) as { snapshots: { runId: string }[] }).snapshots.map((x) => x.runId),
       [newer, s.b.runId],
     );
-    assert.is((await run(s, verifyCommand)).code, 0);
+    const v = await run(s, verifyCommand);
+    assert.is(v.code, 0, v.stdout);
   });
 
   t.run();

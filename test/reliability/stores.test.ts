@@ -96,7 +96,7 @@ t('an S3 endpoint that starts refusing PUTs at any point of the run', async (ctx
     assert.is((await runPublish(ctx.simB, control)).outcome, 'published');
     const puts = s3.putCount() - before;
     await control.close();
-    assert.is(puts, 7, 'snapshot 2 + manifest, latest 2 + manifest, status');
+    assert.is(puts, 11, 'snapshot 2 + 2 info + manifest, latest 2 + 2 info + manifest, status');
 
     for (const status of [503, 403, 507] as RefusalStatus[]) {
       for (let after = 0; after < puts; after++) {
