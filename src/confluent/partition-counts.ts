@@ -14,9 +14,10 @@ export const PARTITION_COUNT_METRIC = 'io.confluent.kafka.server/partition_count
 export const PARTITION_COUNT_QUERY: components['schemas']['QueryRequest'] = {
   aggregations: [{ metric: PARTITION_COUNT_METRIC }],
   group_by: ['resource.kafka.id'],
-  granularity: 'PT1M',
-  // One bucket two minutes back, aligned to the minute, as the API's reference advises for `now`.
-  intervals: ['PT1M/now-2m|m'],
+  granularity: 'PT15M',
+  // One 15-minute bucket ending five minutes back: points become queryable within about five minutes (the
+  // Metrics API's "Metric Data Latency"), so a shorter, more recent window is often still empty.
+  intervals: ['PT15M/now-5m|m'],
   limit: 1000,
 };
 

@@ -1,6 +1,6 @@
 /**
  * How the client reaches Confluent Cloud: one openapi-fetch client per base URL (control plane and Metrics
- * API) carrying the credentials, one retry layer that shares one concurrency limit, one rate gate per host.
+ * API) carrying the credentials, one retry layer that shares one concurrency limit, one rate gate per API.
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { Logger } from '../log.js';
@@ -63,19 +63,13 @@ export function createTransport(options: TransportOptions): Transport {
     log: options.log,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  // Rate limits belong to a host; when both URLs name the same host they share one gate.
-  const gates = new Map<string, RateGate>();
-  const gateFor = (url: string): RateGate => {
-    const origin = new URL(url).origin;
-    const gate = gates.get(origin) ?? createRateGate({ threshold: options.concurrency });
-    gates.set(origin, gate);
-    return gate;
-  };
+  // Each API has limits of its own (the Metrics API's rateLimit-* count only Metrics API calls, reference §4),
+  // so each gets its gate even when both URLs name one host (the simulator serves both).
   return {
     api: createClient<ControlPlanePaths>({ baseUrl: options.apiUrl, ...clientOptions }),
     telemetry: createClient<MetricsPaths>({ baseUrl: options.telemetryUrl, ...clientOptions }),
     requester,
-    apiGate: gateFor(options.apiUrl),
-    telemetryGate: gateFor(options.telemetryUrl),
+    apiGate: createRateGate({ threshold: options.concurrency }),
+    telemetryGate: createRateGate({ threshold: options.concurrency }),
   };
 }

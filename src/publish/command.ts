@@ -94,6 +94,18 @@ async function publishOnce(
       ctx.stdout,
       `${result.outcome}: snapshot ${result.snapshot}, ${result.resources.total} resources, ${result.documents.length} documents, ${result.objectsWritten} objects written`,
     );
+    for (const d of result.documents) {
+      if (d.plan && d.plan.degraded !== 'none')
+        writeLine(
+          ctx.stdout,
+          `warning: ${d.name}: scrape plan degraded (${d.plan.degraded}): ${d.plan.reason}`,
+        );
+      if (d.plan && d.plan.overCap.length > 0)
+        writeLine(
+          ctx.stdout,
+          `warning: ${d.name}: over the points cap even alone: ${d.plan.overCap.join(', ')}`,
+        );
+    }
     return EXIT.ok;
   } finally {
     await store.close();

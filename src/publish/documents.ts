@@ -6,6 +6,7 @@ import { sha256 } from '../bucket/canonical.js';
 import type { DocumentEntry, ResourceCounts } from '../bucket/manifest.js';
 import type { Inventory, InventorySizes } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { RenderConfig } from '../render/config.js';
 import { type RenderedDocument, renderAll } from '../render/render.js';
 import { checkSdDocument } from '../render/validate.js';
@@ -56,4 +57,20 @@ export function documentEntries(
     };
   }
   return entries;
+}
+
+/** A plan that gives way, or a resource the Metrics API will cut whatever the plan: one warning each, never silent. */
+export function warnAboutPlan(log: Logger, d: RenderedDocument): void {
+  const plan = d.plan;
+  if (!plan) return;
+  const figures = {
+    document: d.name,
+    groups: plan.groups,
+    requestsPerMinute: plan.requestsPerMinute,
+    budgetPerMinute: plan.budgetPerMinute,
+  };
+  if (plan.degraded !== 'none')
+    log.warn({ ...figures, degraded: plan.degraded, reason: plan.reason }, 'scrape plan degraded');
+  if (plan.overCap.length > 0)
+    log.warn({ ...figures, resources: plan.overCap }, 'resources over the points cap even alone');
 }

@@ -12,10 +12,11 @@ import type { Inventory } from '../discovery/resource.js';
 import { AppError, describeError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RenderConfig } from '../render/config.js';
+import type { PlanFigures } from '../render/plan.js';
 import type { RenderedDocument } from '../render/render.js';
 import type { Store } from '../store/store.js';
 import type { PublishConfig } from './config.js';
-import { countResources, documentEntries, renderDocuments } from './documents.js';
+import { countResources, documentEntries, renderDocuments, warnAboutPlan } from './documents.js';
 import { checkGuards, planRun, type RunPlan } from './plan.js';
 import { readPrevious } from './previous.js';
 import { StatusWriter } from './run-status.js';
@@ -50,7 +51,7 @@ export interface PublishResult {
   snapshot: string;
   previousRunId: string | null;
   resources: ResourceCounts;
-  documents: { name: string; groups: number; changed: boolean }[];
+  documents: { name: string; groups: number; changed: boolean; plan?: PlanFigures }[];
   objectsWritten: number;
   warnings: number;
   durationMs: number;
@@ -140,6 +141,7 @@ function render(run: Run, inventory: Inventory): RenderedDocument[] {
   const docs = renderDocuments(inventory, run.deps.render);
   const warnings = countWarnings(docs);
   run.log.info({ documents: docs.length, warnings, durationMs: Date.now() - started }, 'render finished');
+  for (const d of docs) warnAboutPlan(run.log, d);
   return docs;
 }
 
@@ -213,7 +215,12 @@ function resultOf(
     snapshot,
     previousRunId,
     resources,
-    documents: docs.map((d) => ({ name: d.name, groups: d.groups, changed: changed.includes(d.name) })),
+    documents: docs.map((d) => ({
+      name: d.name,
+      groups: d.groups,
+      changed: changed.includes(d.name),
+      ...(d.plan ? { plan: d.plan } : {}),
+    })),
     warnings: countWarnings(docs),
   };
 }

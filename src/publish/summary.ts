@@ -2,6 +2,7 @@
 
 import type { ApiStats } from '../confluent/stats.js';
 import type { Inventory } from '../discovery/resource.js';
+import type { PlanFigures } from '../render/plan.js';
 import type { RenderedDocument } from '../render/render.js';
 import { countResources } from './documents.js';
 
@@ -24,8 +25,10 @@ export function formatInventorySummary(
     );
   }
   lines.push(`documents: ${docs.length}`);
-  for (const d of docs)
+  for (const d of docs) {
     lines.push(`  ${d.name}.json: ${d.groups} groups, ${Buffer.byteLength(d.body)} bytes`);
+    if (d.plan) lines.push(...formatPlan(d.plan, inventory.sizes?.source ?? 'none').map((l) => `    ${l}`));
+  }
   const warnings = docs.flatMap((d) => d.warnings);
   const unique = new Map(warnings.map((w) => [w.resourceId, w]));
   lines.push(`warnings: ${unique.size}`);
@@ -36,4 +39,18 @@ export function formatInventorySummary(
     `api: ${api.requests} requests, ${api.retries} retries, ${api.throttled} throttled, ${api.failures} failed`,
   );
   return lines.join('\n');
+}
+
+/** The scrape plan of one document for people: what it costs against the budgets and what it gave up. */
+export function formatPlan(plan: PlanFigures, sizes: string): string[] {
+  const g = plan.largestGroup;
+  const ids = g.ids.join(',') + (g.resources > g.ids.length ? ',…' : '');
+  const lines = [
+    `plan: ${plan.groups} groups (lower bound ${plan.lowerBound}), ${plan.requestsPerMinute} requests/min per Prometheus (budget ${plan.budgetPerMinute}), ${plan.requestsPerResourceHour} requests/h per resource for ${plan.scrapers} scrapers (budget ${plan.budgetPerResourceHour}), sizes: ${sizes}`,
+    `largest group: ${g.key} (${g.resources} resources, ${g.points} points per metric of ${plan.pointsLimit}, ${g.urlBytes} URL bytes): ${ids}`,
+  ];
+  if (plan.degraded !== 'none') lines.push(`DEGRADED (${plan.degraded}): ${plan.reason}`);
+  if (plan.overCap.length > 0)
+    lines.push(`OVER THE POINTS CAP even alone (series will be cut): ${plan.overCap.join(', ')}`);
+  return lines;
 }

@@ -17,7 +17,8 @@ export interface PlanFigures {
   pointsLimit: number;
   /** The fewest groups any plan could have: points per type over the cap, URL bytes over the URL length. */
   lowerBound: number;
-  largestGroup: { key: string; resources: number; points: number; urlBytes: number };
+  /** The group with the most points of one type per metric; `ids` are its first ten resources. */
+  largestGroup: { key: string; resources: number; points: number; urlBytes: number; ids: string[] };
   degraded: 'none' | 'interval' | 'shard';
   shards: number;
   /** Resources whose largest metric alone passes the cap: the Metrics API cuts their series whatever the plan. */
@@ -63,8 +64,9 @@ export function figuresOf(
           resources: largest.members.length,
           points: maxPointsPerType(largest.members),
           urlBytes: urlBytesOf(largest.members),
+          ids: largest.members.slice(0, 10).map((m) => m.id),
         }
-      : { key: '', resources: 0, points: 0, urlBytes: 0 },
+      : { key: '', resources: 0, points: 0, urlBytes: 0, ids: [] },
     degraded,
     shards: overflow.shards,
     overCap: resources.filter((r) => r.points > settings.pointsPerMetric).map((r) => r.id),

@@ -8,8 +8,8 @@ const QUERY = '/v2/metrics/cloud/query';
 const BODY = {
   aggregations: [{ metric: 'io.confluent.kafka.server/partition_count' }],
   group_by: ['resource.kafka.id'],
-  granularity: 'PT1M',
-  intervals: ['PT1M/now-2m|m'],
+  granularity: 'PT15M',
+  intervals: ['PT15M/now-5m|m'],
   limit: 1000,
 };
 const point = (id: string, value: number) => ({

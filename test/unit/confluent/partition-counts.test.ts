@@ -11,8 +11,8 @@ test('the query body is the one of the scrape plan: partition_count per kafka id
   assert.equal(JSON.parse(JSON.stringify(PARTITION_COUNT_QUERY)), {
     aggregations: [{ metric: 'io.confluent.kafka.server/partition_count' }],
     group_by: ['resource.kafka.id'],
-    granularity: 'PT1M',
-    intervals: ['PT1M/now-2m|m'],
+    granularity: 'PT15M',
+    intervals: ['PT15M/now-5m|m'],
     limit: 1000,
   });
 });
