@@ -22,8 +22,8 @@ export const E2E_TOKEN = 'e2e-token-0123456789abcdef';
 export interface E2eStack {
   sim: RunningSimulator;
   prom: RunningPrometheus;
-  /** One publish run; resolves with its result (the caller asserts the exit code). */
-  publish(): Promise<CommandRun>;
+  /** One publish run, with `env` over the stack's own; resolves with its result (the caller asserts the exit code). */
+  publish(env?: Env): Promise<CommandRun>;
   /** Replaces the server's token file; Prometheus's credentials_file keeps the token it had. */
   setServerToken(token: string): Promise<void>;
 }
@@ -35,7 +35,7 @@ export interface E2eHandle {
   close(): Promise<void>;
 }
 
-export function createE2eStack(simOptions: SimulatorOptions): E2eHandle {
+export function createE2eStack(simOptions: SimulatorOptions, extraPublishEnv: Env = {}): E2eHandle {
   const handle: E2eHandle & { cleanups: (() => Promise<unknown>)[] } = {
     cleanups: [],
     async start() {
@@ -54,8 +54,9 @@ export function createE2eStack(simOptions: SimulatorOptions): E2eHandle {
         // Prometheus scrapes the simulator's /export; both prefixes as the shipped ConfigMap publishes them
         SD_TARGETS: `127.0.0.1:${sim.port}`,
         SD_PREFIXES: ',confluent_',
+        ...extraPublishEnv,
       };
-      const publish = () => runCommand(publishCommand, [], publishEnv);
+      const publish = (env: Env = {}) => runCommand(publishCommand, [], { ...publishEnv, ...env });
       const first = await publish();
       if (first.code !== 0) throw new Error(`first publish exited ${first.code}: ${first.stderr}`);
 
