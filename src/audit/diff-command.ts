@@ -52,6 +52,8 @@ export const diffCommand = defineCommand({
 
 Compares two snapshots by resource (not by bytes): per document, target groups added and removed,
 labels changed (old → new), and changes of the document's targets, prefix, param style or grouping.
+A document whose resources stayed but were grouped otherwise (resource ↔ plan, a plan repacked or
+degraded otherwise) is "regrouped": groups before → after, resources moved, not resources added/removed.
 Documents are matched by targets + prefix, so snapshots written with other prefixes or param styles compare.
 
 A and B are run ids (YYYYMMDDTHHMMSSZ), "latest" (the snapshot latest/ points to), or an ISO time (the snapshot
