@@ -10,17 +10,35 @@ import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
 import { diffSnapshots, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
 import { formatDiff } from './format-diff.js';
-import { parseSnapshotRef, parseTime, readSnapshotDocuments, resolveSnapshotRef } from './snapshots.js';
+import {
+  parseSnapshotRef,
+  parseTime,
+  readSnapshotDocuments,
+  readSnapshotInfos,
+  resolveSnapshotRef,
+} from './snapshots.js';
 
 async function readSnapshotContent(store: StoreReader, manifest: Manifest): Promise<SnapshotContent> {
-  const bodies = await readSnapshotDocuments(store, manifest);
+  const [bodies, infos] = await Promise.all([
+    readSnapshotDocuments(store, manifest),
+    readSnapshotInfos(store, manifest),
+  ]);
+  const where = (key: string) => `${store.location}/${key}`;
   const documents = new Map(
     [...bodies].map(([name, body]) => {
       const entry = manifest.documents[name];
       if (!entry) throw new AppError('MANIFEST_INVALID', `snapshot ${manifest.runId}: no entry for ${name}`);
+      const info = infos.get(name);
       return [
         name,
-        documentToResources(body, entry, `${store.location}/${KEYS.snapshotDocument(manifest.runId, name)}`),
+        documentToResources(
+          body,
+          entry,
+          where(KEYS.snapshotDocument(manifest.runId, name)),
+          info === undefined
+            ? undefined
+            : { body: info, where: where(KEYS.snapshotInfo(manifest.runId, name)) },
+        ),
       ] as const;
     }),
   );
@@ -34,6 +52,8 @@ export const diffCommand = defineCommand({
 
 Compares two snapshots by resource (not by bytes): per document, target groups added and removed,
 labels changed (old → new), and changes of the document's targets, prefix, param style or grouping.
+A document whose resources stayed but were grouped otherwise (resource ↔ plan, a plan repacked or
+degraded otherwise) is "regrouped": groups before → after, resources moved, not resources added/removed.
 Documents are matched by targets + prefix, so snapshots written with other prefixes or param styles compare.
 
 A and B are run ids (YYYYMMDDTHHMMSSZ), "latest" (the snapshot latest/ points to), or an ISO time (the snapshot

@@ -1,17 +1,19 @@
 /**
- * What changed between two snapshots, per document, by resource (not by bytes). Documents are matched by their
- * combination (targets + prefix) first, then by name, then by targets alone or prefix alone, so a snapshot
- * rendered with another prefix, param style or target list still lines up with the one before it.
+ * What changed between two snapshots, per document, by resource (not by bytes). Documents are paired as in
+ * match-documents.ts; per pair: the document's settings, a regrouping (where a plan takes part), and the resources
+ * added, removed and relabelled.
  */
 
 import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
-import {
-  compareDocumentResources,
-  type DocumentContent,
-  type DocumentResource,
-  resourceKey,
-} from './document-resources.js';
+import { type DocumentContent, type DocumentResource, resourceKey } from './document-resources.js';
+import { matchDocuments, type Side } from './match-documents.js';
+import { formatRegrouping, type Regrouping, regroupingOf } from './regrouping.js';
+import { diffResources, type ResourceChange } from './resource-diff.js';
 import { formatValue, plural } from './text.js';
+
+export { matchDocuments } from './match-documents.js';
+export type { Grouping, Regrouping } from './regrouping.js';
+export { diffLabels, diffResources, type LabelChange, type ResourceChange } from './resource-diff.js';
 
 /** One side of a diff: the manifest and each document read back as resources. */
 export interface SnapshotContent {
@@ -37,25 +39,15 @@ export interface SettingChange {
   to: string | string[];
 }
 
-export interface LabelChange {
-  name: string;
-  /** null: the label was absent. */
-  from: string | null;
-  to: string | null;
-}
-
-export interface ResourceChange {
-  type: string;
-  id: string;
-  labels: LabelChange[];
-}
-
 export interface DocumentDiff {
   name: string;
-  status: 'added' | 'removed' | 'changed' | 'unchanged';
+  /** `regrouped`: only the grouping changed (see `regrouped`), every resource and label is the same. */
+  status: 'added' | 'removed' | 'changed' | 'regrouped' | 'unchanged';
   from: DocumentInfo | null;
   to: DocumentInfo | null;
   settings: SettingChange[];
+  /** Present only when the pair was regrouped (a plan on either side); then `groupBy` is here, not in `settings`. */
+  regrouped?: Regrouping;
   added: DocumentResource[];
   removed: DocumentResource[];
   changed: ResourceChange[];
@@ -76,8 +68,6 @@ export interface SnapshotDiff {
   documents: DocumentDiff[];
 }
 
-type Side = { name: string; entry: DocumentEntry; content: DocumentContent };
-
 function sidesOf(s: SnapshotContent): Side[] {
   return Object.entries(s.manifest.documents)
     .map(([name, entry]) => ({
@@ -86,52 +76,6 @@ function sidesOf(s: SnapshotContent): Side[] {
       content: s.documents.get(name) ?? { resources: new Map(), metricsPath: '' },
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-// keys tried in order, most specific first; each pass pairs only documents still unpaired
-const MATCH_KEYS: ((s: Side) => string)[] = [
-  (s) => `${JSON.stringify(s.entry.targets)}|${s.entry.prefix}`,
-  (s) => s.name,
-  (s) => `${JSON.stringify([...s.entry.targets].sort())}|${s.entry.prefix}`,
-  (s) => JSON.stringify(s.entry.targets),
-  (s) => s.entry.prefix,
-];
-
-function resourceDistance(a: Side, b: Side): number {
-  const d = diffResources(a.content, b.content);
-  return d.added.length + d.removed.length + d.changed.length;
-}
-
-/**
- * Pairs documents across two snapshots. When a key is shared by several documents (one combination's prefix
- * changed while another with the same targets stayed), each is paired with the candidate whose resources differ
- * least, ties by name; what is left over was added or removed.
- */
-export function matchDocuments(
-  from: Side[],
-  to: Side[],
-): { pairs: [Side, Side][]; removed: Side[]; added: Side[] } {
-  const left = new Set(from);
-  const right = new Set(to);
-  const pairs: [Side, Side][] = [];
-  for (const keyOf of MATCH_KEYS) {
-    const candidates = new Map<string, Side[]>();
-    for (const s of right) candidates.set(keyOf(s), [...(candidates.get(keyOf(s)) ?? []), s]);
-    for (const l of [...left]) {
-      const options = (candidates.get(keyOf(l)) ?? []).filter((r) => right.has(r));
-      if (options.length === 0) continue;
-      let best = options[0]!;
-      let bestDistance = options.length === 1 ? 0 : resourceDistance(l, best);
-      for (const r of options.slice(1)) {
-        const distance = resourceDistance(l, r);
-        if (distance < bestDistance) [best, bestDistance] = [r, distance];
-      }
-      pairs.push([l, best]);
-      left.delete(l);
-      right.delete(best);
-    }
-  }
-  return { pairs, removed: [...left], added: [...right] };
 }
 
 function infoOf(s: Side): DocumentInfo {
@@ -156,40 +100,14 @@ function settingChanges(a: DocumentInfo, b: DocumentInfo): SettingChange[] {
   return out;
 }
 
-export function diffLabels(a: Record<string, string>, b: Record<string, string>): LabelChange[] {
-  const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return names.filter((n) => a[n] !== b[n]).map((n) => ({ name: n, from: a[n] ?? null, to: b[n] ?? null }));
-}
-
-export function diffResources(
-  a: DocumentContent,
-  b: DocumentContent,
-): Pick<DocumentDiff, 'added' | 'removed' | 'changed'> {
-  const added: DocumentResource[] = [];
-  const removed: DocumentResource[] = [];
-  const changed: ResourceChange[] = [];
-  for (const [key, r] of a.resources) {
-    const other = b.resources.get(key);
-    if (!other) removed.push(r);
-    else {
-      const labels = diffLabels(r.labels, other.labels);
-      if (labels.length > 0) changed.push({ type: r.type, id: r.id, labels });
-    }
-  }
-  for (const [key, r] of b.resources) if (!a.resources.has(key)) added.push(r);
-  return {
-    added: added.sort(compareDocumentResources),
-    removed: removed.sort(compareDocumentResources),
-    changed: changed.sort(compareDocumentResources),
-  };
-}
-
 function summaryOf(d: Omit<DocumentDiff, 'summary'>): string {
   if (d.status === 'added')
     return `added: targets ${formatValue(d.to?.targets ?? [])}, prefix ${formatValue(d.to?.prefix ?? '')}, ${plural(d.added.length, 'resource')}`;
   if (d.status === 'removed') return `removed: ${plural(d.removed.length, 'resource')}`;
   if (d.status === 'unchanged') return `unchanged (${plural(d.to?.resources ?? 0, 'resource')})`;
+  if (d.status === 'regrouped' && d.regrouped) return formatRegrouping(d.regrouped);
   const parts = d.settings.map((s) => `${s.name} ${formatValue(s.from)} → ${formatValue(s.to)}`);
+  if (d.regrouped) parts.push(formatRegrouping(d.regrouped));
   parts.push(`${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
   if (d.from && d.to && d.from.name !== d.to.name) parts.unshift(`was ${d.from.name}`);
   return parts.join(', ');
@@ -214,20 +132,24 @@ function oneSided(side: Side, status: 'added' | 'removed'): DocumentDiff {
   });
 }
 
+function diffPair(x: Side, y: Side): DocumentDiff {
+  const from = infoOf(x);
+  const to = infoOf(y);
+  const regrouped = regroupingOf(x, y);
+  // a regrouping carries the grouping change itself
+  const settings = settingChanges(from, to).filter((s) => !(regrouped && s.name === 'groupBy'));
+  const res = diffResources(x.content, y.content);
+  const same =
+    settings.length === 0 &&
+    from.name === to.name &&
+    res.added.length + res.removed.length + res.changed.length === 0;
+  const status = same ? (regrouped ? 'regrouped' : 'unchanged') : 'changed';
+  return finish({ name: y.name, status, from, to, settings, ...(regrouped ? { regrouped } : {}), ...res });
+}
+
 export function diffSnapshots(a: SnapshotContent, b: SnapshotContent): SnapshotDiff {
   const { pairs, removed, added } = matchDocuments(sidesOf(a), sidesOf(b));
-  const docs: DocumentDiff[] = [];
-  for (const [x, y] of pairs) {
-    const from = infoOf(x);
-    const to = infoOf(y);
-    const settings = settingChanges(from, to);
-    const res = diffResources(x.content, y.content);
-    const same =
-      settings.length === 0 &&
-      from.name === to.name &&
-      res.added.length + res.removed.length + res.changed.length === 0;
-    docs.push(finish({ name: y.name, status: same ? 'unchanged' : 'changed', from, to, settings, ...res }));
-  }
+  const docs: DocumentDiff[] = pairs.map(([x, y]) => diffPair(x, y));
   for (const x of removed) docs.push(oneSided(x, 'removed'));
   for (const y of added) docs.push(oneSided(y, 'added'));
   docs.sort((p, q) => (p.name < q.name ? -1 : p.name > q.name ? 1 : p.status < q.status ? -1 : 1));

@@ -3,12 +3,13 @@
  * documents) and the snapshot it replaced; the one `latest/` points to carries its last `checkedAt`.
  */
 
-import type { Manifest } from '../bucket/manifest.js';
+import type { Manifest, PlanFiguresEntry } from '../bucket/manifest.js';
 import { listSnapshots, readLatestManifest } from '../bucket/read.js';
 import { parseRunId } from '../bucket/run-id.js';
 import type { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
 import { readManifests, snapshotTime } from './snapshots.js';
+import { plural } from './text.js';
 
 export interface HistoryEntry {
   runId: string;
@@ -24,6 +25,20 @@ export interface HistoryEntry {
   /** Why the manifest could not be read (schema too new, invalid). */
   error: string | null;
   errorCode: AppError['code'] | null;
+  /**
+   * The scrape plan's figures by document name; only on a snapshot where a plan packs resources or is degraded
+   * (a plan of one group per resource is the `resource` grouping and adds nothing to say).
+   */
+  plan?: Record<string, PlanBrief>;
+}
+
+/** What `history` says of a document's plan. */
+export interface PlanBrief {
+  groups: number;
+  requestsPerMinute: number;
+  budgetPerMinute: number;
+  degraded: PlanFiguresEntry['degraded'];
+  shards: number;
 }
 
 export interface History {
@@ -36,8 +51,28 @@ export interface HistoryFilter {
   until?: Date;
 }
 
+function planOf(m: Manifest): Record<string, PlanBrief> | undefined {
+  const figures = Object.entries(m.documents)
+    .flatMap(([name, entry]) => (entry.plan ? [[name, entry.plan] as const] : []))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  if (!figures.some(([, p]) => p.largestGroup.resources > 1 || p.degraded !== 'none')) return undefined;
+  return Object.fromEntries(
+    figures.map(([name, p]) => [
+      name,
+      {
+        groups: p.groups,
+        requestsPerMinute: p.requestsPerMinute,
+        budgetPerMinute: p.budgetPerMinute,
+        degraded: p.degraded,
+        shards: p.shards,
+      },
+    ]),
+  );
+}
+
 export function manifestToEntry(m: Manifest, latest: Manifest | undefined): HistoryEntry {
   const isLatest = latest?.runId === m.runId;
+  const plan = planOf(m);
   return {
     runId: m.runId,
     createdAt: m.createdAt,
@@ -49,6 +84,7 @@ export function manifestToEntry(m: Manifest, latest: Manifest | undefined): Hist
     toolVersion: m.toolVersion,
     error: null,
     errorCode: null,
+    ...(plan ? { plan } : {}),
   };
 }
 
@@ -92,6 +128,16 @@ function formatTypes(byType: Record<string, number>): string {
     .join(', ');
 }
 
+/** `plan 2 groups, 2/2 requests/min`, per document when the documents' plans differ. */
+function formatPlan(plan: Record<string, PlanBrief>): string {
+  const brief = (p: PlanBrief) =>
+    `${plural(p.groups, 'group')}, ${p.requestsPerMinute}/${p.budgetPerMinute} requests/min${p.degraded === 'none' ? '' : `, degraded ${p.degraded}`}${p.degraded === 'shard' ? ` (${plural(p.shards, 'shard')})` : ''}`;
+  const entries = Object.entries(plan);
+  const texts = new Set(entries.map(([, p]) => brief(p)));
+  if (texts.size === 1) return `plan ${[...texts][0]}`;
+  return `plan ${entries.map(([name, p]) => `${name}: ${brief(p)}`).join('; ')}`;
+}
+
 /** One line per snapshot. */
 export function formatHistory(h: History): string {
   if (h.snapshots.length === 0) return 'no snapshots';
@@ -103,6 +149,7 @@ export function formatHistory(h: History): string {
         e.createdAt ?? '',
         `${e.resources?.total ?? 0} resources (${formatTypes(e.resources?.byType ?? {})})`,
         `${e.documents.length} documents`,
+        ...(e.plan ? [formatPlan(e.plan)] : []),
         e.previousRunId ? `replaces ${e.previousRunId}` : 'first',
       ];
       if (e.latest) parts.push(`latest, checked ${e.checkedAt ?? '?'}`);

@@ -106,25 +106,41 @@ export async function resolveSnapshotRef(store: StoreReader, ref: SnapshotRef): 
 }
 
 /** The bytes of every document of a snapshot, by document name. */
-export async function readSnapshotDocuments(
+export function readSnapshotDocuments(store: StoreReader, manifest: Manifest): Promise<Map<string, string>> {
+  const names = Object.keys(manifest.documents).sort();
+  return readSnapshotObjects(store, manifest.runId, names, KEYS.snapshotDocument);
+}
+
+/** The bytes of every info document a snapshot's manifest lists (older snapshots have none), by document name. */
+export function readSnapshotInfos(store: StoreReader, manifest: Manifest): Promise<Map<string, string>> {
+  const names = Object.keys(manifest.documents)
+    .filter((name) => manifest.documents[name]?.info !== undefined)
+    .sort();
+  return readSnapshotObjects(store, manifest.runId, names, KEYS.snapshotInfo);
+}
+
+async function readSnapshotObjects(
   store: StoreReader,
-  manifest: Manifest,
+  runId: string,
+  names: readonly string[],
+  keyOf: (runId: string, name: string) => string,
 ): Promise<Map<string, string>> {
   const limit = pLimit(READ_CONCURRENCY);
-  const names = Object.keys(manifest.documents).sort();
   const bodies = await Promise.all(
     names.map((name) =>
       limit(async () => {
-        const key = KEYS.snapshotDocument(manifest.runId, name);
+        const key = keyOf(runId, name);
         try {
           return (await store.get(key)).body.toString('utf8');
         } catch (err) {
           if (!isNotFound(err)) throw err;
-          // a snapshot whose manifest exists but a document does not is damaged (exit 1), not a bad argument
+          // a snapshot whose manifest exists but an object it lists does not is damaged (exit 1), not a bad argument
           throw new AppError(
             'STORE_NOT_FOUND',
-            `read snapshot ${manifest.runId}: ${key} is missing (run confluent-sd verify)`,
-            { cause: err },
+            `read snapshot ${runId}: ${key} is missing (run confluent-sd verify)`,
+            {
+              cause: err,
+            },
           );
         }
       }),

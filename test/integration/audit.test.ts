@@ -410,3 +410,236 @@ for (const kind of ['file', 's3'] as const) {
 
   t.run();
 }
+
+/**
+ * A regrouping through the simulator: one run grouped by resource, then the default plan with a budget of 2 requests
+ * a minute (which forces packing), then a cluster added under the same plan, then back to the resource grouping.
+ * `diff` reports the regroupings as such and the added cluster alone.
+ */
+const regroup = suite<{ ctx: Ctx; runs: Manifest[]; added: SimKafkaCluster }>(
+  'diff across a regrouping (file store)',
+);
+
+regroup.before(async (s) => {
+  s.ctx = await setUp('file');
+  s.runs = [];
+});
+regroup.after(async (s) => {
+  await s.ctx.cleanup();
+});
+
+/** Resource key → where a raw document scrapes it (instance, shard, interval) and whether it shares its group. */
+function placementsOf(groups: RawGroup[], prefix: string): Map<string, { place: string; packed: boolean }> {
+  const out = new Map<string, { place: string; packed: boolean }>();
+  for (const g of groups) {
+    const keys = Object.entries(g.labels)
+      .filter(([name]) => /^__param_resource_.+_id$/.test(name))
+      .flatMap(([name, ids]) => ids.split(',').map((id) => `${name.slice(17, -3)} ${id}`));
+    const place = [g.labels.instance, g.labels[`${prefix}shard`] ?? '', g.labels.__scrape_interval__ ?? ''];
+    for (const key of keys) out.set(key, { place: place.join('|'), packed: keys.length > 1 });
+  }
+  return out;
+}
+
+function groupingOf(entry: Manifest['documents'][string]) {
+  const p = entry.plan;
+  return {
+    groupBy: entry.groupBy,
+    groups: entry.groups,
+    intervalSeconds: p?.intervalSeconds ?? null,
+    requestsPerMinute: p?.requestsPerMinute ?? null,
+    budgetPerMinute: p?.budgetPerMinute ?? null,
+    degraded: p?.degraded ?? null,
+    shards: p?.shards ?? null,
+    reason: p?.reason ?? null,
+  };
+}
+
+const groupsText = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
+
+/** The expected diff of two runs of the same resources, grouped differently: every document regrouped, nothing else. */
+async function expectedRegrouping(ctx: Ctx, a: Manifest, b: Manifest) {
+  const documents = [];
+  for (const name of Object.keys(b.documents).sort()) {
+    const [x, y] = [a.documents[name]!, b.documents[name]!];
+    const before = placementsOf(
+      await readJson<RawGroup[]>(ctx.store, KEYS.snapshotDocument(a.runId, name)),
+      x.prefix,
+    );
+    const after = placementsOf(
+      await readJson<RawGroup[]>(ctx.store, KEYS.snapshotDocument(b.runId, name)),
+      y.prefix,
+    );
+    const moved = [...before].filter(
+      ([key, p]) => after.has(key) && after.get(key)?.place !== p.place,
+    ).length;
+    const side = (m: Manifest, groupBy: string) => ({
+      name,
+      targets: x.targets,
+      prefix: x.prefix,
+      paramStyle: 'underscore',
+      groupBy,
+      metricsPath: '/v2/metrics/cloud/export',
+      resources: m.resources.total,
+    });
+    const describe = (e: typeof x) =>
+      `${e.groupBy} ${groupsText(e.groups)}${e.plan ? ` (${e.plan.requestsPerMinute} requests/min, budget ${e.plan.budgetPerMinute})` : ''}`;
+    documents.push({
+      name,
+      status: 'regrouped',
+      from: side(a, x.groupBy),
+      to: side(b, y.groupBy),
+      settings: [],
+      regrouped: { from: groupingOf(x), to: groupingOf(y), moved },
+      added: [],
+      removed: [],
+      changed: [],
+      summary: `regrouped ${describe(x)} → ${describe(y)}, ${moved} resource${moved === 1 ? '' : 's'} moved`,
+    });
+  }
+  return {
+    from: { runId: a.runId, createdAt: a.createdAt },
+    to: { runId: b.runId, createdAt: b.createdAt },
+    identical: false,
+    totals: {
+      resourcesAdded: 0,
+      resourcesRemoved: 0,
+      resourcesChanged: 0,
+      documentsDiffering: documents.length,
+    },
+    documents,
+  };
+}
+
+async function publishWith(
+  s: { ctx: Ctx; runs: Manifest[] },
+  env: Record<string, string>,
+): Promise<Manifest> {
+  const r = await runCommand(publishCommand, [], { ...s.ctx.env, ...env });
+  assert.is(r.code, 0, r.stderr);
+  const m = await readJson<Manifest>(s.ctx.store, KEYS.latestManifest);
+  assert.is(m.previousRunId, s.runs.at(-1)?.runId ?? null);
+  s.runs.push(m);
+  return m;
+}
+
+const PACKED_ENV = { SD_SCRAPE_BUDGET: '2' };
+
+regroup('resource grouping, then a packed plan: diff --json says regrouped and nothing else', async (s) => {
+  const a = await publishWith(s, { SD_GROUP_BY: 'resource' });
+  const b = await publishWith(s, PACKED_ENV);
+  for (const entry of Object.values(b.documents)) {
+    assert.is(entry.groupBy, 'plan');
+    assert.ok(entry.groups < b.resources.total, `${entry.groups} groups for ${b.resources.total} resources`);
+    assert.ok(entry.plan && entry.plan.largestGroup.resources > 1 && entry.plan.budgetPerMinute === 2);
+  }
+  const expected = await expectedRegrouping(s.ctx, a, b);
+  assert.ok(expected.documents.every((d) => d.regrouped.moved > 0));
+  const d = await runCommand(diffCommand, ['--json'], s.ctx.env);
+  assert.is(d.code, 1, d.stderr);
+  assert.equal(JSON.parse(d.stdout), expected);
+  assert.is(d.stdout, canonicalJson(expected));
+  const text = await runCommand(diffCommand, [], s.ctx.env);
+  assert.equal(text.stdout.trimEnd().split('\n').slice(0, 3), [
+    `${a.runId} → ${b.runId}: 2 documents differ (2 regrouped); resources: 0 added, 0 removed, 0 changed`,
+    ...expected.documents.map((doc) => `${doc.name}: ${doc.summary}`),
+  ]);
+  assert.not.match(text.stdout, /^ {2}[-+~] /m);
+});
+
+regroup('history shows the plan of the packed snapshot only', async (s) => {
+  const [a, b] = s.runs as [Manifest, Manifest];
+  const h = await runCommand(historyCommand, ['--json'], s.ctx.env);
+  assert.is(h.code, 0, h.stderr);
+  const snapshots = (JSON.parse(h.stdout) as { snapshots: { runId: string; plan?: unknown }[] }).snapshots;
+  const brief = (e: Manifest['documents'][string]) => ({
+    groups: e.groups,
+    requestsPerMinute: e.plan?.requestsPerMinute,
+    budgetPerMinute: 2,
+    degraded: 'none',
+    shards: 1,
+  });
+  assert.equal(
+    snapshots.map((e) => [e.runId, e.plan]),
+    [
+      [b.runId, Object.fromEntries(Object.entries(b.documents).map(([name, e]) => [name, brief(e)]))],
+      [a.runId, undefined],
+    ],
+  );
+  const doc = Object.values(b.documents)[0]!;
+  const text = await runCommand(historyCommand, [], s.ctx.env);
+  assert.match(
+    text.stdout.split('\n')[0]!,
+    new RegExp(
+      `  2 documents  plan ${groupsText(doc.groups)}, ${doc.plan?.requestsPerMinute}/2 requests/min  replaces ${a.runId}  latest`,
+    ),
+  );
+});
+
+regroup('a cluster added under the same plan: exactly that cluster added', async (s) => {
+  const b = s.runs[1]!;
+  const env0 = s.ctx.sim.org.environments[0]!;
+  s.added = await createSimAdmin(s.ctx.sim.url).call<SimKafkaCluster>('POST', '/_sim/kafka-clusters', {
+    environment: env0.id,
+    display_name: 'audit-regrouped',
+  });
+  const c = await publishWith(s, PACKED_ENV);
+  const d = await runCommand(diffCommand, ['--json', b.runId, c.runId], s.ctx.env);
+  assert.is(d.code, 1, d.stderr);
+  const diff = JSON.parse(d.stdout) as { totals: unknown; documents: Record<string, unknown>[] };
+  assert.equal(diff.totals, {
+    documentsDiffering: 2,
+    resourcesAdded: 1,
+    resourcesChanged: 0,
+    resourcesRemoved: 0,
+  });
+  for (const doc of diff.documents) {
+    const entry = c.documents[doc.name as string]!;
+    const groups = await readJson<RawGroup[]>(
+      s.ctx.store,
+      KEYS.snapshotDocument(c.runId, doc.name as string),
+    );
+    const own = placementsOf(groups, entry.prefix).get(`kafka ${s.added.id}`);
+    assert.ok(own);
+    const cluster = s.added;
+    assert.equal(doc.added, [
+      {
+        id: cluster.id,
+        labels: {
+          cloud_provider: cluster.cloud.toLowerCase(),
+          cluster_name: 'audit-regrouped',
+          environment_id: env0.id,
+          environment_name: env0.displayName,
+          // in a packed group the instance names the group, not the cluster
+          ...(own.packed ? {} : { instance: cluster.id }),
+          region: cluster.region,
+          resource_id: cluster.id,
+          resource_type: 'kafka',
+        },
+        type: 'kafka',
+      },
+    ]);
+    assert.equal([doc.removed, doc.changed, doc.settings, doc.status], [[], [], [], 'changed']);
+  }
+});
+
+regroup('back to the resource grouping: regrouped again, no label changed', async (s) => {
+  const c = s.runs[2]!;
+  const d = await publishWith(s, { SD_GROUP_BY: 'resource' });
+  const r = await runCommand(diffCommand, ['--json', c.runId, 'latest'], s.ctx.env);
+  assert.is(r.code, 1, r.stderr);
+  assert.equal(JSON.parse(r.stdout), await expectedRegrouping(s.ctx, c, d));
+  // the first and the last snapshot involve no plan: the cluster added, as diff always said
+  const whole = await runCommand(diffCommand, ['--json', s.runs[0]!.runId, d.runId], s.ctx.env);
+  const docs = (JSON.parse(whole.stdout) as { documents: { summary: string; regrouped?: unknown }[] })
+    .documents;
+  assert.equal(
+    docs.map((doc) => [doc.summary, doc.regrouped]),
+    [
+      ['1 added, 0 removed, 0 changed', undefined],
+      ['1 added, 0 removed, 0 changed', undefined],
+    ],
+  );
+});
+
+regroup.run();
