@@ -194,17 +194,54 @@ test('alerts use only metrics the server exports, on job="confluent-sd"', () => 
       'ConfluentSDServerDown',
       'ConfluentSDServerInstanceDown',
       'ConfluentSDResourcesDropped',
+      'ConfluentSDPlanDegraded',
+      'ConfluentSDResourcesOverPointsCap',
+      'ConfluentSDPlanSizesEstimated',
     ],
   );
-  const source = readFileSync(path.join(ROOT, 'src/serve/metrics.ts'), 'utf8');
+  const source = ['src/serve/metrics.ts', 'src/serve/plan-metrics.ts']
+    .map((f) => readFileSync(path.join(ROOT, f), 'utf8'))
+    .join('\n');
   for (const r of rules) {
     const names = [...new Set(String(r.expr).match(/\bconfluent_sd_\w+/g) ?? [])];
     for (const n of names)
-      assert.ok(source.includes(`'${n}'`), `${r.alert}: ${n} is exported by src/serve/metrics.ts`);
+      assert.ok(source.includes(`'${n}'`), `${r.alert}: ${n} is exported by src/serve/(plan-)metrics.ts`);
     assert.ok(String(r.expr).includes('job="confluent-sd"'), `${r.alert} is scoped to the server job`);
   }
   // Schedule every 30 min: stale means more than two runs.
   assert.match(rules[0]?.expr, /> 4500$/);
+});
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
+function anchorsOf(markdown: string): Set<string> {
+  const headings = markdown.match(/^#{1,6} .+$/gm) ?? [];
+  return new Set(
+    headings.map((h) =>
+      h
+        .replace(/^#+ /, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9 _-]/g, '')
+        .replace(/ /g, '-'),
+    ),
+  );
+}
+
+test('the plan alerts have a for: and a runbook_url to their section of docs/deploy.md', () => {
+  const anchors = anchorsOf(readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8'));
+  const plan = rules.filter((r) => String(r.expr).includes('confluent_sd_plan_'));
+  assert.equal(
+    plan.map((r) => r.alert),
+    ['ConfluentSDPlanDegraded', 'ConfluentSDResourcesOverPointsCap', 'ConfluentSDPlanSizesEstimated'],
+  );
+  for (const r of plan) {
+    // the plan changes once per publish run (30 minutes): every for: outlasts one run
+    assert.ok(durationSeconds(r.for) > 1800, `${r.alert} for: ${r.for}`);
+    const url = String(r.annotations.runbook_url);
+    const m = /^https:\/\/[^/]+\/docs\/deploy\.md#([a-z0-9-]+)$/.exec(url);
+    assert.ok(m, `${r.alert}: ${url}`);
+    assert.is(m![1], String(r.alert).toLowerCase(), `${r.alert}: the anchor is the alert's name`);
+    assert.ok(anchors.has(m![1]!), `${r.alert}: docs/deploy.md has a heading #${m![1]}`);
+  }
 });
 
 test('every alert has a promtool unit test in which it fires', () => {
@@ -270,7 +307,7 @@ promtoolTest('promtool check config accepts prometheus.yml (and the rule file it
 promtoolTest('promtool check rules accepts alerts.yaml and the PrometheusRule groups', () => {
   const r = promtool(['check', 'rules', 'alerts.yaml']);
   assert.is(r.status, 0, r.output);
-  assert.match(r.output, /SUCCESS: 5 rules found/);
+  assert.match(r.output, /SUCCESS: 8 rules found/);
 });
 
 promtoolTest('promtool check rules rejects a broken rule (the check is live)', () => {
