@@ -1,6 +1,9 @@
 /** /metrics: the scrape plan's figures of every served document, from the manifest being served. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ROOT } from '../../helpers/k8s-manifests.js';
 import { AUTH, createServeFixture, FAKE_PLAN, publishInfoRun } from '../../helpers/serve-app.js';
 
 const TARGET = 'api.telemetry.confluent.cloud';
@@ -77,6 +80,23 @@ test('plan gauges per document; a document without figures has no sample', async
       `confluent_sd_plan_degraded{document="${PROXY}",how="interval"} 0`,
       `confluent_sd_plan_degraded{document="${PROXY}",how="shard"} 0`,
     ]);
+  } finally {
+    await f.close();
+  }
+});
+
+test('every metric of the server but the default process ones is documented in docs/serve.md', async () => {
+  const f = await createServeFixture();
+  try {
+    const doc = readFileSync(path.join(ROOT, 'docs/serve.md'), 'utf8');
+    const text = (await f.app.inject({ url: '/metrics' })).body;
+    const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
+    const own = names.filter((n) => !/^confluent_sd_(process|nodejs)_/.test(n));
+    assert.ok(own.includes('confluent_sd_plan_degraded'));
+    assert.equal(
+      own.filter((n) => !doc.includes(`\`${n}`)),
+      [],
+    );
   } finally {
     await f.close();
   }
