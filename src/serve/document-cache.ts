@@ -1,8 +1,9 @@
 /**
  * The documents the server answers with, held in memory. A reload reads `latest/manifest.json` (conditionally),
  * then every document and info document it names, checks each sha256, and only then swaps one immutable
- * `DocumentSet`: a request reads that one reference, so no client ever gets documents of two runs. When the store cannot be read or the
- * documents do not match the manifest (the publisher is mid-switch), the old set stays and the next poll retries.
+ * `DocumentSet`: a request reads that one reference, so no client ever gets documents of two runs. When the store
+ * cannot be read or the documents do not match the manifest (the publisher is mid-switch), the old set stays and
+ * the next poll retries.
  */
 import { sha256 } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';

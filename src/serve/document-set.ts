@@ -41,7 +41,7 @@ export interface DocumentSet {
 
 export type ObjectKind = ListedObject['kind'];
 
-/** The bytes of the document `name` (or its info document), checked against `sha256`; throws when they cannot be had. */
+/** The bytes of document `name` (or of its info document), checked against `sha256`; throws when unavailable. */
 export type ReadObject = (name: string, kind: ObjectKind, sha256: string) => Promise<Buffer>;
 
 export function etagOf(sha256: string, coding: '' | 'gzip' = ''): string {
