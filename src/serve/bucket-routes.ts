@@ -8,7 +8,8 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LISTABLE_PREFIX_RE, READABLE_KEY_RE, RUN_ID_RE } from '../bucket/keys.js';
-import { isNotFound, isValidKey, type StoreReader } from '../store/store.js';
+import { INFO_TYPE, JSON_TYPE } from '../bucket/objects.js';
+import { isNotFound, isValidKey, type ObjectInfo, type StoreReader } from '../store/store.js';
 import { HttpError } from './errors.js';
 import { isNotModified } from './http-cache.js';
 
@@ -76,28 +77,33 @@ async function sendStreamed(store: StoreReader, request: FastifyRequest, reply: 
   try {
     if (request.method === 'HEAD') {
       const info = await store.head(key);
-      setObjectHeaders(reply, info.etag, info.lastModified, info.size);
+      setObjectHeaders(reply, key, info);
       return reply.code(isNotModified(request, [info.etag], info.lastModified.getTime()) ? 304 : 200).send();
     }
     const obj = await store.getStream(key);
-    setObjectHeaders(reply, obj.info.etag, obj.info.lastModified, obj.info.size);
+    setObjectHeaders(reply, key, obj.info);
     if (isNotModified(request, [obj.info.etag], obj.info.lastModified.getTime())) {
       obj.stream.destroy();
       reply.removeHeader('content-length');
       return reply.code(304).send();
     }
-    return reply.type(obj.contentType).send(obj.stream);
+    return reply.send(obj.stream);
   } catch (err) {
     throw err instanceof HttpError ? err : storeFailure(err);
   }
 }
 
-function setObjectHeaders(reply: FastifyReply, etag: string, lastModified: Date, size: number): void {
+/** The layout says what an object is (a file store knows no content types, and `.prom` is no known extension). */
+function contentTypeOf(key: string): string {
+  return key.endsWith('.info.prom') ? INFO_TYPE : JSON_TYPE;
+}
+
+function setObjectHeaders(reply: FastifyReply, key: string, info: ObjectInfo): void {
   reply
-    .header('etag', etag)
-    .header('last-modified', lastModified.toUTCString())
-    .header('content-length', String(size))
-    .header('content-type', 'application/json')
+    .header('etag', info.etag)
+    .header('last-modified', info.lastModified.toUTCString())
+    .header('content-length', String(info.size))
+    .header('content-type', contentTypeOf(key))
     .header('cache-control', 'no-cache');
 }
 
@@ -105,7 +111,16 @@ export async function registerBucketRoutes(app: FastifyInstance, deps: BucketDep
   const { store, bucketDir } = deps;
   if (bucketDir) {
     // serve: false — no route of its own; files are only ever sent by name after bucketPathOf accepted the path
-    await app.register(fastifyStatic, { root: bucketDir, serve: false, dotfiles: 'deny', index: false });
+    await app.register(fastifyStatic, {
+      root: bucketDir,
+      serve: false,
+      dotfiles: 'deny',
+      index: false,
+      // called after its own headers: `send` knows no `.prom`
+      setHeaders: (reply, filePath) => {
+        if (filePath.endsWith('.info.prom')) reply.header('content-type', INFO_TYPE);
+      },
+    });
   }
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const p = bucketPathOf(request.raw.url ?? '');

@@ -1,8 +1,9 @@
 /**
  * The documents the server answers with, held in memory. A reload reads `latest/manifest.json` (conditionally),
- * then every document it names, checks each sha256, and only then swaps one immutable `DocumentSet`: a request
- * reads that one reference, so no client ever gets documents of two runs. When the store cannot be read or the
- * documents do not match the manifest (the publisher is mid-switch), the old set stays and the next poll retries.
+ * then every document and info document it names, checks each sha256, and only then swaps one immutable
+ * `DocumentSet`: a request reads that one reference, so no client ever gets documents of two runs. When the store
+ * cannot be read or the documents do not match the manifest (the publisher is mid-switch), the old set stays and
+ * the next poll retries.
  */
 import { sha256 } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
@@ -11,7 +12,7 @@ import { parseStatus, type Status } from '../bucket/status.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isNotFound, NOT_MODIFIED, type StoreReader } from '../store/store.js';
-import { buildDocumentSet, type DocumentSet } from './document-set.js';
+import { buildDocumentSet, type DocumentSet, type ObjectKind } from './document-set.js';
 
 export interface CacheState {
   set?: DocumentSet;
@@ -111,8 +112,8 @@ class PollingDocumentCache implements DocumentCache {
     if (obj === NOT_MODIFIED) return 'unchanged';
     const where = `${this.store.location} ${KEYS.latestManifest}`;
     const manifest = parseManifest(obj.body.toString('utf8'), where);
-    const set = await buildDocumentSet(manifest, this.cacheState.set, (name, want) =>
-      this.readVerified(manifest.runId, name, want),
+    const set = await buildDocumentSet(manifest, this.cacheState.set, (name, kind, want) =>
+      this.readVerified(keysOf(manifest.runId, name, kind), want),
     );
     this.cacheState.set = set;
     this.manifestEtag = obj.etag;
@@ -155,13 +156,13 @@ class PollingDocumentCache implements DocumentCache {
   }
 
   /**
-   * The document's bytes, checked against the manifest's sha256. The `latest/` copy is tried first; when it does
+   * The object's bytes, checked against the manifest's sha256. The `latest/` copy is tried first; when it does
    * not match (a publish is switching `latest/`, or one failed after its rollback could not write), the immutable
    * snapshot copy that the manifest points to is used instead.
    */
-  private async readVerified(runId: string, name: string, want: string): Promise<Buffer> {
+  private async readVerified(keys: readonly string[], want: string): Promise<Buffer> {
     const problems: string[] = [];
-    for (const key of [KEYS.latestDocument(name), KEYS.snapshotDocument(runId, name)]) {
+    for (const key of keys) {
       try {
         const obj = await this.store.get(key);
         const actual = sha256(obj.body);
@@ -174,6 +175,13 @@ class PollingDocumentCache implements DocumentCache {
     }
     throw new Error(problems.join('; '));
   }
+}
+
+/** Where a document or its info document is read from: its `latest/` copy, then its snapshot copy. */
+function keysOf(runId: string, name: string, kind: ObjectKind): [string, string] {
+  return kind === 'info'
+    ? [KEYS.latestInfo(name), KEYS.snapshotInfo(runId, name)]
+    : [KEYS.latestDocument(name), KEYS.snapshotDocument(runId, name)];
 }
 
 export function createDocumentCache(options: DocumentCacheOptions): DocumentCache {

@@ -1,18 +1,22 @@
 /**
- * The SD documents: `GET /discovery?targets=a,b&prefix=p` (the seed API), `GET /sd/<name>.json` (by name) and
- * `GET /sd` (the index). Bodies are the stored bytes, from the one `DocumentSet` the request started with.
+ * The SD documents: `GET /discovery?targets=a,b&prefix=p` (the seed API), `GET /sd/<name>.json` (by name),
+ * `GET /sd/<name>.info.prom` (its info document, for a Prometheus scrape) and `GET /sd` (the index). Bodies are the
+ * stored bytes, from the one `DocumentSet` the request started with.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { combinationKey } from '../bucket/document-name.js';
 import { DOCUMENT_NAME_RE } from '../bucket/keys.js';
+import { INFO_TYPE, JSON_TYPE } from '../bucket/objects.js';
 import { checkPrefix, parseTargetList } from '../render/combination.js';
 import type { DocumentCache } from './document-cache.js';
-import type { DocumentSet, ServedDocument } from './document-set.js';
+import type { DocumentSet, ServedBody } from './document-set.js';
 import { HttpError } from './errors.js';
 import { acceptsGzip, isNotModified } from './http-cache.js';
 
 /** Longer than any target list anybody configures, far shorter than what would cost us work. */
 const MAX_PARAM_LENGTH = 4096;
+const JSON_SUFFIX = '.json';
+const INFO_SUFFIX = '.info.prom';
 
 export interface AvailableDocument {
   name: string;
@@ -61,16 +65,18 @@ function singleParam(
   return value;
 }
 
-export function sendDocument(
+/** A document or an info document of `set`: the stored bytes (or their gzip) with the set's validators. */
+export function sendBody(
   request: FastifyRequest,
   reply: FastifyReply,
   set: DocumentSet,
-  doc: ServedDocument,
+  doc: ServedBody,
+  contentType: string = JSON_TYPE,
 ) {
   const gzip = doc.gzip !== undefined && acceptsGzip(request.headers['accept-encoding']);
   const etag = gzip ? doc.gzipEtag : doc.etag;
   reply
-    .header('content-type', 'application/json')
+    .header('content-type', contentType)
     .header('etag', etag)
     .header('last-modified', set.lastModified)
     .header('cache-control', 'no-cache')
@@ -108,16 +114,23 @@ export function registerDocumentRoutes(app: FastifyInstance, documents: Document
         { available },
       );
     }
-    return sendDocument(request, reply, set, doc);
+    return sendBody(request, reply, set, doc);
   });
 
   app.get('/sd/:file', async (request, reply) => {
     const { file } = request.params as { file: string };
-    const name = file.endsWith('.json') ? file.slice(0, -'.json'.length) : '';
+    const json = file.endsWith(JSON_SUFFIX);
+    const info = !json && file.endsWith(INFO_SUFFIX);
+    const name = json || info ? file.slice(0, -(json ? JSON_SUFFIX : INFO_SUFFIX).length) : '';
     const set = requireSet(documents);
     const doc = DOCUMENT_NAME_RE.test(name) ? set.byName.get(name) : undefined;
-    if (!doc) throw new HttpError('not_found', 'no such document', { available: listAvailable(set) });
-    return sendDocument(request, reply, set, doc);
+    // a document of a snapshot written before info documents existed has no info route
+    const body = info ? doc?.info : doc;
+    if (!body) {
+      const what = info ? 'no such info document' : 'no such document';
+      throw new HttpError('not_found', what, { available: listAvailable(set) });
+    }
+    return sendBody(request, reply, set, body, info ? INFO_TYPE : JSON_TYPE);
   });
 
   const index = async () => {

@@ -4,6 +4,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
 import type { DocumentCache } from './document-cache.js';
+import { registerPlanGauges } from './plan-metrics.js';
 
 export interface ServeMetrics {
   registry: Registry;
@@ -167,5 +168,6 @@ export function createServeMetrics(options: ServeMetricsOptions): ServeMetrics {
   registerDocumentGauges(registers, documents);
   registerStatusGauges(registry, documents, now);
   registerReloadCounters(registers, documents);
+  registerPlanGauges(registers, documents);
   return { registry, observeRequest };
 }

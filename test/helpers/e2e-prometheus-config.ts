@@ -1,13 +1,14 @@
 /**
  * The e2e Prometheus config, derived from the shipped k8s/prometheus/prometheus.yml so the test exercises it:
  * only addresses, file paths, intervals and the scheme change (loopback, plain http, 1 s instead of minutes);
- * every other key of both jobs (honor_timestamps, authorization type, basic_auth…) is kept as shipped.
+ * every other key of the jobs (honor_timestamps, authorization type, basic_auth…) is kept as shipped.
  */
 import path from 'node:path';
 import { type Obj, PROMETHEUS_DIR, readYaml } from './k8s-manifests.js';
 
 export const CLOUD_JOB = 'confluent-cloud';
 export const SERVER_JOB = 'confluent-sd';
+export const INFO_JOB = 'confluent-sd-info';
 
 export interface E2eConfigInput {
   /** The SD document URL on the loopback server. */
@@ -19,6 +20,8 @@ export interface E2eConfigInput {
   apiSecretFile: string;
   /** host:port of the server's /metrics, for the confluent-sd job. */
   serverAddress: string;
+  /** The info document's path on that server (`/sd/<doc>.info.prom`); the confluent-sd-info job is left out without it. */
+  infoPath?: string;
 }
 
 function jobOf(config: Obj, name: string): Obj {
@@ -61,6 +64,20 @@ export function buildE2eConfig(shipped: Obj, input: E2eConfigInput): Obj {
       },
       // the pods' DNS name does not exist here: the one loopback server stands in for the headless Service
       { ...serverRest, scrape_interval: '1s', static_configs: [{ targets: [input.serverAddress] }] },
+      ...(input.infoPath ? [buildInfoJob(shipped, input, input.infoPath)] : []),
     ],
+  };
+}
+
+/** The shipped confluent-sd-info job against the loopback server (it stands in for the Service as well). */
+function buildInfoJob(shipped: Obj, input: E2eConfigInput, infoPath: string): Obj {
+  const info = jobOf(shipped, INFO_JOB);
+  return {
+    ...info,
+    scrape_interval: '1s',
+    scrape_timeout: '1s',
+    metrics_path: infoPath,
+    authorization: { ...info.authorization, credentials_file: input.tokenFile },
+    static_configs: [{ targets: [input.serverAddress] }],
   };
 }

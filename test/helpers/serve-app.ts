@@ -1,12 +1,17 @@
 /**
  * A server app over a real file store in a temp dir, for inject() tests: the app, its document cache, a store that
- * can be switched to "unreachable", and the log lines it wrote.
+ * can be switched to "unreachable", and the log lines it wrote. `publishInfoRun` publishes a fake run with info
+ * documents and plan figures, as the publisher writes them since the scrape plan.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
+import { canonicalJson } from '../../src/bucket/canonical.js';
+import { KEYS } from '../../src/bucket/keys.js';
+import type { PlanFiguresEntry } from '../../src/bucket/manifest.js';
+import { INFO_TYPE, JSON_TYPE } from '../../src/bucket/objects.js';
 import { AppError } from '../../src/errors.js';
 import { REDACT_PATHS } from '../../src/log.js';
 import { buildApp } from '../../src/serve/app.js';
@@ -15,6 +20,7 @@ import { createDocumentCache, type DocumentCache } from '../../src/serve/documen
 import { createTokenSource, type TokenSource } from '../../src/serve/tokens.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import type { Store } from '../../src/store/store.js';
+import { buildFakeRun, type FakeRun, type PublishedRun, sha256Hex, writeFakeStatus } from './bucket.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -135,4 +141,91 @@ export async function createServeFixture(options: ServeFixtureOptions = {}): Pro
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The plan figures of a packed document that fits its budget; tests override what they look at. */
+export const FAKE_PLAN: PlanFiguresEntry = {
+  groups: 3,
+  requestsPerMinute: 6,
+  budgetPerMinute: 240,
+  requestsPerResourceHour: 120,
+  budgetPerResourceHour: 128,
+  intervalSeconds: 60,
+  scrapers: 2,
+  pointsLimit: 48_000,
+  lowerBound: 2,
+  largestGroup: { key: 'plan-0', resources: 40, points: 9000, urlBytes: 900 },
+  degraded: 'none',
+  shards: 1,
+  overCap: [],
+  reason: '',
+  sizes: 'metrics-api',
+};
+
+export interface InfoRun extends FakeRun {
+  /** Documents published without an info document (as snapshots before info documents were). */
+  withoutInfo?: string[];
+  /** Plan figures per document name; documents not named get none. */
+  plans?: Record<string, PlanFiguresEntry>;
+}
+
+export interface PublishedInfoRun extends PublishedRun {
+  /** document name → info document body */
+  infos: Map<string, Buffer>;
+}
+
+/** An info document in the text format, one series per group of the fake document, different per run. */
+export function renderFakeInfo(runId: string, prefix: string, groups: number): Buffer {
+  const lines = ['# HELP confluent_resource_info Labels of a Confluent Cloud resource.'];
+  lines.push('# TYPE confluent_resource_info gauge');
+  for (let i = 0; i < groups; i++) {
+    const id = `lkc-${runId.slice(0, -1).replace('T', '')}${String(i).padStart(5, '0')}`;
+    lines.push(
+      `confluent_resource_info{${prefix}cluster_name="cluster-${i}",${prefix}resource_type="kafka",kafka_id="${id}"} 1`,
+    );
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+export function buildInfoRun(run: InfoRun): PublishedInfoRun {
+  const published = buildFakeRun(run);
+  const infos = new Map<string, Buffer>();
+  for (const [name, entry] of Object.entries(published.manifest.documents)) {
+    const plan = run.plans?.[name];
+    if (plan) entry.plan = plan;
+    if (run.withoutInfo?.includes(name)) continue;
+    const body = renderFakeInfo(run.runId, entry.prefix, run.groups ?? 3);
+    infos.set(name, body);
+    entry.info = { sha256: sha256Hex(body), bytes: body.length, series: run.groups ?? 3 };
+  }
+  return { ...published, infos };
+}
+
+/** Writes the run like the publisher does, info documents with their documents, the manifest last. */
+export async function publishInfoRun(store: Store, run: InfoRun): Promise<PublishedInfoRun> {
+  const published = buildInfoRun(run);
+  const { manifest, bodies, infos } = published;
+  for (const [name, body] of bodies) {
+    await store.put(KEYS.snapshotDocument(run.runId, name), body, JSON_TYPE);
+    const info = infos.get(name);
+    if (info) await store.put(KEYS.snapshotInfo(run.runId, name), info, INFO_TYPE);
+  }
+  await store.put(KEYS.snapshotManifest(run.runId), canonicalJson(manifest), JSON_TYPE);
+  for (const [name, body] of bodies) {
+    await store.put(KEYS.latestDocument(name), body, JSON_TYPE);
+    const info = infos.get(name);
+    if (info) await store.put(KEYS.latestInfo(name), info, INFO_TYPE);
+  }
+  await store.put(KEYS.latestManifest, canonicalJson(manifest), JSON_TYPE);
+  await writeFakeStatus(store, {
+    runId: run.runId,
+    time: manifest.createdAt,
+    outcome: 'published',
+    error: null,
+    snapshot: run.runId,
+    lastSuccessAt: manifest.createdAt,
+    lastFailureAt: null,
+    durationMs: 1000,
+  });
+  return published;
 }

@@ -14,6 +14,7 @@ import * as assert from 'uvu/assert';
 import { documentName } from '../../src/bucket/document-name.js';
 import { DEFAULTS } from '../../src/config-parts.js';
 import { parseListen } from '../../src/serve/config.js';
+import { buildE2eConfig, CLOUD_JOB, INFO_JOB, SERVER_JOB } from '../helpers/e2e-prometheus-config.js';
 import {
   findObject,
   K8S_DIR,
@@ -31,6 +32,13 @@ const alerts = readYaml(path.join(PROMETHEUS_DIR, 'alerts.yaml'));
 const alertTests = readYaml(path.join(PROMETHEUS_DIR, 'alerts.test.yaml'));
 const base = readManifests(K8S_DIR);
 const operator = readManifests(PROMETHEUS_DIR);
+/** `30s`, `2m`, `1h15m`: the Prometheus durations these files use, in seconds. */
+function durationSeconds(text: string): number {
+  const units: Record<string, number> = { s: 1, m: 60, h: 3600 };
+  const parts = [...String(text).matchAll(/(\d+)([smh])/g)];
+  assert.ok(parts.length > 0 && parts.map((p) => p[0]).join('') === text, `a duration: ${text}`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0);
+}
 const job = (name: string): Obj => config.scrape_configs.find((j: Obj) => j.job_name === name);
 const port = parseListen(DEFAULTS.SD_LISTEN, []).port;
 const namespace = readYaml(path.join(K8S_DIR, 'kustomization.yaml')).namespace as string;
@@ -70,6 +78,47 @@ test('confluent-cloud job: 1m, honour timestamps, https with basic auth, http_sd
   ]);
 });
 
+test('confluent-sd-info job: the info document of the same combination, from the Service, with the SD token', () => {
+  const j = job('confluent-sd-info');
+  const sd = job('confluent-cloud').http_sd_configs[0];
+  const service = new URL(sd.url).host;
+  assert.is(service, `${findObject(base, 'Service', 'confluent-sd').metadata.name}.${namespace}.svc:${port}`);
+  assert.equal(j, {
+    job_name: 'confluent-sd-info',
+    scrape_interval: '2m',
+    scrape_timeout: '30s',
+    honor_labels: true,
+    metrics_path: `/sd/${docName}.info.prom`,
+    authorization: sd.authorization,
+    // one target: a target per pod would double every series and break the group_left join
+    static_configs: [{ targets: [service] }],
+  });
+  // under Prometheus' default 5m lookback, so one failed scrape keeps the names in queries
+  assert.ok(durationSeconds(j.scrape_interval) * 2 <= 300);
+});
+
+test('the e2e config keeps the shipped info job, pointed at the loopback server', () => {
+  const input = {
+    sdUrl: 'http://127.0.0.1:9/sd/x.json',
+    tokenFile: '/tmp/token',
+    apiKey: 'k',
+    apiSecretFile: '/tmp/secret',
+    serverAddress: '127.0.0.1:9',
+  };
+  const jobs = (c: Obj) => (c.scrape_configs as Obj[]).map((j) => j.job_name);
+  assert.equal(jobs(buildE2eConfig(config, input)), [CLOUD_JOB, SERVER_JOB]);
+  const e2e = buildE2eConfig(config, { ...input, infoPath: '/sd/x.info.prom' });
+  assert.equal(jobs(e2e), [CLOUD_JOB, SERVER_JOB, INFO_JOB]);
+  assert.equal(e2e.scrape_configs[2], {
+    ...job(INFO_JOB),
+    scrape_interval: '1s',
+    scrape_timeout: '1s',
+    metrics_path: '/sd/x.info.prom',
+    authorization: { type: 'Bearer', credentials_file: '/tmp/token' },
+    static_configs: [{ targets: ['127.0.0.1:9'] }],
+  });
+});
+
 test('confluent-sd job scrapes every server pod through the headless Service', () => {
   const svc = findObject(base, 'Service', 'confluent-sd-pods');
   assert.equal(job('confluent-sd').dns_sd_configs, [
@@ -96,6 +145,21 @@ test('the ScrapeConfig says what the confluent-cloud job says', () => {
         authorization: { type: 'Bearer', credentials: secret('sd-token') },
       },
     ],
+  });
+});
+
+test('the ScrapeConfig confluent-sd-info says what the confluent-sd-info job says', () => {
+  const j = job('confluent-sd-info');
+  const sc = findObject(operator, 'ScrapeConfig', 'confluent-sd-info');
+  assert.is(sc.apiVersion, 'monitoring.coreos.com/v1alpha1');
+  assert.equal(sc.spec, {
+    jobName: j.job_name,
+    scrapeInterval: j.scrape_interval,
+    scrapeTimeout: j.scrape_timeout,
+    honorLabels: j.honor_labels,
+    metricsPath: j.metrics_path,
+    authorization: { type: 'Bearer', credentials: { name: 'confluent-sd-prometheus', key: 'sd-token' } },
+    staticConfigs: j.static_configs,
   });
 });
 
@@ -130,17 +194,54 @@ test('alerts use only metrics the server exports, on job="confluent-sd"', () => 
       'ConfluentSDServerDown',
       'ConfluentSDServerInstanceDown',
       'ConfluentSDResourcesDropped',
+      'ConfluentSDPlanDegraded',
+      'ConfluentSDResourcesOverPointsCap',
+      'ConfluentSDPlanSizesEstimated',
     ],
   );
-  const source = readFileSync(path.join(ROOT, 'src/serve/metrics.ts'), 'utf8');
+  const source = ['src/serve/metrics.ts', 'src/serve/plan-metrics.ts']
+    .map((f) => readFileSync(path.join(ROOT, f), 'utf8'))
+    .join('\n');
   for (const r of rules) {
     const names = [...new Set(String(r.expr).match(/\bconfluent_sd_\w+/g) ?? [])];
     for (const n of names)
-      assert.ok(source.includes(`'${n}'`), `${r.alert}: ${n} is exported by src/serve/metrics.ts`);
+      assert.ok(source.includes(`'${n}'`), `${r.alert}: ${n} is exported by src/serve/(plan-)metrics.ts`);
     assert.ok(String(r.expr).includes('job="confluent-sd"'), `${r.alert} is scoped to the server job`);
   }
   // Schedule every 30 min: stale means more than two runs.
   assert.match(rules[0]?.expr, /> 4500$/);
+});
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
+function anchorsOf(markdown: string): Set<string> {
+  const headings = markdown.match(/^#{1,6} .+$/gm) ?? [];
+  return new Set(
+    headings.map((h) =>
+      h
+        .replace(/^#+ /, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9 _-]/g, '')
+        .replace(/ /g, '-'),
+    ),
+  );
+}
+
+test('the plan alerts have a for: and a runbook_url to their section of docs/deploy.md', () => {
+  const anchors = anchorsOf(readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8'));
+  const plan = rules.filter((r) => String(r.expr).includes('confluent_sd_plan_'));
+  assert.equal(
+    plan.map((r) => r.alert),
+    ['ConfluentSDPlanDegraded', 'ConfluentSDResourcesOverPointsCap', 'ConfluentSDPlanSizesEstimated'],
+  );
+  for (const r of plan) {
+    // the plan changes once per publish run (30 minutes): every for: outlasts one run
+    assert.ok(durationSeconds(r.for) > 1800, `${r.alert} for: ${r.for}`);
+    const url = String(r.annotations.runbook_url);
+    const m = /^https:\/\/[^/]+\/docs\/deploy\.md#([a-z0-9-]+)$/.exec(url);
+    assert.ok(m, `${r.alert}: ${url}`);
+    assert.is(m![1], String(r.alert).toLowerCase(), `${r.alert}: the anchor is the alert's name`);
+    assert.ok(anchors.has(m![1]!), `${r.alert}: docs/deploy.md has a heading #${m![1]}`);
+  }
 });
 
 test('every alert has a promtool unit test in which it fires', () => {
@@ -206,7 +307,7 @@ promtoolTest('promtool check config accepts prometheus.yml (and the rule file it
 promtoolTest('promtool check rules accepts alerts.yaml and the PrometheusRule groups', () => {
   const r = promtool(['check', 'rules', 'alerts.yaml']);
   assert.is(r.status, 0, r.output);
-  assert.match(r.output, /SUCCESS: 5 rules found/);
+  assert.match(r.output, /SUCCESS: 8 rules found/);
 });
 
 promtoolTest('promtool check rules rejects a broken rule (the check is live)', () => {

@@ -1,6 +1,7 @@
 /**
  * The server over real sockets: `confluent-sd serve` over a directory (graceful shutdown with a response in
- * flight, raw traversal attempts), and the app over s3rver (documents from S3, the bucket tree streamed).
+ * flight, raw traversal attempts), and the app over s3rver (documents and info documents from S3, the bucket tree
+ * streamed).
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -20,10 +21,10 @@ import { serveCommand } from '../../src/serve/command.js';
 import { createDocumentCache } from '../../src/serve/document-cache.js';
 import { createTokenSource } from '../../src/serve/tokens.js';
 import { createFileStore } from '../../src/store/file-store.js';
-import { publishFakeRun } from '../helpers/bucket.js';
 import { waitFor } from '../helpers/poll.js';
 import { startCommand } from '../helpers/run-command.js';
 import { createTestS3Store, startS3rver } from '../helpers/s3rver.js';
+import { publishInfoRun } from '../helpers/serve-app.js';
 
 const TOKEN = 'integration-token-0123456789';
 const TARGET = 'api.telemetry.confluent.cloud';
@@ -33,6 +34,7 @@ const COMBINATIONS = [
 ];
 const DOC = 'confluent--api.telemetry.confluent.cloud';
 const RUN = '20260101T120000Z';
+const INFO_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** One raw request line over a socket, so the path reaches the server exactly as written (no URL normalising). */
@@ -70,7 +72,7 @@ test('serve command over a directory: documents, raw traversal attempts, gracefu
     const bucket = path.join(dir, 'bucket');
     const store = createFileStore(bucket);
     // a large snapshot document, so a slow reader keeps its response in flight
-    const run = await publishFakeRun(store, { runId: RUN, combinations: COMBINATIONS, groups: 5000 });
+    const run = await publishInfoRun(store, { runId: RUN, combinations: COMBINATIONS, groups: 5000 });
     await writeFile(path.join(bucket, 'outside.txt'), 'not in the tree\n');
     await writeFile(tokenFile, `${TOKEN}\n`);
     running = startCommand(serveCommand, {
@@ -110,6 +112,16 @@ test('serve command over a directory: documents, raw traversal attempts, gracefu
     });
     assert.is(again.status, 304);
     assert.is((await fetch(`${base}/sd/${DOC}.json`)).status, 401);
+    // the info document, as a Prometheus scrape asks for it (gzip)
+    const info = await fetch(`${base}/sd/${DOC}.info.prom`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    assert.equal(
+      [info.status, info.headers.get('content-type'), info.headers.get('content-encoding')],
+      [200, INFO_TYPE, 'gzip'],
+    );
+    assert.is(sha(Buffer.from(await info.arrayBuffer())), run.manifest.documents[DOC]!.info!.sha256);
+    assert.is((await fetch(`${base}/sd/${DOC}.info.prom`)).status, 401);
 
     for (const [raw, status] of [
       ['/latest/../outside.txt', 400],
@@ -197,7 +209,7 @@ test('serve from s3rver: documents, 304, gzip, the bucket tree streamed', async 
     const ready0 = await app.inject({ url: '/ready' });
     assert.is(ready0.statusCode, 503);
     assert.is(await documents.reload(), 'empty');
-    const run = await publishFakeRun(store, { runId: RUN, combinations: COMBINATIONS, groups: 100 });
+    const run = await publishInfoRun(store, { runId: RUN, combinations: COMBINATIONS, groups: 100 });
     assert.is(await documents.reload(), 'loaded');
     assert.is(await documents.reload(), 'unchanged');
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -234,6 +246,20 @@ test('serve from s3rver: documents, 304, gzip, the bucket tree streamed', async 
     });
     assert.is(gz.enc, 'gzip');
     assert.ok(gunzipSync(gz.body).equals(run.bodies.get(DOC)!));
+
+    // the info document, read from S3 with its document
+    const info = await fetch(`${base}/sd/${DOC}.info.prom`, {
+      headers: { ...auth, 'accept-encoding': 'identity' },
+    });
+    assert.equal([info.status, info.headers.get('content-type')], [200, INFO_TYPE]);
+    assert.ok(Buffer.from(await info.arrayBuffer()).equals(run.infos.get(DOC)!));
+    const info304 = await fetch(`${base}/sd/${DOC}.info.prom`, {
+      headers: { ...auth, 'if-none-match': info.headers.get('etag')! },
+    });
+    assert.is(info304.status, 304);
+    const storedInfo = await fetch(`${base}/latest/${DOC}.info.prom`, { headers: auth });
+    assert.equal([storedInfo.status, storedInfo.headers.get('content-type')], [200, INFO_TYPE]);
+    assert.ok(Buffer.from(await storedInfo.arrayBuffer()).equals(run.infos.get(DOC)!));
 
     const streamed = await fetch(`${base}/snapshots/${RUN}/${DOC}.json`, { headers: auth });
     assert.is(streamed.status, 200);

@@ -2,20 +2,25 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { suite, test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { INFO_TYPE } from '../../../src/bucket/objects.js';
 import { bucketPathOf } from '../../../src/serve/bucket-routes.js';
 import { HttpError } from '../../../src/serve/errors.js';
 import { publishFakeRun } from '../../helpers/bucket.js';
-import { AUTH, createServeFixture, type ServeFixture } from '../../helpers/serve-app.js';
+import { AUTH, createServeFixture, publishInfoRun, type ServeFixture } from '../../helpers/serve-app.js';
 
 const DOC = 'noprefix--api.telemetry.confluent.cloud';
 const RUN1 = '20260101T120000Z';
 const RUN2 = '20260102T120000Z';
+const RUN3 = '20260103T120000Z';
 
 test('bucketPathOf: only the bucket layout becomes a key', () => {
   const cases: [string, string][] = [
     [`/latest/${DOC}.json`, `object latest/${DOC}.json`],
     ['/latest/manifest.json', 'object latest/manifest.json'],
     [`/snapshots/${RUN1}/${DOC}.json`, `object snapshots/${RUN1}/${DOC}.json`],
+    [`/latest/${DOC}.info.prom`, `object latest/${DOC}.info.prom`],
+    [`/snapshots/${RUN1}/${DOC}.info.prom`, `object snapshots/${RUN1}/${DOC}.info.prom`],
+    [`/latest/${DOC}.prom`, 'not_found'],
     ['/status.json', 'object status.json'],
     ['/latest/', 'listing latest/'],
     ['/latest', 'listing latest/'],
@@ -158,6 +163,22 @@ for (const mode of ['static', 'streamed'] as const) {
       await writer;
     }
     assert.ok(writes > 10, `the object was replaced ${writes} times`);
+  });
+
+  s('info documents are served as the text format', async ({ f }) => {
+    const run = await publishInfoRun(f.writer, {
+      runId: RUN3,
+      previousRunId: RUN2,
+      combinations: [{ targets: ['api.telemetry.confluent.cloud'], prefix: '' }],
+    });
+    for (const url of [`/latest/${DOC}.info.prom`, `/snapshots/${RUN3}/${DOC}.info.prom`]) {
+      const r = await f.app.inject({ url, headers: AUTH });
+      assert.is(r.statusCode, 200, url);
+      assert.ok(r.rawPayload.equals(run.infos.get(DOC)!), url);
+      assert.is(r.headers['content-type'], INFO_TYPE, url);
+      const head = await f.app.inject({ method: 'HEAD', url, headers: AUTH });
+      assert.equal([head.statusCode, head.headers['content-type']], [200, INFO_TYPE], url);
+    }
   });
 
   s('the tree needs a token too', async ({ f }) => {
