@@ -46,6 +46,7 @@ const NAMES = [
   'the organisation is larger than one group per resource allows',
   'with the plan, every resource of every type is exported by Prometheus',
   'with the plan, no 429 and no truncated response over several simulated minutes',
+  'the info join gives every Kafka series its cluster name',
   'the same stack with SD_GROUP_BY=resource gets 429s (the limits bite)',
 ];
 
@@ -126,6 +127,25 @@ if (version === undefined) {
   });
 
   test(NAMES[3]!, async (ctx) => {
+    const names = new Map(
+      listSimResources(ctx.sim.org)
+        .filter((r) => r.type === 'kafka')
+        .map((r) => [r.id, r.environment.kafkaClusters.find((c) => c.id === r.id)?.displayName]),
+    );
+    const series = `confluent_kafka_server_partition_count{job="${CLOUD_JOB}"}`;
+    const joined = `${series} * on(kafka_id) group_left(confluent_cluster_name) confluent_resource_info{confluent_resource_type="kafka"}`;
+    await eventually(
+      async () => {
+        const rows = await ctx.prom.query(joined);
+        const got = new Map(rows.map((r) => [r.metric.kafka_id ?? '', r.metric.confluent_cluster_name]));
+        assert.equal([...got.entries()].sort(), [...names.entries()].sort());
+        assert.is(rows.length, (await ctx.prom.query(series)).length);
+      },
+      { timeoutMs: DEADLINE_MS },
+    );
+  });
+
+  test(NAMES[4]!, async (ctx) => {
     const run = await ctx.publish({ SD_GROUP_BY: 'resource' });
     assert.is(run.code, 0, run.stderr);
     const resources = listSimResources(ctx.sim.org).length;

@@ -94,6 +94,7 @@ export function createE2eStack(simOptions: SimulatorOptions, extraPublishEnv: En
         apiKey: 'sim-key',
         apiSecretFile,
         serverAddress: `127.0.0.1:${serverPort}`,
+        infoPath: `/sd/${doc}.info.prom`,
       });
       const configFile = path.join(dir, 'prometheus.yml');
       await writeFile(configFile, stringify(config));
