@@ -138,9 +138,9 @@ intro_scrape_plan() {
   echo '`test/bench/scrape-plan.ts`: discovery and render in-process (the CLI'"'"'s render defaults: 2026 limits,'
   echo '20 % margin, `SD_SCRAPERS=2`) for `SD_GROUP_BY=resource`, `environment` and `plan` on the organisations of'
   echo 'section 1, then a **replay** of the document'"'"'s scrapes by two Prometheus servers sharing one API key'
-  echo '(`test/helpers/scrape-replay.ts`, standing in for Prometheus, which would not keep up with ~2M series a'
-  echo 'scrape on two cores) against the simulator under `metricsLimits: '"'"'2026'"'"'`. How the replay works and'
-  echo 'what it leaves out: [below](#how-the-scrape-plan-replay-works).'
+  echo '(`test/helpers/scrape-replay.ts`, standing in for Prometheus at these sizes: a full scrape of the large'
+  echo 'organisation is ~2M series per scraper) against the simulator under `metricsLimits: '"'"'2026'"'"'`. How the'
+  echo 'replay works and what it leaves out: [below](#how-the-scrape-plan-replay-works).'
   echo
   section scrape-plan
   echo
@@ -176,11 +176,13 @@ intro_scrape_plan() {
   echo '- **The rest of the hour.** The `/export` budget is per resource per hour; for `plan`, minutes after the N'
   echo '  replayed in full are replayed to the end of the simulated hour with `metric=io.confluent.kafka.server/partition_count`'
   echo '  on every scrape, so the answers are small while the requests, and so both limits, are the same.'
-  echo '- **Left out.** Real Prometheus (the e2e test of issue 12 scrapes through it at a small size); scrape timeouts'
-  echo '  (`scrape_timeout: 1m` would not fire at the simulator'"'"'s speed); the per-IP requests of `publish` itself'
-  echo '  (a few Metrics API calls a run); shards (`SD_PLAN_OVERFLOW=shard` is not replayed: each Prometheus would'
-  echo '  keep one shard); the real API'"'"'s response times. Groupings over the per-IP limit admit whichever scrapes'
-  echo '  arrive first in each minute, so their exported share can differ slightly between runs.'
+  echo '- **Left out.** Real Prometheus (issue 12'"'"'s end-to-end test runs it, at a small size); scrape timeouts'
+  echo '  (`scrape_timeout`) and the real API'"'"'s response times; the Metrics API requests of `publish` itself (a few'
+  echo '  a run; from the address of a Prometheus they count against its minute too); shards (`SD_PLAN_OVERFLOW=shard`'
+  echo '  is not replayed: each Prometheus would keep one shard). No plan here is degraded, so no document carries'
+  echo '  `__scrape_interval__` and the replay'"'"'s handling of it is not exercised by these figures. Groupings over'
+  echo '  the per-IP limit admit whichever scrapes arrive first in each minute, so their exported share can differ'
+  echo '  slightly between runs.'
 }
 
 now=$(date -u +'%Y-%m-%d %H:%M UTC')
