@@ -4,11 +4,11 @@
  * lets p-retry repeat transient failures (429, 5xx, timeouts, network errors, broken bodies) with capped,
  * jittered backoff or the delay the server asked for. It counts what it did for the manifest.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import pRetry, { AbortError, type RetryContext } from 'p-retry';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { createAttemptSignal, sleep } from './abort.js';
 import type { RateGate } from './rate-gate.js';
 import {
   computeBackoffMs,
@@ -119,7 +119,7 @@ class RetryingRequester implements Requester {
     this.counts.retries++;
     this.logFailure(call, attemptNumber, error.status, error.fact, delayMs);
     const { signal } = this.options;
-    await sleep(delayMs, undefined, signal ? { signal } : undefined);
+    await sleep(delayMs, signal);
   }
 
   /** What `run` throws once it gives up: always an AppError. */
@@ -177,17 +177,22 @@ class RetryingRequester implements Requester {
     throw new AbortError(error);
   }
 
-  /** Sends the request, counting it and its time; what fetch throws becomes an AttemptFailure or the abort. */
+  /**
+   * Sends the request and reads its body (openapi-fetch reads it before it returns), counting it and its time,
+   * all under one attempt signal; what fetch throws becomes an AttemptFailure or the abort.
+   */
   private async fetchOnce(call: ApiCall<unknown>): Promise<FetchResult> {
     this.counts.requests++;
     const started = performance.now();
+    const attempt = createAttemptSignal(this.options.signal, this.options.timeoutMs);
     try {
-      return await call.send(this.attemptSignal());
+      return await call.send(attempt.signal);
     } catch (err) {
       this.counts.failures++;
       if (this.options.signal?.aborted) throw new AbortError(abortedError(call, err));
       throw thrownToFailure(err, this.options.timeoutMs);
     } finally {
+      attempt.release();
       this.counts.durationMs += performance.now() - started;
     }
   }
@@ -208,11 +213,6 @@ class RetryingRequester implements Requester {
       this.logFailure(call, attemptNumber, status, problem, null);
       throw new AbortError(badResponseError(call, problem, err));
     }
-  }
-
-  private attemptSignal(): AbortSignal {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    return this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
   }
 
   private logFailure(
