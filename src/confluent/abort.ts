@@ -67,23 +67,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The signal of one attempt and the function that ends it (clears the timer, drops the job link). */
-export interface AttemptSignal {
+/** A signal with a deadline and the function that ends it (clears the timer, drops the parent link). */
+export interface TimeoutSignal {
   signal: AbortSignal;
   release(): void;
 }
 
 /**
- * A signal that aborts when the job aborts (with the job's reason) or after `timeoutMs` (with a DOMException
- * named `TimeoutError`, as `AbortSignal.timeout` does). Hold it for the whole attempt, body read included, and
- * release it in `finally`.
+ * A signal that aborts when `parent` aborts (with its reason) or after `timeoutMs` (with a DOMException named
+ * `TimeoutError`, as `AbortSignal.timeout` does): one attempt under the job's signal, or a whole discovery.
+ * Hold it for the whole of the work, an attempt's body read included, and release it in `finally`.
  */
-export function createAttemptSignal(job: AbortSignal | undefined, timeoutMs: number): AttemptSignal {
+export function createTimeoutSignal(parent: AbortSignal | undefined, timeoutMs: number): TimeoutSignal {
   const controller = new AbortController();
   const timer = setTimeout(() => {
-    controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
+    controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
   }, timeoutMs);
-  const unlink = job ? onAbort(job, () => controller.abort(job.reason)) : () => {};
+  const unlink = parent ? onAbort(parent, () => controller.abort(parent.reason)) : () => {};
   return {
     signal: controller.signal,
     release() {

@@ -7,7 +7,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import pRetry, { AbortError, type RetryContext } from 'p-retry';
 import type { Logger } from '../log.js';
-import { createAttemptSignal, sleep } from './abort.js';
+import { createTimeoutSignal, sleep } from './abort.js';
 import { ResponseTooLargeError } from './body-limit.js';
 import type { RateGate } from './rate-gate.js';
 import { keepText, type Redact } from './redact.js';
@@ -176,7 +176,7 @@ class RetryingRequester implements Requester {
   private async fetchOnce(call: ApiCall<unknown>, attemptNumber: number): Promise<FetchResult> {
     this.counts.requests++;
     const started = performance.now();
-    const attempt = createAttemptSignal(this.options.signal, this.options.timeoutMs);
+    const attempt = createTimeoutSignal(this.options.signal, this.options.timeoutMs);
     try {
       return await call.send(attempt.signal);
     } catch (err) {

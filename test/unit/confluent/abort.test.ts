@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createAttemptSignal, onAbort, sleep } from '../../../src/confluent/abort.js';
+import { createTimeoutSignal, onAbort, sleep } from '../../../src/confluent/abort.js';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -38,20 +38,20 @@ test('a finished sleep leaves nothing behind; a sleep on an aborted signal rejec
   assert.is(late, 1);
 });
 
-test('an attempt signal times out with a TimeoutError, or follows the job; release clears both', async () => {
-  const timed = createAttemptSignal(undefined, 5);
+test('a timeout signal times out with a TimeoutError, or follows the job; release clears both', async () => {
+  const timed = createTimeoutSignal(undefined, 5);
   await new Promise((resolve) => timed.signal.addEventListener('abort', resolve, { once: true }));
   assert.is((timed.signal.reason as Error).name, 'TimeoutError');
   timed.release();
 
   const job = new AbortController();
-  const followed = createAttemptSignal(job.signal, 60_000);
+  const followed = createTimeoutSignal(job.signal, 60_000);
   job.abort(new Error('SIGTERM'));
   assert.is((followed.signal.reason as Error).message, 'SIGTERM');
   followed.release();
 
   const other = new AbortController();
-  const released = createAttemptSignal(other.signal, 5);
+  const released = createTimeoutSignal(other.signal, 5);
   released.release();
   await new Promise((resolve) => setTimeout(resolve, 20));
   other.abort();
