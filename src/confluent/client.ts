@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import { extractPageToken, listAllPages, metricsNextToken, type Page } from './paging.js';
+import { DEFAULT_MAX_PAGES, extractPageToken, listAllPages, metricsNextToken, type Page } from './paging.js';
 import {
   kafkaPointsToPartitionCounts,
   PARTITION_COUNT_QUERY,
@@ -40,6 +40,8 @@ import type { CallDescription } from './upstream-error.js';
 export interface ConfluentClientOptions extends TransportOptions {
   /** default 100 (the maximum of the management APIs) */
   pageSize?: number;
+  /** Pages one listing may take before it is API_BAD_RESPONSE; default 10,000. */
+  maxPages?: number;
 }
 
 export interface ConfluentClient {
@@ -96,11 +98,13 @@ export function createConfluentClient(options: ConfluentClientOptions): Confluen
 class HttpConfluentClient implements ConfluentClient {
   private readonly transport: Transport;
   private readonly pageSize: number;
+  private readonly maxPages: number;
   private readonly log: Logger;
 
   constructor(options: ConfluentClientOptions) {
     this.transport = createTransport(options);
     this.pageSize = options.pageSize ?? 100;
+    this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
     this.log = options.log;
   }
 
@@ -211,7 +215,7 @@ class HttpConfluentClient implements ConfluentClient {
           send: (signal) =>
             call.send(token === undefined ? { page_size: this.pageSize } : { page_token: token }, signal),
         }),
-      { action: call.action, log: this.log },
+      { action: call.action, log: this.log, maxPages: this.maxPages },
     );
   }
 

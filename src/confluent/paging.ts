@@ -20,7 +20,8 @@ export function extractPageToken(next: string | null | undefined): string | unde
     // Relative URLs are resolved against a placeholder: only the query matters.
     url = new URL(next, 'http://placeholder.invalid');
   } catch {
-    throw new PageTokenError(`metadata.next is not a URL: ${JSON.stringify(next.slice(0, 200))}`);
+    // the requester redacts and bounds this text; cutting it here could leave half a secret behind
+    throw new PageTokenError(`metadata.next is not a URL: ${JSON.stringify(next)}`);
   }
   const token = url.searchParams.get('page_token');
   if (!token) throw new PageTokenError('metadata.next has no page_token');
@@ -47,11 +48,16 @@ export interface Page<T> {
 export interface ListAllPagesOptions {
   action: string;
   log: Logger;
+  /** Pages one listing may take; a server that keeps sending fresh tokens is stopped here. */
+  maxPages: number;
 }
 
+/** Default page cap: 1,000,000 records at 100 a page, far past any organisation, and a bound on a broken server. */
+export const DEFAULT_MAX_PAGES = 10_000;
+
 /**
- * Collects every page. `fetchPage(undefined)` is the first request. A repeated token is a broken server
- * (API_BAD_RESPONSE) rather than an endless loop.
+ * Collects every page. `fetchPage(undefined)` is the first request. A repeated token, or more than `maxPages`
+ * pages, is a broken server (API_BAD_RESPONSE) rather than an endless loop.
  */
 export async function listAllPages<T>(
   fetchPage: (token: string | undefined) => Promise<Page<T>>,
@@ -74,6 +80,7 @@ export async function listAllPages<T>(
         }
         token = page.nextToken;
         if (token !== undefined) seen.add(token);
+        if (token !== undefined && seen.size >= options.maxPages) throw endlessListingError(options);
       } while (token !== undefined);
       return items;
     } catch (err) {
@@ -95,4 +102,11 @@ export async function listAllPages<T>(
       );
     }
   }
+}
+
+function endlessListingError(options: ListAllPagesOptions): AppError {
+  return new AppError(
+    'API_BAD_RESPONSE',
+    `${options.action}: the listing did not end after ${options.maxPages} pages (the server keeps sending a next page token)`,
+  );
 }

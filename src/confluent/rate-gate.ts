@@ -8,7 +8,7 @@
  * at a little under that rate: a burst that empties the window early would otherwise wait for a reset that
  * the headers only give in whole seconds, leaving much of each window unused.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from './abort.js';
 import { MAX_HEADER_DELAY_MS, type RateLimitInfo } from './retry-policy.js';
 
 export interface RateGate {
@@ -47,7 +47,7 @@ export function createRateGate(options: RateGateOptions): RateGate {
   return {
     async wait(signal) {
       for (let left = openAt - now(); left > 0; left = openAt - now()) {
-        await sleep(left, undefined, signal ? { signal } : undefined);
+        await sleep(left, signal);
       }
     },
     observe(info, status) {
@@ -80,7 +80,7 @@ export function createRateGate(options: RateGateOptions): RateGate {
       const at = now();
       const slot = Math.max(at, nextSlotAt);
       nextSlotAt = slot + spacingMs;
-      if (slot > at) await sleep(slot - at, undefined, signal ? { signal } : undefined);
+      if (slot > at) await sleep(slot - at, signal);
     },
   };
 }

@@ -4,12 +4,13 @@
  * lets p-retry repeat transient failures (429, 5xx, timeouts, network errors, broken bodies) with capped,
  * jittered backoff or the delay the server asked for. It counts what it did for the manifest.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import pRetry, { AbortError, type RetryContext } from 'p-retry';
-import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { createTimeoutSignal, sleep } from './abort.js';
+import { ResponseTooLargeError } from './body-limit.js';
 import type { RateGate } from './rate-gate.js';
+import { keepText, type Redact } from './redact.js';
 import {
   computeBackoffMs,
   headerDelayMs,
@@ -20,13 +21,15 @@ import {
 import type { ApiStats } from './stats.js';
 import {
   AttemptFailure,
+  abortedError,
   authError,
   badResponseError,
+  boundText,
   type CallDescription,
+  finalError,
   requestError,
   statusFact,
   thrownToFailure,
-  unavailableError,
 } from './upstream-error.js';
 
 /** What openapi-fetch returns for one request. */
@@ -52,6 +55,8 @@ export interface RequesterOptions {
   maxBackoffMs: number;
   log: Logger;
   signal?: AbortSignal;
+  /** Removes the credentials from text taken from a response. */
+  redact?: Redact;
   /** Tests pin the jitter. */
   random?: () => number;
 }
@@ -70,11 +75,13 @@ const GATE_CLOSED = Symbol('gate closed');
 class RetryingRequester implements Requester {
   private readonly limit: LimitFunction;
   private readonly random: () => number;
+  private readonly redact: Redact;
   private readonly counts: ApiStats = { requests: 0, retries: 0, throttled: 0, failures: 0, durationMs: 0 };
 
   constructor(private readonly options: RequesterOptions) {
     this.limit = pLimit(options.concurrency);
     this.random = options.random ?? Math.random;
+    this.redact = options.redact ?? keepText;
   }
 
   stats(): ApiStats {
@@ -100,7 +107,7 @@ class RetryingRequester implements Requester {
         },
       );
     } catch (err) {
-      throw this.finalError(call, err, attempts);
+      throw finalError(call, err, attempts, this.options.signal?.aborted === true);
     }
   }
 
@@ -119,22 +126,7 @@ class RetryingRequester implements Requester {
     this.counts.retries++;
     this.logFailure(call, attemptNumber, error.status, error.fact, delayMs);
     const { signal } = this.options;
-    await sleep(delayMs, undefined, signal ? { signal } : undefined);
-  }
-
-  /** What `run` throws once it gives up: always an AppError. */
-  private finalError(call: ApiCall<unknown>, err: unknown, attempts: number): AppError {
-    if (isAppError(err)) return err;
-    if (this.options.signal?.aborted) return abortedError(call, err);
-    if (err instanceof AttemptFailure) return unavailableError(call, err, attempts);
-    return new AppError(
-      'API_UNAVAILABLE',
-      `${call.action}: ${err instanceof Error ? err.message : String(err)}`,
-      {
-        cause: err,
-        retryable: true,
-      },
-    );
+    await sleep(delayMs, signal);
   }
 
   /** One attempt. Throws AttemptFailure (retry) or AbortError wrapping an AppError (stop). */
@@ -153,7 +145,7 @@ class RetryingRequester implements Requester {
   }
 
   private async send<T>(call: ApiCall<T>, attemptNumber: number): Promise<T> {
-    const result = await this.fetchOnce(call);
+    const result = await this.fetchOnce(call, attemptNumber);
     const { response } = result;
     const info = parseRateLimitHeaders(response.headers, Date.now());
     call.gate.observe(info, response.status);
@@ -164,30 +156,40 @@ class RetryingRequester implements Requester {
     if (isRetryableStatus(status)) {
       throw new AttemptFailure(
         'status',
-        statusFact(status, result.error),
+        statusFact(status, result.error, this.redact),
         status,
         headerDelayMs(status, info),
       );
     }
     const error =
       status === 401 || status === 403
-        ? authError(call, status, result.error)
-        : requestError(call, status, result.error);
+        ? authError(call, status, result.error, this.redact)
+        : requestError(call, status, result.error, this.redact);
     this.logFailure(call, attemptNumber, status, error.message, null);
     throw new AbortError(error);
   }
 
-  /** Sends the request, counting it and its time; what fetch throws becomes an AttemptFailure or the abort. */
-  private async fetchOnce(call: ApiCall<unknown>): Promise<FetchResult> {
+  /**
+   * Sends the request and reads its body (openapi-fetch reads it before it returns), counting it and its time,
+   * all under one attempt signal; what fetch throws becomes an AttemptFailure or the abort.
+   */
+  private async fetchOnce(call: ApiCall<unknown>, attemptNumber: number): Promise<FetchResult> {
     this.counts.requests++;
     const started = performance.now();
+    const attempt = createTimeoutSignal(this.options.signal, this.options.timeoutMs);
     try {
-      return await call.send(this.attemptSignal());
+      return await call.send(attempt.signal);
     } catch (err) {
       this.counts.failures++;
       if (this.options.signal?.aborted) throw new AbortError(abortedError(call, err));
+      if (err instanceof ResponseTooLargeError) {
+        // asking again would fetch the same flood
+        this.logFailure(call, attemptNumber, err.status, err.message, null);
+        throw new AbortError(badResponseError(call, err.message, err));
+      }
       throw thrownToFailure(err, this.options.timeoutMs);
     } finally {
+      attempt.release();
       this.counts.durationMs += performance.now() - started;
     }
   }
@@ -204,15 +206,10 @@ class RetryingRequester implements Requester {
       return call.parse(result.data);
     } catch (err) {
       this.counts.failures++;
-      const problem = err instanceof Error ? err.message : String(err);
+      const problem = boundText(err instanceof Error ? err.message : String(err), this.redact);
       this.logFailure(call, attemptNumber, status, problem, null);
       throw new AbortError(badResponseError(call, problem, err));
     }
-  }
-
-  private attemptSignal(): AbortSignal {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    return this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
   }
 
   private logFailure(
@@ -234,8 +231,4 @@ class RetryingRequester implements Requester {
       delayMs === null ? 'confluent api request failed' : 'confluent api request failed, retrying',
     );
   }
-}
-
-function abortedError(call: CallDescription, cause: unknown): AppError {
-  return new AppError('ABORTED', `${call.action}: aborted`, { cause });
 }

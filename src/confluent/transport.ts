@@ -4,6 +4,8 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { Logger } from '../log.js';
+import { VERSION } from '../version.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, withBodyLimit } from './body-limit.js';
 import type { paths as CmkPaths } from './generated/cmk-v2.js';
 import type { paths as ConnectPaths } from './generated/connect-v1.js';
 import type { paths as FcpmPaths } from './generated/fcpm-v2.js';
@@ -12,6 +14,7 @@ import type { paths as MetricsPaths } from './generated/metrics-v2.js';
 import type { paths as OrgPaths } from './generated/org-v2.js';
 import type { paths as SrcmPaths } from './generated/srcm-v3.js';
 import { createRateGate, type RateGate } from './rate-gate.js';
+import { createRedactor } from './redact.js';
 import { createRequester, type Requester } from './request.js';
 
 export type ControlPlanePaths = OrgPaths & CmkPaths & SrcmPaths & KsqlPaths & FcpmPaths & ConnectPaths;
@@ -30,6 +33,8 @@ export interface TransportOptions {
   minBackoffMs?: number;
   /** default 30000 */
   maxBackoffMs?: number;
+  /** Bytes one response body may have, counted as it streams; default 32 MiB. */
+  maxResponseBytes?: number;
   fetch?: typeof fetch;
 }
 
@@ -51,8 +56,9 @@ export function createTransport(options: TransportOptions): Transport {
     headers: {
       Authorization: basicAuthHeader(options.apiKey, options.apiSecret),
       Accept: 'application/json',
+      'User-Agent': `confluent-sd/${VERSION}`,
     },
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: withBodyLimit(options.fetch ?? fetch, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
   };
   const requester = createRequester({
     timeoutMs: options.timeoutMs,
@@ -61,6 +67,7 @@ export function createTransport(options: TransportOptions): Transport {
     minBackoffMs: options.minBackoffMs ?? 500,
     maxBackoffMs: options.maxBackoffMs ?? 30_000,
     log: options.log,
+    redact: createRedactor(options.apiKey, options.apiSecret),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   // Each API has limits of its own (the Metrics API's rateLimit-* count only Metrics API calls, reference §4),

@@ -25,12 +25,21 @@ import {
 } from './resource.js';
 import { addPartitionCounts } from './sizes.js';
 
+/** How far a discovery got, for the caller's progress log. */
+export interface DiscoveryProgress {
+  /** undefined until the environments are listed */
+  environments: number | undefined;
+  environmentsDone: number;
+}
+
 export interface DiscoverDeps {
   client: ConfluentClient;
   log: Logger;
+  /** Called when the environments are listed and as each one is done. */
+  onProgress?: (progress: DiscoveryProgress) => void;
 }
 
-export async function discoverInventory({ client, log }: DiscoverDeps): Promise<Inventory> {
+export async function discoverInventory({ client, log, onProgress }: DiscoverDeps): Promise<Inventory> {
   const descriptors = await client.listResourceTypes();
   const exportedTypes = [...new Set(descriptors.map((d) => d.type))].sort();
   const unknown = exportedTypes.filter((t) => !isResourceType(t));
@@ -40,8 +49,15 @@ export async function discoverInventory({ client, log }: DiscoverDeps): Promise<
 
   const environments = (await client.listEnvironments()).map(environmentRecordToEnvironment);
   log.debug({ environments: environments.length }, 'environments listed');
+  const progress = { environments: environments.length, environmentsDone: 0 };
+  onProgress?.({ ...progress });
   const perEnvironment = await Promise.all(
-    environments.map((env) => discoverEnvironment(client, env, exported)),
+    environments.map(async (env) => {
+      const resources = await discoverEnvironment(client, env, exported);
+      progress.environmentsDone++;
+      onProgress?.({ ...progress });
+      return resources;
+    }),
   );
 
   const { resources, sizes } = await addPartitionCounts(client, dedupe(perEnvironment.flat(), log), log);

@@ -1,10 +1,44 @@
-/** The `publish` config part (SD_MAX_SHRINK) and the `schedule` part (SD_SCHEDULE, or CACHE_DURATION as an interval). */
+/**
+ * The `publish` config part (SD_MAX_SHRINK, SD_RUN_TIMEOUT) and the `schedule` part (SD_SCHEDULE, or CACHE_DURATION
+ * as an interval).
+ */
 import cron from 'node-cron';
 import { decimal, optionalText } from '../config/fields.js';
-import { defineConfigPart } from '../config/part.js';
+import { defineConfigPart, type Field, field } from '../config/part.js';
 
+/** What a publish run's guards read. */
 export interface PublishConfig {
   maxShrink: number;
+}
+
+/** The whole part: the run's guards and the job's wiring. */
+export interface PublishPartConfig extends PublishConfig {
+  /** Discovery is stopped after this long (SD_RUN_TIMEOUT), so a stalled API cannot hold a run past the next one. */
+  runTimeoutMs: number;
+}
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+const MIN_RUN_TIMEOUT_MS = 10_000;
+const MAX_RUN_TIMEOUT_MS = 24 * 3_600_000;
+
+/** `25m`, `90s`, `2h` → milliseconds, from 10 s to 24 h. */
+function runTimeout(): Field<number> {
+  return field((text, name, problems) => {
+    const t = (text ?? '').trim();
+    const m = /^(\d+)(s|m|h)$/.exec(t);
+    const ms = m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : Number.NaN;
+    if (!(ms >= MIN_RUN_TIMEOUT_MS && ms <= MAX_RUN_TIMEOUT_MS))
+      problems.push(`${name} must be a duration from 10s to 24h such as 25m, 90s or 2h, got "${t}"`);
+    return ms;
+  });
+}
+
+/** Milliseconds in the largest unit that divides them: `25m`, `90s`, `1500ms`. */
+export function formatDuration(ms: number): string {
+  for (const unit of ['h', 'm', 's'] as const) {
+    if (ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
+  }
+  return `${ms}ms`;
 }
 
 export interface ScheduleConfig {
@@ -12,10 +46,11 @@ export interface ScheduleConfig {
 }
 
 export const publishPart = defineConfigPart(
-  { SD_MAX_SHRINK: decimal(0, 1) },
+  { SD_MAX_SHRINK: decimal(0, 1), SD_RUN_TIMEOUT: runTimeout() },
   {
-    defaults: { SD_MAX_SHRINK: '0.5' },
-    build: (v): PublishConfig => ({ maxShrink: v.SD_MAX_SHRINK }),
+    // below the default schedule's 30 minutes, so a stalled run ends before the next one is due
+    defaults: { SD_MAX_SHRINK: '0.5', SD_RUN_TIMEOUT: '25m' },
+    build: (v): PublishPartConfig => ({ maxShrink: v.SD_MAX_SHRINK, runTimeoutMs: v.SD_RUN_TIMEOUT }),
   },
 );
 

@@ -1,38 +1,115 @@
 /**
- * Wiring of a publish run from configuration: the Confluent client, discovery, and the store with its one retry
- * layer. Shared by `publish`, `schedule` and `demo`.
+ * Wiring of a publish run from configuration: the Confluent client, discovery under the run's deadline with its
+ * progress log, and the store with its one retry layer. Shared by `publish`, `schedule` and `demo`.
  */
-import { createConfluentClient } from '../confluent/client.js';
+import { createTimeoutSignal } from '../confluent/abort.js';
+import { type ConfluentClient, createConfluentClient } from '../confluent/client.js';
 import type { ConfluentConfig } from '../confluent/config.js';
-import { discoverInventory } from '../discovery/discover.js';
+import { type DiscoveryProgress, discoverInventory } from '../discovery/discover.js';
+import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RenderConfig } from '../render/config.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
-import type { PublishConfig } from './config.js';
+import { formatDuration, type PublishPartConfig } from './config.js';
 import type { Discovered, PublishDeps } from './publish.js';
+
+export interface DiscoverOptions {
+  /** SD_RUN_TIMEOUT: discovery is stopped after this long; none when undefined. */
+  runTimeoutMs?: number;
+  /** How often progress is logged at info while discovery runs; default 5000. */
+  progressIntervalMs?: number;
+}
+
+const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 
 export function createDiscover(
   config: ConfluentConfig,
   log: Logger,
+  options: DiscoverOptions = {},
 ): (signal: AbortSignal) => Promise<Discovered> {
   return async (signal) => {
     const started = Date.now();
-    const client = createConfluentClient({ ...config, log, signal });
-    const inventory = await discoverInventory({ client, log });
-    return { inventory, api: client.stats(), durationMs: Date.now() - started };
+    const { runTimeoutMs } = options;
+    const run =
+      runTimeoutMs === undefined ? { signal, release() {} } : createTimeoutSignal(signal, runTimeoutMs);
+    const client = createConfluentClient({ ...config, log, signal: run.signal });
+    const progress = startProgressLog(
+      client,
+      log,
+      options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
+    );
+    try {
+      const inventory = await discoverInventory({ client, log, onProgress: progress.update });
+      return { inventory, api: client.stats(), durationMs: Date.now() - started };
+    } catch (err) {
+      // the run's signal aborted but not the job's: the deadline passed
+      if (runTimeoutMs !== undefined && run.signal.aborted && !signal.aborted && isAppError(err, 'ABORTED'))
+        throw deadlineError(runTimeoutMs, client, progress.last(), err);
+      throw err;
+    } finally {
+      progress.stop();
+      run.release();
+    }
   };
 }
 
+/** Logs at info every `intervalMs` how far discovery got; stopped by the caller in `finally`. */
+function startProgressLog(client: ConfluentClient, log: Logger, intervalMs: number) {
+  const started = Date.now();
+  let last: DiscoveryProgress = { environments: undefined, environmentsDone: 0 };
+  const timer = setInterval(() => {
+    const { requests, throttled, retries, failures } = client.stats();
+    log.info(
+      {
+        environmentsDone: last.environmentsDone,
+        environments: last.environments ?? null,
+        requests,
+        throttled,
+        retries,
+        failures,
+        elapsedMs: Date.now() - started,
+      },
+      'discovery in progress',
+    );
+  }, intervalMs);
+  timer.unref();
+  return {
+    update: (progress: DiscoveryProgress) => {
+      last = progress;
+    },
+    last: () => last,
+    stop: () => clearInterval(timer),
+  };
+}
+
+function deadlineError(
+  runTimeoutMs: number,
+  client: ConfluentClient,
+  progress: DiscoveryProgress,
+  cause: AppError,
+): AppError {
+  const environments =
+    progress.environments === undefined
+      ? 'before the environments were listed'
+      : `${progress.environmentsDone} of ${progress.environments} environments done`;
+  return new AppError(
+    'API_UNAVAILABLE',
+    `discovery stopped at the run deadline (SD_RUN_TIMEOUT ${formatDuration(runTimeoutMs)}) after ` +
+      `${client.stats().requests} requests, ${environments}`,
+    { cause, retryable: true },
+  );
+}
+
 export function createPublishDeps(
-  config: { confluent: ConfluentConfig; render: RenderConfig; publish: PublishConfig },
+  config: { confluent: ConfluentConfig; render: RenderConfig; publish: PublishPartConfig },
   store: Store,
   log: Logger,
   signal?: AbortSignal,
 ): PublishDeps {
   return {
     store,
-    discover: createDiscover(config.confluent, log),
+    discover: createDiscover(config.confluent, log, { runTimeoutMs: config.publish.runTimeoutMs }),
     render: config.render,
     publish: config.publish,
     log,

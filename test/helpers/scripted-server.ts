@@ -16,6 +16,8 @@ export interface RecordedRequest {
   body: string;
   /** Arrival time (Date.now()). */
   at: number;
+  /** Set when the client closed the connection before the answer was complete (it gave up). */
+  abandoned: boolean;
 }
 
 export interface ScriptedReply {
@@ -25,6 +27,8 @@ export interface ScriptedReply {
   body?: unknown;
   /** Never answer (the client must time out). */
   hang?: boolean;
+  /** Send the status and headers, then `drip.first`, then one byte of `drip.byte` every `drip.everyMs`, forever. */
+  drip?: { first: string; byte: string; everyMs: number };
 }
 
 /** `index` counts the requests to the same path, from 0. */
@@ -51,7 +55,11 @@ export async function startScriptedServer(handler: ScriptHandler): Promise<Scrip
       headers: req.headers,
       body: '',
       at: Date.now(),
+      abandoned: false,
     };
+    res.on('close', () => {
+      if (!res.writableFinished) recorded.abandoned = true;
+    });
     const index = requests.filter((r) => r.path === recorded.path).length;
     requests.push(recorded);
     const chunks: Buffer[] = [];
@@ -80,10 +88,21 @@ export async function startScriptedServer(handler: ScriptHandler): Promise<Scrip
 
 function send(res: ServerResponse, reply: ScriptedReply): void {
   if (reply.hang) return;
+  if (reply.drip) {
+    drip(res, reply, reply.drip);
+    return;
+  }
   const text =
     typeof reply.body === 'string' ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body);
   res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
   res.end(text);
+}
+
+function drip(res: ServerResponse, reply: ScriptedReply, d: NonNullable<ScriptedReply['drip']>): void {
+  res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+  res.write(d.first);
+  const timer = setInterval(() => res.write(d.byte), d.everyMs);
+  res.on('close', () => clearInterval(timer));
 }
 
 /** A Confluent list page: `{api_version, kind, metadata: {next}, data}`. */

@@ -37,7 +37,7 @@ test('defaults for the job', () => {
       overflow: 'interval',
     },
   });
-  assert.equal(c.publish, { maxShrink: 0.5 });
+  assert.equal(c.publish, { maxShrink: 0.5, runTimeoutMs: 1_500_000 });
   assert.equal(c.schedule, { expression: '*/30 * * * *' });
   assert.ok(Object.isFrozen(c.render.combinations[0]));
 });

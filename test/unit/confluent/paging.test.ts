@@ -38,7 +38,7 @@ test('extractPageToken: a next URL without a token is an error, not an endless l
 });
 
 const call = { action: 'list things', endpoint: 'GET /things', permission: 'p' };
-const options = { action: 'list things', log: createSilentLogger() };
+const options = { action: 'list things', log: createSilentLogger(), maxPages: 10_000 };
 
 function scripted(pages: Record<string, Page<number> | AppError | (Page<number> | AppError)[]>) {
   const asked: (string | undefined)[] = [];
@@ -124,6 +124,34 @@ test('listAllPages refuses a repeated token', async () => {
       'list things: metadata.next repeats an earlier page_token after 2 pages',
     );
   }
+});
+
+test('listAllPages stops after maxPages when every page brings a fresh token', async () => {
+  let n = 0;
+  const fetchPage = async (): Promise<Page<number>> => {
+    n++;
+    return { items: [n], nextToken: `t${n}` };
+  };
+  try {
+    await listAllPages(fetchPage, { ...options, maxPages: 25 });
+    assert.unreachable('should have thrown');
+  } catch (err) {
+    assert.ok(isAppError(err, 'API_BAD_RESPONSE'));
+    assert.is(
+      (err as Error).message,
+      'list things: the listing did not end after 25 pages (the server keeps sending a next page token)',
+    );
+  }
+  assert.is(n, 25);
+});
+
+test('listAllPages takes a listing of exactly maxPages pages', async () => {
+  let n = 0;
+  const fetchPage = async (): Promise<Page<number>> => {
+    n++;
+    return { items: [n], nextToken: n < 3 ? `t${n}` : undefined };
+  };
+  assert.equal(await listAllPages(fetchPage, { ...options, maxPages: 3 }), [1, 2, 3]);
 });
 
 test.run();

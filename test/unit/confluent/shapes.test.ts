@@ -165,12 +165,26 @@ test('describeErrorBody reads both error formats and bounds text', () => {
       'Authentication Required',
     ],
     ['connect', { error: { code: 404, message: 'account not found' } }, 'account not found'],
+    ['connect, flat', { error_code: 404, message: 'Connector lcc-1 not found' }, 'Connector lcc-1 not found'],
+    ['errors with only detail', { errors: [{ detail: 'Forbidden Access' }] }, 'Forbidden Access'],
+    ['a bare message', { message: 'Bad Gateway' }, 'Bad Gateway'],
+    ['an error string', { error: 'rate limited' }, 'rate limited'],
+    ['long connect message', { error_code: 500, message: 'y'.repeat(300) }, `${'y'.repeat(200)}…`],
+    ['an unknown shape', { oops: true }, undefined],
     ['text', 'upstream\n  connect error', 'upstream connect error'],
     ['empty errors', { errors: [] }, undefined],
     ['nothing', undefined, undefined],
     ['long text', 'x'.repeat(300), `${'x'.repeat(200)}…`],
   ];
   for (const [name, body, want] of cases) assert.is(describeErrorBody(body), want, name);
+});
+
+test('describeErrorBody redacts before it cuts, so no part of a secret survives the cut', () => {
+  const secret = 'S'.repeat(40);
+  const redact = (text: string) => text.replaceAll(secret, '[redacted]');
+  const body = { error_code: 401, message: `${'x'.repeat(190)}${secret} echoed` };
+  assert.is(describeErrorBody(body, redact), `${'x'.repeat(190)}[redacted]…`);
+  assert.is(describeErrorBody(`key ${secret}`, redact), 'key [redacted]');
 });
 
 test.run();
