@@ -168,6 +168,9 @@ test('the ServiceMonitor scrapes /metrics of the Service confluent-sd (job="conf
   assert.is(sm.apiVersion, 'monitoring.coreos.com/v1');
   const svc = findObject(base, 'Service', 'confluent-sd');
   assert.ok(selects(sm.spec.selector.matchLabels, svc.metadata.labels));
+  // the headless Service has the same pods: selecting it too would make two targets of every pod
+  const headless = findObject(base, 'Service', 'confluent-sd-pods');
+  assert.not.ok(selects(sm.spec.selector.matchLabels, headless.metadata.labels));
   assert.not.ok(
     selects(
       sm.spec.selector.matchLabels,
