@@ -151,3 +151,54 @@ export function peerNamespaces(peer: Obj, policyNamespace: string): string[] {
   const name = peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'];
   return [typeof name === 'string' ? name : '*'];
 }
+
+export const GRAFANA_DIR = path.join(K8S_DIR, 'grafana');
+
+export interface DashboardFile {
+  file: string;
+  dashboard: Obj;
+}
+
+/** Every Grafana dashboard under k8s/grafana/, parsed. */
+export function readDashboards(): DashboardFile[] {
+  return readdirSync(GRAFANA_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      file,
+      dashboard: JSON.parse(readFileSync(path.join(GRAFANA_DIR, file), 'utf8')) as Obj,
+    }));
+}
+
+export interface PanelQuery {
+  /** `<file> / <panel title> / <refId>`, for messages. */
+  where: string;
+  expr: string;
+}
+
+/** The PromQL of every panel target, and of every query variable (`label_values(m, l)` as `count by (l) (m)`). */
+export function dashboardQueries({ file, dashboard }: DashboardFile): PanelQuery[] {
+  const out: PanelQuery[] = [];
+  for (const p of dashboard.panels as Obj[]) {
+    for (const t of p.targets ?? []) out.push({ where: `${file} / ${p.title} / ${t.refId}`, expr: t.expr });
+  }
+  for (const v of dashboard.templating.list as Obj[]) {
+    if (v.type !== 'query') continue;
+    const m = /^label_values\((.+),\s*(\w+)\)$/s.exec(String(v.query?.query ?? v.query));
+    if (!m) throw new Error(`${file}: variable ${v.name}: not a label_values() query`);
+    out.push({ where: `${file} / $${v.name}`, expr: `count by (${m[2]}) (${m[1]})` });
+  }
+  return out;
+}
+
+/** Grafana's own variables a query may use, and the value a test gives each. */
+export const GRAFANA_GLOBALS: Record<string, string> = {
+  __rate_interval: '1m',
+  __interval: '1m',
+  __range: '1h',
+};
+
+/** A query with Grafana's variables replaced: the globals by `GRAFANA_GLOBALS`, every dashboard variable by `value`. */
+export function substituteVariables(expr: string, value = '.*'): string {
+  return expr.replace(/\$\{?(\w+)\}?/g, (_all, name: string) => GRAFANA_GLOBALS[name] ?? value);
+}

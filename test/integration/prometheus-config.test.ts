@@ -14,7 +14,13 @@ import * as assert from 'uvu/assert';
 import { documentName } from '../../src/bucket/document-name.js';
 import { DEFAULTS } from '../../src/config-parts.js';
 import { parseListen } from '../../src/serve/config.js';
-import { buildE2eConfig, CLOUD_JOB, INFO_JOB, SERVER_JOB } from '../helpers/e2e-prometheus-config.js';
+import {
+  buildE2eConfig,
+  CLOUD_JOB,
+  INFO_JOB,
+  SELF_JOB,
+  SERVER_JOB,
+} from '../helpers/e2e-prometheus-config.js';
 import {
   findObject,
   K8S_DIR,
@@ -117,6 +123,12 @@ test('the e2e config keeps the shipped info job, pointed at the loopback server'
     metrics_path: '/sd/x.info.prom',
     authorization: { type: 'Bearer', credentials_file: '/tmp/token' },
     static_configs: [{ targets: ['127.0.0.1:9'] }],
+  });
+  // Prometheus scraping itself, for the SD alerts and panels (prometheus_sd_http_failures_total)
+  const self = buildE2eConfig(config, { ...input, selfAddress: '127.0.0.1:8' });
+  assert.equal(self.scrape_configs.at(-1), {
+    job_name: SELF_JOB,
+    static_configs: [{ targets: ['127.0.0.1:8'] }],
   });
 });
 
