@@ -12,6 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   findKubectl,
+  GRAFANA_DIR,
   K8S_DIR,
   type Obj,
   PROMETHEUS_DIR,
@@ -19,6 +20,7 @@ import {
   podLabelsOf,
   podSpecOf,
   ROOT,
+  readDashboards,
   readYaml,
   renderKustomize,
   selects,
@@ -186,6 +188,22 @@ run('the image is pinned by digest, at the version of package.json', () => {
   const docs = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
   assert.match(docs, /^#### Pin the image by digest$/m);
   assert.match(docs, /kustomize edit set image confluent-sd=\S+:\S+@\$\{?DIGEST\}?/);
+});
+
+run('k8s/grafana renders one sidecar ConfigMap per dashboard, holding the file as it is', () => {
+  const objs = renderKustomize(kubectl as string, GRAFANA_DIR);
+  const files = readDashboards().map((d) => d.file);
+  const rendered = objs.map((o) =>
+    [o.kind, o.metadata.labels.grafana_dashboard, ...Object.keys(o.data)].join(' '),
+  );
+  assert.equal(
+    rendered.sort(),
+    files.map((f) => `ConfigMap 1 ${f}`),
+  );
+  for (const o of objs) {
+    const [file, text] = Object.entries(o.data as Record<string, string>)[0]!;
+    assert.is(text, readFileSync(path.join(GRAFANA_DIR, file), 'utf8'), file);
+  }
 });
 
 test.run();
