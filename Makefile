@@ -38,8 +38,8 @@ test: deps check-generated typecheck lint ## everything CI runs: drift check, ty
 test-unit: deps ## only test/unit
 	bash scripts/test.sh test/unit
 
-demo: build ## simulator + one publish into ./data + the server on 127.0.0.1:8080
-	node dist/cli.js demo
+demo: build ## simulator (127.0.0.1:8090) + one publish into ./data + the server on 127.0.0.1:8080; DEMO_FLAGS="--port N" moves them
+	node dist/cli.js demo $(DEMO_FLAGS)
 
 simulate: build ## the Confluent Cloud simulator on 127.0.0.1:8090
 	node dist/cli.js simulate --port 8090

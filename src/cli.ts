@@ -6,7 +6,7 @@
 import { realpathSync } from 'node:fs';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
-import { type Command, type CommandIO, createCommandContext } from './command.js';
+import { type Command, type CommandIO, closestWord, createCommandContext } from './command.js';
 import { readProgramVars } from './config-parts.js';
 import { describeError, EXIT, exitCodeFor, isAppError } from './errors.js';
 import type { Logger } from './log.js';
@@ -39,14 +39,20 @@ const SUMMARIES: Record<string, string> = {
   demo: 'simulator + one publish into ./data + the server on 127.0.0.1:8080',
 };
 
+/** The words besides the commands: help and version, each with its flag spellings. */
+const HELP_WORDS = ['help', '--help', '-h'];
+const VERSION_WORDS = ['version', '--version', '-V', '-v'];
+
 export function usage(): string {
   return [
     `confluent-sd ${VERSION}: Prometheus http_sd documents for every Confluent Cloud resource`,
     '',
-    'usage: confluent-sd <command> [flags]     (confluent-sd <command> --help for details)',
+    'usage: confluent-sd <command> [flags]',
     '',
     'commands:',
     ...Object.keys(COMMANDS).map((name) => `  ${name.padEnd(10)}${SUMMARIES[name] ?? ''}`),
+    `  ${'help'.padEnd(10)}this text; help <command> (or <command> --help) prints a command's flags`,
+    `  ${'version'.padEnd(10)}print the version (also -V, --version)`,
     '',
     'exit codes: 0 ok · 1 failed · 2 bad configuration or usage · 3 refused by a guard',
   ].join('\n');
@@ -54,25 +60,53 @@ export function usage(): string {
 
 export async function main(io: CommandIO): Promise<number> {
   const [name, ...rest] = io.argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
     io.stdout.write(`${usage()}\n`);
-    return name === undefined ? EXIT.config : EXIT.ok;
+    return EXIT.config;
   }
-  if (name === '--version' || name === '-v') {
+  if (HELP_WORDS.includes(name)) return printHelp(io, rest[0]);
+  if (VERSION_WORDS.includes(name)) {
     io.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
   const load = COMMANDS[name];
-  if (!load) {
-    io.stderr.write(`confluent-sd: unknown command "${name}"\n\n${usage()}\n`);
-    return EXIT.config;
-  }
+  if (!load) return reportUnknown(io, name);
   const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.help.trimEnd()}\n`);
     return EXIT.ok;
   }
   return runCommand(name, command, { ...io, argv: rest });
+}
+
+/** `help` alone: the overview; `help <command>`: that command's own help. */
+async function printHelp(io: CommandIO, topic: string | undefined): Promise<number> {
+  if (topic === undefined || HELP_WORDS.includes(topic)) {
+    io.stdout.write(`${usage()}\n`);
+    return EXIT.ok;
+  }
+  if (VERSION_WORDS.includes(topic)) {
+    io.stdout.write(
+      'usage: confluent-sd version     (also -V, --version)\n\nprints the version and exits 0\n',
+    );
+    return EXIT.ok;
+  }
+  const load = COMMANDS[topic];
+  if (!load) return reportUnknown(io, topic);
+  io.stdout.write(`${(await load()).help.trimEnd()}\n`);
+  return EXIT.ok;
+}
+
+/** An unknown command or top-level flag: named, with the closest known one, then the overview. */
+function reportUnknown(io: CommandIO, word: string): number {
+  const isFlag = word.startsWith('-');
+  const known = isFlag
+    ? [...HELP_WORDS, ...VERSION_WORDS].filter((w) => w.startsWith('--'))
+    : [...Object.keys(COMMANDS), 'help', 'version'];
+  const near = closestWord(word, known);
+  const hint = near ? ` (did you mean "${near}"?)` : '';
+  io.stderr.write(`confluent-sd: unknown ${isFlag ? 'flag' : 'command'} "${word}"${hint}\n\n${usage()}\n`);
+  return EXIT.config;
 }
 
 /**

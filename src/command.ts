@@ -77,13 +77,48 @@ export function runSubcommand(command: Command, io: CommandIO, vars: ConfigVars)
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** parseArgs with strict checking; unknown flags are a USAGE error (exit 2). */
+/** parseArgs with strict checking; unknown flags are a USAGE error (exit 2) that names the closest known flag. */
 export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = false) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
+    const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(err instanceof Error ? err.message : '');
+    if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown?.[1]) {
+      const flag = unknown[1].split('=')[0]!;
+      const near = closestWord(flag, [...Object.keys(options).map((o) => `--${o}`), '--help']);
+      throw new AppError('USAGE', `unknown flag ${flag}${near ? ` (did you mean ${near}?)` : ''}`);
+    }
     throw new AppError('USAGE', err instanceof Error ? err.message : String(err));
   }
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character each. */
+export function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * The candidate closest to `word` for a "did you mean": the fewest edits, at most a third of the word (2 for short
+ * words), or else the one candidate it begins (`--dry` for `--dry-run`). Undefined when none is near.
+ */
+export function closestWord(word: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  let best: { word: string; distance: number } | undefined;
+  for (const c of candidates) {
+    const distance = editDistance(word, c);
+    if (distance <= limit && (!best || distance < best.distance)) best = { word: c, distance };
+  }
+  if (best) return best.word;
+  const prefixed = candidates.filter((c) => word.replace(/^-+/, '').length >= 2 && c.startsWith(word));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
 export function writeLine(stream: Writable, text = ''): void {

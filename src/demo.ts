@@ -3,6 +3,7 @@
  * into a local directory, and the server — then a curl line and a Prometheus config that work against it.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { documentName } from './bucket/document-name.js';
 import { type CommandIO, defineCommand, parseCommandArgs, runSubcommand, writeLine } from './command.js';
@@ -14,21 +15,26 @@ import { publishCommand } from './publish/command.js';
 import { serveCommand } from './serve/command.js';
 import { startSimulator } from './simulator/server.js';
 
-const HELP = `usage: confluent-sd demo [--port 8080] [--sim-port 0] [--seed 7] [--data ./data] [--token T]
+const HELP = `usage: confluent-sd demo [--port 8080] [--sim-port 8090] [--seed 7] [--data ./data] [--token T]
 
 Starts the Confluent Cloud simulator (a generated organisation), publishes its documents once into a local
 directory, serves them on 127.0.0.1, and prints a curl line and a Prometheus scrape config that point at it.
-Runs until Ctrl-C. Nothing leaves the machine.
+Runs until Ctrl-C. Nothing leaves the machine. Both ports are checked before anything starts.
 
 flags:
   --port N       the server's port on 127.0.0.1 (default 8080)
-  --sim-port N   the simulator's port (default 0: any free port)
+  --sim-port N   the simulator's port on 127.0.0.1 (default 8090). The document name carries it
+                 (confluent--127.0.0.1-8090), so a fixed port keeps the printed Prometheus config valid across
+                 runs; 0 picks any free port, and a new name every run
   --seed N       the simulated organisation's seed (default 7)
   --data DIR     where the documents are published (default ./data)
   --token T      the bearer token to require (default: a random one, printed)
 
 reads: LOG_LEVEL, LOG_FORMAT (default pretty for the demo)
 exit: 0 after Ctrl-C · 1 a step failed · 2 bad flags`;
+
+/** The simulator's default port: fixed, so the document name (it holds the target address) stays the same. */
+export const DEFAULT_SIM_PORT = 8090;
 
 function portFlag(text: string | undefined, fallback: number, name: string): number {
   if (text === undefined) return fallback;
@@ -56,6 +62,31 @@ async function waitForHealth(url: string, deadlineMs: number, serving: Promise<u
   throw new AppError('CONFIG_INVALID', `the server did not answer ${url} within ${deadlineMs} ms`);
 }
 
+/**
+ * Fails unless `port` can be bound on 127.0.0.1 right now, naming the port, what needs it and the flag that moves
+ * it: checked before the simulator starts and before anything is published.
+ */
+export async function checkPortFree(port: number, what: string, flag: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'is in use' : 'cannot be opened';
+    throw new AppError(
+      'USAGE',
+      `port ${port} on 127.0.0.1 (${what}) ${reason}: stop what listens there, or choose another port with ` +
+        `${flag} N (make demo DEMO_FLAGS="${flag} N")`,
+      { cause: err },
+    );
+  } finally {
+    await new Promise((resolve) => probe.close(resolve));
+  }
+}
+
 interface DemoArgs {
   port: number;
   simPort: number;
@@ -73,7 +104,8 @@ function parseDemoArgs(argv: string[]): DemoArgs {
     token: { type: 'string' },
   });
   const port = portFlag(values.port, 8080, 'port');
-  const simPort = portFlag(values['sim-port'], 0, 'sim-port');
+  const simPort = portFlag(values['sim-port'], DEFAULT_SIM_PORT, 'sim-port');
+  if (port !== 0 && port === simPort) throw new AppError('USAGE', '--port and --sim-port must differ');
   const seed = Number(values.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new AppError('USAGE', '--seed must be a whole number');
   const token = values.token ?? randomBytes(24).toString('base64url');
@@ -120,6 +152,8 @@ export const demoCommand = defineCommand({
     const { log } = ctx;
     const dataDir = path.resolve(ctx.cwd, ctx.args.data);
 
+    await checkPortFree(port, 'the server', '--port');
+    await checkPortFree(simPort, 'the simulator', '--sim-port');
     const sim = await startSimulator({ seed, port: simPort, log: log.child({ component: 'simulator' }) });
     try {
       const target = `127.0.0.1:${sim.port}`;

@@ -9,6 +9,7 @@ import { type Obj, PROMETHEUS_DIR, readYaml } from './k8s-manifests.js';
 export const CLOUD_JOB = 'confluent-cloud';
 export const SERVER_JOB = 'confluent-sd';
 export const INFO_JOB = 'confluent-sd-info';
+export const SELF_JOB = 'prometheus';
 
 export interface E2eConfigInput {
   /** The SD document URL on the loopback server. */
@@ -22,6 +23,8 @@ export interface E2eConfigInput {
   serverAddress: string;
   /** The info document's path on that server (`/sd/<doc>.info.prom`); the confluent-sd-info job is left out without it. */
   infoPath?: string;
+  /** Prometheus' own host:port: a `prometheus` job scrapes it (the SD alerts and panels read its metrics). */
+  selfAddress?: string;
 }
 
 function jobOf(config: Obj, name: string): Obj {
@@ -65,6 +68,9 @@ export function buildE2eConfig(shipped: Obj, input: E2eConfigInput): Obj {
       // the pods' DNS name does not exist here: the one loopback server stands in for the headless Service
       { ...serverRest, scrape_interval: '1s', static_configs: [{ targets: [input.serverAddress] }] },
       ...(input.infoPath ? [buildInfoJob(shipped, input, input.infoPath)] : []),
+      ...(input.selfAddress
+        ? [{ job_name: SELF_JOB, static_configs: [{ targets: [input.selfAddress] }] }]
+        : []),
     ],
   };
 }

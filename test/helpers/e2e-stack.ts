@@ -88,6 +88,7 @@ export function createE2eStack(simOptions: SimulatorOptions, extraPublishEnv: En
       await writeFile(promTokenFile, `${E2E_TOKEN}\n`);
       await writeFile(apiSecretFile, 'sim-secret');
       const doc = documentName({ targets: [`127.0.0.1:${sim.port}`], prefix: 'confluent_' });
+      const promPort = await findFreePort();
       const config = buildE2eConfig(readShippedConfig(), {
         sdUrl: `http://127.0.0.1:${serverPort}/sd/${doc}.json`,
         tokenFile: promTokenFile,
@@ -95,13 +96,14 @@ export function createE2eStack(simOptions: SimulatorOptions, extraPublishEnv: En
         apiSecretFile,
         serverAddress: `127.0.0.1:${serverPort}`,
         infoPath: `/sd/${doc}.info.prom`,
+        selfAddress: `127.0.0.1:${promPort}`,
       });
       const configFile = path.join(dir, 'prometheus.yml');
       await writeFile(configFile, stringify(config));
       const prom = await startPrometheus({
         configFile,
         dataDir: path.join(dir, 'tsdb'),
-        port: await findFreePort(),
+        port: promPort,
       });
       handle.cleanups.push(() => prom.stop());
 

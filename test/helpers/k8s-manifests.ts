@@ -1,11 +1,14 @@
 /**
- * Reads the deployment artefacts under k8s/ for the deploy tests: YAML files as lists of documents, and the
- * pieces of workloads the tests look at (pod specs, containers). Plain data in, plain data out.
+ * Reads the deployment artefacts under k8s/ for the deploy tests: YAML files as lists of documents, the pieces of
+ * workloads the tests look at (pod specs, containers), and the base as `kubectl kustomize` renders it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const K8S_DIR = path.join(ROOT, 'k8s');
@@ -109,4 +112,93 @@ export function secretsOf(pod: Obj): string[] {
   }
   for (const v of pod.volumes ?? []) if (v.secret) names.add(v.secret.secretName);
   return [...names].sort();
+}
+
+/** The kubectl on PATH (or $KUBECTL), for `kubectl kustomize`; undefined when it cannot run. */
+export function findKubectl(bin = process.env.KUBECTL ?? 'kubectl'): string | undefined {
+  const r = spawnSync(bin, ['version', '--client'], { encoding: 'utf8', timeout: 30_000 });
+  return r.error || r.status !== 0 ? undefined : bin;
+}
+
+/** `kubectl kustomize <dir>` parsed into its objects; throws with kubectl's output when it fails. */
+export function renderKustomize(kubectl: string, dir: string): Obj[] {
+  const r = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0)
+    throw new Error(`kubectl kustomize ${dir} exited ${r.status}: ${r.stderr}${r.error ?? ''}`);
+  return parseAllDocuments(r.stdout)
+    .map((d) => d.toJS({ maxAliasCount: 0 }) as Obj | null)
+    .filter((o): o is Obj => o !== null && o !== undefined);
+}
+
+/**
+ * A kustomize overlay in a temp dir: `kustomization.yaml` with these fields, where paths under k8s/ are written
+ * relative to it (kustomize refuses absolute ones). Returns the directory; the caller removes it.
+ */
+export function writeOverlay(fields: (k8sPath: (p: string) => string) => Obj): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'confluent-sd-overlay-'));
+  const k8sPath = (p: string) => path.relative(dir, path.join(K8S_DIR, p)) || '.';
+  writeFileSync(path.join(dir, 'kustomization.yaml'), stringify(fields(k8sPath)));
+  return dir;
+}
+
+/**
+ * The namespaces a NetworkPolicy peer admits: its namespaceSelector's `kubernetes.io/metadata.name`, or the policy's
+ * own namespace for a podSelector alone; `*` for any namespace, `ipBlock` for an address range.
+ */
+export function peerNamespaces(peer: Obj, policyNamespace: string): string[] {
+  if (peer.ipBlock) return ['ipBlock'];
+  if (!peer.namespaceSelector) return [policyNamespace];
+  const name = peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'];
+  return [typeof name === 'string' ? name : '*'];
+}
+
+export const GRAFANA_DIR = path.join(K8S_DIR, 'grafana');
+
+export interface DashboardFile {
+  file: string;
+  dashboard: Obj;
+}
+
+/** Every Grafana dashboard under k8s/grafana/, parsed. */
+export function readDashboards(): DashboardFile[] {
+  return readdirSync(GRAFANA_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      file,
+      dashboard: JSON.parse(readFileSync(path.join(GRAFANA_DIR, file), 'utf8')) as Obj,
+    }));
+}
+
+export interface PanelQuery {
+  /** `<file> / <panel title> / <refId>`, for messages. */
+  where: string;
+  expr: string;
+}
+
+/** The PromQL of every panel target, and of every query variable (`label_values(m, l)` as `count by (l) (m)`). */
+export function dashboardQueries({ file, dashboard }: DashboardFile): PanelQuery[] {
+  const out: PanelQuery[] = [];
+  for (const p of dashboard.panels as Obj[]) {
+    for (const t of p.targets ?? []) out.push({ where: `${file} / ${p.title} / ${t.refId}`, expr: t.expr });
+  }
+  for (const v of dashboard.templating.list as Obj[]) {
+    if (v.type !== 'query') continue;
+    const m = /^label_values\((.+),\s*(\w+)\)$/s.exec(String(v.query?.query ?? v.query));
+    if (!m) throw new Error(`${file}: variable ${v.name}: not a label_values() query`);
+    out.push({ where: `${file} / $${v.name}`, expr: `count by (${m[2]}) (${m[1]})` });
+  }
+  return out;
+}
+
+/** Grafana's own variables a query may use, and the value a test gives each. */
+export const GRAFANA_GLOBALS: Record<string, string> = {
+  __rate_interval: '1m',
+  __interval: '1m',
+  __range: '1h',
+};
+
+/** A query with Grafana's variables replaced: the globals by `GRAFANA_GLOBALS`, every dashboard variable by `value`. */
+export function substituteVariables(expr: string, value = '.*'): string {
+  return expr.replace(/\$\{?(\w+)\}?/g, (_all, name: string) => GRAFANA_GLOBALS[name] ?? value);
 }

@@ -5,7 +5,7 @@
  * Without promtool the promtool tests are skipped loudly, or fail when CI=true.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -14,7 +14,13 @@ import * as assert from 'uvu/assert';
 import { documentName } from '../../src/bucket/document-name.js';
 import { DEFAULTS } from '../../src/config-parts.js';
 import { parseListen } from '../../src/serve/config.js';
-import { buildE2eConfig, CLOUD_JOB, INFO_JOB, SERVER_JOB } from '../helpers/e2e-prometheus-config.js';
+import {
+  buildE2eConfig,
+  CLOUD_JOB,
+  INFO_JOB,
+  SELF_JOB,
+  SERVER_JOB,
+} from '../helpers/e2e-prometheus-config.js';
 import {
   findObject,
   K8S_DIR,
@@ -29,7 +35,8 @@ import {
 
 const config = readYaml(path.join(PROMETHEUS_DIR, 'prometheus.yml'));
 const alerts = readYaml(path.join(PROMETHEUS_DIR, 'alerts.yaml'));
-const alertTests = readYaml(path.join(PROMETHEUS_DIR, 'alerts.test.yaml'));
+const ALERT_TESTS = path.join(PROMETHEUS_DIR, 'tests', 'alerts.test.yaml');
+const alertTests = readYaml(ALERT_TESTS);
 const base = readManifests(K8S_DIR);
 const operator = readManifests(PROMETHEUS_DIR);
 /** `30s`, `2m`, `1h15m`: the Prometheus durations these files use, in seconds. */
@@ -117,6 +124,12 @@ test('the e2e config keeps the shipped info job, pointed at the loopback server'
     authorization: { type: 'Bearer', credentials_file: '/tmp/token' },
     static_configs: [{ targets: ['127.0.0.1:9'] }],
   });
+  // Prometheus scraping itself, for the SD alerts and panels (prometheus_sd_http_failures_total)
+  const self = buildE2eConfig(config, { ...input, selfAddress: '127.0.0.1:8' });
+  assert.equal(self.scrape_configs.at(-1), {
+    job_name: SELF_JOB,
+    static_configs: [{ targets: ['127.0.0.1:8'] }],
+  });
 });
 
 test('confluent-sd job scrapes every server pod through the headless Service', () => {
@@ -168,6 +181,9 @@ test('the ServiceMonitor scrapes /metrics of the Service confluent-sd (job="conf
   assert.is(sm.apiVersion, 'monitoring.coreos.com/v1');
   const svc = findObject(base, 'Service', 'confluent-sd');
   assert.ok(selects(sm.spec.selector.matchLabels, svc.metadata.labels));
+  // the headless Service has the same pods: selecting it too would make two targets of every pod
+  const headless = findObject(base, 'Service', 'confluent-sd-pods');
+  assert.not.ok(selects(sm.spec.selector.matchLabels, headless.metadata.labels));
   assert.not.ok(
     selects(
       sm.spec.selector.matchLabels,
@@ -184,32 +200,65 @@ test('the PrometheusRule holds exactly the groups of alerts.yaml', () => {
 });
 
 const rules: Obj[] = alerts.groups.flatMap((g: Obj) => g.rules);
+const ruleNames = (group: string) =>
+  (alerts.groups.find((g: Obj) => g.name === group)?.rules ?? []).map((r: Obj) => r.alert as string);
 
-test('alerts use only metrics the server exports, on job="confluent-sd"', () => {
-  assert.equal(
-    rules.map((r) => r.alert),
-    [
-      'ConfluentSDDocumentsStale',
-      'ConfluentSDPublishFailing',
-      'ConfluentSDServerDown',
-      'ConfluentSDServerInstanceDown',
-      'ConfluentSDResourcesDropped',
-      'ConfluentSDPlanDegraded',
-      'ConfluentSDResourcesOverPointsCap',
-      'ConfluentSDPlanSizesEstimated',
-    ],
-  );
-  const source = ['src/serve/metrics.ts', 'src/serve/plan-metrics.ts']
-    .map((f) => readFileSync(path.join(ROOT, f), 'utf8'))
-    .join('\n');
-  for (const r of rules) {
+test('the alerts: the server group and the group of what Prometheus sees', () => {
+  assert.equal(ruleNames('confluent-sd'), [
+    'ConfluentSDDocumentsStale',
+    'ConfluentSDPublishFailing',
+    'ConfluentSDServerDown',
+    'ConfluentSDServerInstanceDown',
+    'ConfluentSDResourcesDropped',
+    'ConfluentSDPlanDegraded',
+    'ConfluentSDResourcesOverPointsCap',
+    'ConfluentSDPlanSizesEstimated',
+  ]);
+  assert.equal(ruleNames('confluent-sd-prometheus'), [
+    'ConfluentSDDiscoveryFailing',
+    'ConfluentSDUnauthorized',
+    'ConfluentCloudScrapeFailing',
+    'ConfluentCloudResourceInaccessible',
+  ]);
+  assert.is(rules.length, 12);
+});
+
+const serverSource = ['src/serve/metrics.ts', 'src/serve/plan-metrics.ts']
+  .map((f) => readFileSync(path.join(ROOT, f), 'utf8'))
+  .join('\n');
+// Where each alert's metrics come from: the server, Prometheus itself, or the Metrics API via the confluent-cloud job.
+const PROMETHEUS_OWN = ['prometheus_sd_http_failures_total'];
+const METRICS_API = ['confluent_scrape_resource_access_error'];
+
+test('the confluent-sd group uses only metrics the server exports, on job="confluent-sd"', () => {
+  for (const r of alerts.groups.find((g: Obj) => g.name === 'confluent-sd').rules as Obj[]) {
     const names = [...new Set(String(r.expr).match(/\bconfluent_sd_\w+/g) ?? [])];
     for (const n of names)
-      assert.ok(source.includes(`'${n}'`), `${r.alert}: ${n} is exported by src/serve/(plan-)metrics.ts`);
+      assert.ok(
+        serverSource.includes(`'${n}'`),
+        `${r.alert}: ${n} is exported by src/serve/(plan-)metrics.ts`,
+      );
     assert.ok(String(r.expr).includes('job="confluent-sd"'), `${r.alert} is scoped to the server job`);
   }
   // Schedule every 30 min: stale means more than two runs.
   assert.match(rules[0]?.expr, /> 4500$/);
+});
+
+test('the confluent-sd-prometheus group reads Prometheus itself, the server and the confluent-cloud job only', () => {
+  for (const r of alerts.groups.find((g: Obj) => g.name === 'confluent-sd-prometheus').rules as Obj[]) {
+    const expr = String(r.expr);
+    const metrics = [...new Set(expr.match(/\b[a-z_]+(?=\{|\[)/g) ?? [])].filter((m) => !/^(by|on)$/.test(m));
+    for (const m of metrics) {
+      const known =
+        PROMETHEUS_OWN.includes(m) ||
+        (METRICS_API.includes(m) && expr.includes(`${m}{job="${CLOUD_JOB}"}`)) ||
+        (m === 'up' && expr.includes(`up{job="${CLOUD_JOB}"}`)) ||
+        (m.startsWith('confluent_sd_') &&
+          serverSource.includes(`'${m}'`) &&
+          expr.includes('job="confluent-sd"'));
+      assert.ok(known, `${r.alert}: ${m} in ${expr}`);
+    }
+  }
 });
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
@@ -226,30 +275,52 @@ function anchorsOf(markdown: string): Set<string> {
   );
 }
 
-test('the plan alerts have a for: and a runbook_url to their section of docs/deploy.md', () => {
+test('every alert has a for:, and a runbook_url to its own section of docs/deploy.md', () => {
   const anchors = anchorsOf(readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8'));
-  const plan = rules.filter((r) => String(r.expr).includes('confluent_sd_plan_'));
-  assert.equal(
-    plan.map((r) => r.alert),
-    ['ConfluentSDPlanDegraded', 'ConfluentSDResourcesOverPointsCap', 'ConfluentSDPlanSizesEstimated'],
-  );
-  for (const r of plan) {
-    // the plan changes once per publish run (30 minutes): every for: outlasts one run
-    assert.ok(durationSeconds(r.for) > 1800, `${r.alert} for: ${r.for}`);
+  for (const r of rules) {
+    assert.ok(durationSeconds(r.for) >= 300, `${r.alert} for: ${r.for}`);
     const url = String(r.annotations.runbook_url);
-    const m = /^https:\/\/[^/]+\/docs\/deploy\.md#([a-z0-9-]+)$/.exec(url);
+    const m = /^https:\/\/confluent-sd\.example\.com\/docs\/deploy\.md#([a-z0-9-]+)$/.exec(url);
     assert.ok(m, `${r.alert}: ${url}`);
     assert.is(m![1], String(r.alert).toLowerCase(), `${r.alert}: the anchor is the alert's name`);
     assert.ok(anchors.has(m![1]!), `${r.alert}: docs/deploy.md has a heading #${m![1]}`);
   }
 });
 
-test('every alert has a promtool unit test in which it fires', () => {
+test('alerts on plan figures and on a state one publish run clears wait longer than one run', () => {
+  const slow = rules.filter(
+    (r) =>
+      String(r.expr).includes('confluent_sd_plan_') ||
+      String(r.expr).includes('confluent_scrape_resource_access_error'),
+  );
+  assert.equal(
+    slow.map((r) => r.alert),
+    [
+      'ConfluentSDPlanDegraded',
+      'ConfluentSDResourcesOverPointsCap',
+      'ConfluentSDPlanSizesEstimated',
+      'ConfluentCloudResourceInaccessible',
+    ],
+  );
+  // the plan and the published resources change once per publish run (30 minutes)
+  for (const r of slow) assert.ok(durationSeconds(r.for) > 1800, `${r.alert} for: ${r.for}`);
+});
+
+test('every alert has a promtool unit test in which it fires, and one in which it stays quiet', () => {
   const firing = new Set<string>();
+  const quiet = new Set<string>();
   for (const t of alertTests.tests) {
-    for (const a of t.alert_rule_test ?? []) if (a.exp_alerts.length > 0) firing.add(a.alertname);
+    for (const a of t.alert_rule_test ?? []) (a.exp_alerts.length > 0 ? firing : quiet).add(a.alertname);
   }
-  assert.equal([...firing].sort(), rules.map((r) => r.alert as string).sort());
+  const names = rules.map((r) => r.alert as string).sort();
+  assert.equal([...firing].sort(), names);
+  assert.equal([...quiet].sort(), names);
+});
+
+test('the alert tests live apart from the rules: alerts*.yaml in k8s/prometheus are rule files only', () => {
+  const ruleFiles = readdirSync(PROMETHEUS_DIR).filter((f) => /^alerts.*\.ya?ml$/.test(f));
+  assert.equal(ruleFiles, ['alerts.yaml']);
+  assert.equal(alertTests.rule_files, ['../alerts.yaml']);
 });
 
 function hasPromtool(): boolean {
@@ -304,11 +375,20 @@ promtoolTest('promtool check config accepts prometheus.yml (and the rule file it
   }
 });
 
-promtoolTest('promtool check rules accepts alerts.yaml and the PrometheusRule groups', () => {
-  const r = promtool(['check', 'rules', 'alerts.yaml']);
-  assert.is(r.status, 0, r.output);
-  assert.match(r.output, /SUCCESS: 8 rules found/);
-});
+promtoolTest(
+  'promtool check rules accepts alerts*.yaml (the rule file alone) and the PrometheusRule groups',
+  () => {
+    // the shell's glob, as docs/deploy.md and a CI step would write it
+    const r = spawnSync('sh', ['-c', 'promtool check rules alerts*.yaml'], {
+      cwd: PROMETHEUS_DIR,
+      encoding: 'utf8',
+    });
+    const output = `${r.stdout}${r.stderr}`;
+    assert.is(r.status, 0, output);
+    assert.equal(output.match(/^Checking .*$/gm), ['Checking alerts.yaml']);
+    assert.match(output, /SUCCESS: 12 rules found/);
+  },
+);
 
 promtoolTest('promtool check rules rejects a broken rule (the check is live)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'confluent-sd-promtool-'));
@@ -326,8 +406,8 @@ promtoolTest('promtool check rules rejects a broken rule (the check is live)', (
 });
 
 promtoolTest('promtool test rules: every alert fires when it should and stays quiet otherwise', () => {
-  assert.equal(readYamlDocuments(path.join(PROMETHEUS_DIR, 'alerts.test.yaml')).length, 1);
-  const r = promtool(['test', 'rules', 'alerts.test.yaml']);
+  assert.equal(readYamlDocuments(ALERT_TESTS).length, 1);
+  const r = promtool(['test', 'rules', path.relative(PROMETHEUS_DIR, ALERT_TESTS)]);
   assert.is(r.status, 0, r.output);
   assert.match(r.output, /SUCCESS/);
 });

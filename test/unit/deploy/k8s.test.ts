@@ -3,6 +3,7 @@
  * kustomization lists exactly the manifest files, every env variable is one the program reads, every
  * reference (ConfigMap, Secret key, ServiceAccount) resolves, and each pod's env is accepted by the config parts.
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
@@ -115,6 +116,32 @@ for (const dir of [K8S_DIR, PROMETHEUS_DIR]) {
     assert.equal([...k.resources].sort(), manifestFiles(dir));
   });
 }
+
+// The opt-in components (k8s/components/*): a kustomize Component each, no namespace of their own (the overlay's).
+const COMPONENTS_DIR = path.join(K8S_DIR, 'components');
+const componentDirs = readdirSync(COMPONENTS_DIR).map((c) => path.join(COMPONENTS_DIR, c));
+const componentObjects = componentDirs.flatMap((dir) => readManifests(dir));
+
+test('k8s/components: each is a Component listing its manifests, every object valid and without a namespace', () => {
+  assert.equal(componentDirs.map((d) => path.basename(d)).sort(), [
+    'cloud-metadata',
+    'nodelocal-dns',
+    'openshift-dns',
+  ]);
+  for (const dir of componentDirs) {
+    const k = readYaml(path.join(dir, 'kustomization.yaml'));
+    assert.equal([k.apiVersion, k.kind], ['kustomize.config.k8s.io/v1alpha1', 'Component']);
+    assert.equal([...k.resources].sort(), manifestFiles(dir));
+  }
+  assert.equal(
+    componentObjects.map((m) => m.obj.kind),
+    ['NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy'],
+  );
+  for (const m of componentObjects) {
+    new NetworkPolicy(m.obj as never).validate();
+    assert.is(m.obj.metadata.namespace, undefined);
+  }
+});
 
 test('the Secret example is not applied by the base and holds placeholders only', () => {
   const k = readYaml(path.join(K8S_DIR, 'kustomization.yaml'));
