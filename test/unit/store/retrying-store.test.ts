@@ -21,6 +21,8 @@ function failingStore(errors: unknown[]) {
       return info;
     },
     put: unused,
+    create: unused,
+    replace: unused,
     get: unused,
     getIfChanged: unused,
     getStream: unused,
