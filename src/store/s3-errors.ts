@@ -57,7 +57,12 @@ export function isS3NotFound(err: unknown): boolean {
  * `If-Match` a 404 (the object is gone). 409 ConditionalRequestConflict (another conditional write to the key in
  * flight) is not a refusal: AWS asks to retry it, and `s3Error` marks it retryable.
  */
-export function conditionRefused(err: unknown, ifMatch: boolean): 'exists' | 'changed' | undefined {
+export function conditionRefused(
+  err: unknown,
+  condition: { IfNoneMatch?: string; IfMatch?: string },
+): 'exists' | 'changed' | undefined {
+  if (!condition.IfNoneMatch && !condition.IfMatch) return undefined;
+  const ifMatch = condition.IfMatch !== undefined;
   const status = s3Status(err);
   if (status === 412 || errorName(err) === 'PreconditionFailed') return ifMatch ? 'changed' : 'exists';
   if (ifMatch && isS3NotFound(err)) return 'changed';

@@ -179,12 +179,9 @@ class S3Store implements Store {
       // PutObject does not return Last-Modified; the local clock is close enough for callers of put
       return { key, size: bytes.length, etag: r.ETag ?? '', lastModified: new Date() };
     } catch (err) {
-      const refused =
-        (condition.IfNoneMatch ?? condition.IfMatch) ? conditionRefused(err, !!condition.IfMatch) : undefined;
-      if (refused)
-        throw refused === 'exists'
-          ? existsError(this.location, key, err)
-          : changedError(this.location, key, err);
+      const refused = conditionRefused(err, condition);
+      if (refused === 'exists') throw existsError(this.location, key, err);
+      if (refused === 'changed') throw changedError(this.location, key, err);
       throw this.#fail(action, err);
     }
   }

@@ -41,7 +41,7 @@ export interface RunOptions {
 }
 
 export interface RunOutcome {
-  outcome: 'published' | 'unchanged' | 'failed' | 'refused';
+  outcome: 'published' | 'unchanged' | 'superseded' | 'failed' | 'refused';
   error: string;
   errorCode: string;
   snapshot: string | null;
