@@ -38,6 +38,8 @@ export interface RunOptions {
   /** Page size of the listings; small values make the client page (and meet expired page tokens). */
   pageSize?: number;
   apiTimeoutMs?: number;
+  /** The run's clock (default the system's): a skewed clock. */
+  now?: () => Date;
 }
 
 export interface RunOutcome {
@@ -80,6 +82,7 @@ export async function runPublish(
       publish: { maxShrink: 0.9 },
       log,
       version: '0.0.0-reliability',
+      ...(options.now ? { now: options.now } : {}),
     });
     return { outcome: result.outcome, error: '', errorCode: '', snapshot: result.snapshot };
   } catch (err) {
@@ -98,7 +101,10 @@ export interface PointerCheck {
   runId: string | null;
   /** Why the pointer is not a complete snapshot; [] when it is. */
   problems: string[];
-  /** Documents whose latest/ copy differs from the manifest (the server then reads the snapshot). */
+  /**
+   * latest/ copies that differ from the manifest (the server then reads the snapshot; a static host serves them):
+   * a document's name, or `<name>.info.prom` for its info document.
+   */
   staleCopies: string[];
   /** document name → sha256 of the snapshot's bytes. */
   documents: Record<string, string>;
@@ -137,6 +143,10 @@ export async function checkPointer(rawStore: Store): Promise<PointerCheck> {
     if (sha) documents[name] = sha;
     const copy = await read(KEYS.latestDocument(name));
     if (!copy || sha256Hex(copy.body) !== entry.sha256) staleCopies.push(name);
+    if (entry.info) {
+      const info = await read(KEYS.latestInfo(name));
+      if (!info || sha256Hex(info.body) !== entry.info.sha256) staleCopies.push(`${name}.info.prom`);
+    }
   }
   return { runId: manifest.runId, problems, staleCopies, documents };
 }
