@@ -66,7 +66,9 @@ export function snapshotTime(
   manifestWrittenAt: Date | undefined,
   now: Date,
 ): number | 'future' {
-  const times = [parseRunId(runId)?.getTime(), manifestWrittenAt?.getTime()].filter(
+  // a write time of 0 is an answer without one (s3ObjectInfo's default), not 1970
+  const written = manifestWrittenAt?.getTime();
+  const times = [parseRunId(runId)?.getTime(), written && written > 0 ? written : undefined].filter(
     (t): t is number => t !== undefined && !Number.isNaN(t),
   );
   if (times.length === 0) return Number.POSITIVE_INFINITY;

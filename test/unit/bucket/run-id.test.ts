@@ -59,6 +59,12 @@ test('snapshotTime: the earlier of run id and write time; far ahead of now is "f
   const cases: [string, string, string | undefined, number | 'future'][] = [
     ['run id alone', '20261120T090000Z', undefined, at('2026-11-20T09:00:00Z')],
     [
+      'a store that answered no write time (0)',
+      '20261120T090000Z',
+      '1970-01-01T00:00:00Z',
+      at('2026-11-20T09:00:00Z'),
+    ],
+    [
       'written later than its id (normal)',
       '20261120T090000Z',
       '2026-11-20T09:00:03Z',
