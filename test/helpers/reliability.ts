@@ -47,6 +47,8 @@ export interface RunOutcome {
   error: string;
   errorCode: string;
   snapshot: string | null;
+  /** Why status.json could not be written, when the run ended well anyway; '' otherwise. */
+  statusError: string;
 }
 
 /** One publish run of `sim`'s organisation into `store`; never throws, reports the outcome. */
@@ -84,7 +86,13 @@ export async function runPublish(
       version: '0.0.0-reliability',
       ...(options.now ? { now: options.now } : {}),
     });
-    return { outcome: result.outcome, error: '', errorCode: '', snapshot: result.snapshot };
+    return {
+      outcome: result.outcome,
+      error: '',
+      errorCode: '',
+      snapshot: result.snapshot,
+      statusError: result.statusError ?? '',
+    };
   } catch (err) {
     const refused = isAppError(err, 'GUARD_EMPTY') || isAppError(err, 'GUARD_SHRINK');
     return {
@@ -92,6 +100,7 @@ export async function runPublish(
       error: describeError(err),
       errorCode: isAppError(err) ? err.code : 'UNKNOWN',
       snapshot: null,
+      statusError: '',
     };
   }
 }
