@@ -8,7 +8,7 @@
 
 import { KEYS } from '../bucket/keys.js';
 import type { SnapshotListing } from '../bucket/read.js';
-import { snapshotTime } from '../bucket/run-id.js';
+import { MAX_CLOCK_SKEW_MS, parseRunId, snapshotTime } from '../bucket/run-id.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -46,9 +46,18 @@ export function planPrune(
     return manifest?.lastModified ?? objects.map((o) => o.lastModified).sort((a, b) => +b - +a)[0];
   };
   const time = (runId: string) => snapshotTime(runId, writtenAt(runId), now);
-  // the newest by its time (ids are sorted newest first, so a tie keeps the larger id)
-  const dated = listing.runIds.map((id) => ({ id, t: time(id) })).filter((d) => d.t !== 'future');
-  const newest = dated.reduce((a, b) => (b.t > a.t ? b : a), dated[0] ?? { id: listing.runIds[0], t: 0 }).id;
+  // the newest by its time; store times are whole seconds, so of a tie the one whose id a skewed clock did not
+  // date, then the larger id (ids come newest first)
+  const rank = (id: string): [number, number] => {
+    const t = time(id);
+    if (t === 'future') return [Number.NEGATIVE_INFINITY, 0];
+    return [t, (parseRunId(id)?.getTime() ?? t) - t > MAX_CLOCK_SKEW_MS ? 0 : 1];
+  };
+  const ranked = listing.runIds.map((id) => ({ id, r: rank(id) }));
+  const newest = ranked.reduce<{ id: string; r: [number, number] } | undefined>(
+    (a, b) => (!a || b.r[0] > a.r[0] || (b.r[0] === a.r[0] && b.r[1] > a.r[1]) ? b : a),
+    undefined,
+  )?.id;
   // from the future: its age is unknown, so it counts as old (a folder without a manifest may still be written)
   const age = (runId: string, ifFuture: number) => {
     const t = time(runId);

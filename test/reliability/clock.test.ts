@@ -16,7 +16,7 @@ import { formatRunId, parseRunId } from '../../src/bucket/run-id.js';
 import { createSilentLogger } from '../../src/log.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
 import { createFileStore } from '../../src/store/file-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { ObjectInfo, Store } from '../../src/store/store.js';
 import { bucketProblems, latestRunId } from '../helpers/bucket-check.js';
 import { printTable, runPublish } from '../helpers/reliability.js';
 import { createTestS3Store, type S3rverHelper, startS3rver } from '../helpers/s3rver.js';
@@ -124,6 +124,34 @@ t('file store dated by the skewed host: the year-ahead snapshot counts as old, n
     plan.kept.map((k) => `${k.runId} (${k.reason})`).join(', '),
     `${plan.remove.length}, the year-ahead one included`,
   ]);
+});
+
+t('prune: of two snapshots written in one second, the newest is not the one a skewed clock dated', () => {
+  const now = new Date('2026-12-11T12:00:00Z');
+  const info = (key: string, at: string) => ({ key, size: 1, etag: '"x"', lastModified: new Date(at) });
+  const snapshot = (runId: string, at: string): [string, ObjectInfo[]] => [
+    runId,
+    [info(KEYS.snapshotManifest(runId), at), info(`snapshots/${runId}/a.json`, at)],
+  ];
+  // a year-ahead run, then one in the same second of store time (its id the second after a run before it)
+  const objects = new Map([
+    snapshot('20271201T111317Z', '2026-12-01T11:13:17Z'),
+    snapshot('20261201T111318Z', '2026-12-01T11:13:17Z'),
+    snapshot('20261201T111000Z', '2026-12-01T11:10:00Z'),
+  ]);
+  const listing = { runIds: [...objects.keys()].sort().reverse(), incomplete: [], objects };
+  const plan = planPrune(listing, '20261201T111000Z', now, 7);
+  assert.equal(
+    plan.kept.map((k) => [k.runId, k.reason]),
+    [
+      ['20261201T111318Z', 'newest'],
+      ['20261201T111000Z', 'latest'],
+    ],
+  );
+  assert.equal(
+    plan.remove.map((r) => r.runId),
+    ['20271201T111317Z'],
+  );
 });
 
 t.run();
