@@ -46,18 +46,7 @@ export function planPrune(
     return manifest?.lastModified ?? objects.map((o) => o.lastModified).sort((a, b) => +b - +a)[0];
   };
   const time = (runId: string) => snapshotTime(runId, writtenAt(runId), now);
-  // the newest by its time; store times are whole seconds, so of a tie the one whose id a skewed clock did not
-  // date, then the larger id (ids come newest first)
-  const rank = (id: string): [number, number] => {
-    const t = time(id);
-    if (t === 'future') return [Number.NEGATIVE_INFINITY, 0];
-    return [t, (parseRunId(id)?.getTime() ?? t) - t > MAX_CLOCK_SKEW_MS ? 0 : 1];
-  };
-  const ranked = listing.runIds.map((id) => ({ id, r: rank(id) }));
-  const newest = ranked.reduce<{ id: string; r: [number, number] } | undefined>(
-    (a, b) => (!a || b.r[0] > a.r[0] || (b.r[0] === a.r[0] && b.r[1] > a.r[1]) ? b : a),
-    undefined,
-  )?.id;
+  const newest = newestRunId(listing.runIds, time);
   // from the future: its age is unknown, so it counts as old (a folder without a manifest may still be written)
   const age = (runId: string, ifFuture: number) => {
     const t = time(runId);
@@ -91,6 +80,24 @@ export function planPrune(
   }
   plan.remove.sort((a, b) => (a.runId < b.runId ? 1 : -1));
   return plan;
+}
+
+/**
+ * The newest snapshot by its time. Store times are whole seconds, so of a tie the one whose id a skewed clock did
+ * not date wins, then the larger id (`runIds` come newest first).
+ */
+function newestRunId(runIds: readonly string[], time: (id: string) => number | 'future'): string | undefined {
+  const rank = (id: string): [number, number] => {
+    const t = time(id);
+    if (t === 'future') return [Number.NEGATIVE_INFINITY, 0];
+    return [t, (parseRunId(id)?.getTime() ?? t) - t > MAX_CLOCK_SKEW_MS ? 0 : 1];
+  };
+  let best: { id: string; r: [number, number] } | undefined;
+  for (const id of runIds) {
+    const r = rank(id);
+    if (!best || r[0] > best.r[0] || (r[0] === best.r[0] && r[1] > best.r[1])) best = { id, r };
+  }
+  return best?.id;
 }
 
 /** Deletes what the plan removes, one snapshot at a time, manifest first. */
