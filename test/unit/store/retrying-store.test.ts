@@ -70,6 +70,13 @@ const cases: Array<[string, unknown[], number, number, string | undefined]> = [
     'STORE_NOT_FOUND',
   ],
   [
+    'never retries a refused conditional write, and does not warn (the caller decides)',
+    [new AppError('STORE_CONFLICT', 'create k.json in fake:: object already exists')],
+    1,
+    0,
+    'STORE_CONFLICT',
+  ],
+  [
     'never retries a non-retryable error',
     [new AppError('STORE_UNAVAILABLE', 'refused')],
     1,
