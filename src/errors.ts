@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'STORE_NOT_FOUND'
   | 'STORE_WRITE'
+  | 'STORE_CONFLICT' // a conditional write refused: the key exists (create) or changed since it was read (replace)
   // publishing
   | 'RENDER_INVALID'
   | 'MANIFEST_INVALID'

@@ -1,12 +1,14 @@
 /**
  * `prune`: removes snapshots older than N days, never the one `latest/` points to nor the newest. Age is the run
- * id's time (the run's start, UTC, in the key). The manifest of a snapshot is deleted first, so a prune cut short
- * leaves a folder that no longer counts as a snapshot, and the next prune removes the rest.
+ * id's time (the run's start, UTC, in the key), or the store's time of the manifest when earlier
+ * (`snapshotTime`); a snapshot dated more than an hour after prune's clock was dated by a wrong clock: it is not
+ * "recent" and not the newest. The manifest of a snapshot is deleted first, so a prune cut short leaves a folder
+ * that no longer counts as a snapshot, and the next prune removes the rest.
  */
 
 import { KEYS } from '../bucket/keys.js';
 import type { SnapshotListing } from '../bucket/read.js';
-import { parseRunId } from '../bucket/run-id.js';
+import { MAX_CLOCK_SKEW_MS, parseRunId, snapshotTime } from '../bucket/run-id.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -36,9 +38,20 @@ export function planPrune(
   keepDays: number,
 ): PrunePlan {
   const cutoff = now.getTime() - keepDays * DAY_MS;
-  const newest = listing.runIds[0];
   const keysOf = (runId: string) => (listing.objects.get(runId) ?? []).map((o) => o.key);
-  const age = (runId: string) => parseRunId(runId)?.getTime() ?? Number.POSITIVE_INFINITY;
+  // the store's time of the manifest, or of the newest object of a folder without one
+  const writtenAt = (runId: string) => {
+    const objects = listing.objects.get(runId) ?? [];
+    const manifest = objects.find((o) => o.key === KEYS.snapshotManifest(runId));
+    return manifest?.lastModified ?? objects.map((o) => o.lastModified).sort((a, b) => +b - +a)[0];
+  };
+  const time = (runId: string) => snapshotTime(runId, writtenAt(runId), now);
+  const newest = newestRunId(listing.runIds, time);
+  // from the future: its age is unknown, so it counts as old (a folder without a manifest may still be written)
+  const age = (runId: string, ifFuture: number) => {
+    const t = time(runId);
+    return t === 'future' ? ifFuture : t;
+  };
   const plan: PrunePlan = {
     cutoff: new Date(cutoff).toISOString(),
     latest: latestRunId,
@@ -48,7 +61,7 @@ export function planPrune(
   for (const runId of listing.runIds) {
     if (runId === latestRunId) plan.kept.push({ runId, reason: 'latest' });
     else if (runId === newest) plan.kept.push({ runId, reason: 'newest' });
-    else if (age(runId) >= cutoff) plan.kept.push({ runId, reason: 'recent' });
+    else if (age(runId, Number.NEGATIVE_INFINITY) >= cutoff) plan.kept.push({ runId, reason: 'recent' });
     else {
       const manifest = KEYS.snapshotManifest(runId);
       plan.remove.push({
@@ -60,12 +73,31 @@ export function planPrune(
   }
   for (const runId of listing.incomplete) {
     if (runId === latestRunId) continue;
-    if (age(runId) < cutoff && age(runId) < now.getTime() - INCOMPLETE_GRACE_MS) {
+    const t = age(runId, Number.POSITIVE_INFINITY);
+    if (t < cutoff && t < now.getTime() - INCOMPLETE_GRACE_MS) {
       plan.remove.push({ runId, keys: keysOf(runId), incomplete: true });
     }
   }
   plan.remove.sort((a, b) => (a.runId < b.runId ? 1 : -1));
   return plan;
+}
+
+/**
+ * The newest snapshot by its time. Store times are whole seconds, so of a tie the one whose id a skewed clock did
+ * not date wins, then the larger id (`runIds` come newest first).
+ */
+function newestRunId(runIds: readonly string[], time: (id: string) => number | 'future'): string | undefined {
+  const rank = (id: string): [number, number] => {
+    const t = time(id);
+    if (t === 'future') return [Number.NEGATIVE_INFINITY, 0];
+    return [t, (parseRunId(id)?.getTime() ?? t) - t > MAX_CLOCK_SKEW_MS ? 0 : 1];
+  };
+  let best: { id: string; r: [number, number] } | undefined;
+  for (const id of runIds) {
+    const r = rank(id);
+    if (!best || r[0] > best.r[0] || (r[0] === best.r[0] && r[1] > best.r[1])) best = { id, r };
+  }
+  return best?.id;
 }
 
 /** Deletes what the plan removes, one snapshot at a time, manifest first. */

@@ -11,7 +11,7 @@ import { openStore } from '../store/open-store.js';
 import { publishPart } from './config.js';
 import { renderDocuments } from './documents.js';
 import { createDiscover, createPublishDeps } from './job.js';
-import { publishRun } from './publish.js';
+import { type PublishResult, publishRun } from './publish.js';
 import { formatInventorySummary } from './summary.js';
 
 const HELP = `usage: confluent-sd publish [--force] [--dry-run [--out DIR]]
@@ -30,7 +30,13 @@ reads: CONFLUENT_API_KEY, CONFLUENT_API_SECRET, CONFLUENT_API_URL, CONFLUENT_TEL
   SD_PREFIXES, SD_PARAM_STYLE, SD_GROUP_BY, SD_BATCH_SIZE, SD_MAX_SHRINK, SD_RUN_TIMEOUT, SD_CONFIG_FILE, LOG_LEVEL,
   LOG_FORMAT
 
-exit: 0 published or unchanged · 1 failed, nothing published · 2 bad configuration · 3 refused by a guard`;
+outcomes (the first line of stdout): "published", "unchanged" (documents as in the current snapshot; the
+pointer's checkedAt refreshed and any latest/ copy that differs from it repaired), or "superseded" (another
+run switched latest/ while this one ran: latest/ is left as that run made it). A run whose only failed write
+is status.json says so in a warning line and still exits 0.
+
+exit: 0 published, unchanged or superseded · 1 failed (latest/ as before, unless the message says this run
+  wrote latest/manifest.json) · 2 bad configuration · 3 refused by a guard`;
 
 /** A dry run discovers and renders only: it needs no store, and a bad SD_STORE does not stop it. */
 const DRY_RUN_PARTS = { log: logPart, confluent: confluentPart, render: renderPart } as const;
@@ -70,6 +76,14 @@ async function dryRun(
   return EXIT.ok;
 }
 
+/** The first line of a run's output; `superseded` says whose snapshot is current and what became of this one. */
+export function formatOutcome(result: PublishResult): string {
+  const figures = `${result.resources.total} resources, ${result.documents.length} documents, ${result.objectsWritten} objects written`;
+  if (result.outcome !== 'superseded') return `${result.outcome}: snapshot ${result.snapshot}, ${figures}`;
+  const own = result.written ? `; this run's snapshot ${result.written} is complete but not current` : '';
+  return `superseded: another run published snapshot ${result.snapshot} while this one ran, latest/ left as it made it${own}; ${figures}`;
+}
+
 async function publishOnce(
   ctx: CommandContext<PublishArgs, ConfigOf<typeof PUBLISH_PARTS>>,
 ): Promise<number> {
@@ -91,10 +105,8 @@ async function publishOnce(
       },
       'publish finished',
     );
-    writeLine(
-      ctx.stdout,
-      `${result.outcome}: snapshot ${result.snapshot}, ${result.resources.total} resources, ${result.documents.length} documents, ${result.objectsWritten} objects written`,
-    );
+    writeLine(ctx.stdout, formatOutcome(result));
+    if (result.statusError) writeLine(ctx.stdout, `warning: status.json not written: ${result.statusError}`);
     for (const d of result.documents) {
       if (d.plan && d.plan.degraded !== 'none')
         writeLine(

@@ -1,73 +1,35 @@
 /**
  * One publish run (DESIGN §4) as a straight line of named steps: read the previous snapshot → discover → render
- * → plan (and guards) → write the snapshot → switch `latest/` → status → result. Stale beats partial: any failure
- * before the pointer switch leaves `latest/` as it was, and every attempt leaves a `status.json`.
+ * → plan (and guards) → write the snapshot → switch `latest/` → repair `latest/` → status → result. Stale beats
+ * partial: any failure before the pointer switch leaves `latest/` as it was, and every attempt leaves a
+ * `status.json` (but a run another run superseded, which leaves it to the run that switched).
  */
 import { canonicalJson } from '../bucket/canonical.js';
-import { KEYS } from '../bucket/keys.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest, type ResourceCounts } from '../bucket/manifest.js';
-import { nextRunId } from '../bucket/run-id.js';
-import type { ApiStats } from '../confluent/stats.js';
+import { chooseRunId } from '../bucket/run-id.js';
 import type { Inventory } from '../discovery/resource.js';
-import { AppError, describeError, isAppError } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { RenderConfig } from '../render/config.js';
-import type { PlanFigures } from '../render/plan.js';
+import { describeError, isAppError } from '../errors.js';
 import type { RenderedDocument } from '../render/render.js';
-import type { Store } from '../store/store.js';
-import type { PublishConfig } from './config.js';
 import { countResources, documentEntries, renderDocuments, warnAboutPlan } from './documents.js';
 import { checkGuards, planRun, type RunPlan } from './plan.js';
+import type { Pointer } from './pointer.js';
 import { readPrevious } from './previous.js';
+import { repairLatest } from './repair.js';
+import {
+  abortIfRequested,
+  afterPointerError,
+  type Discovered,
+  type PublishDeps,
+  type PublishOptions,
+  type PublishResult,
+  type Run,
+  takeRunId,
+} from './run.js';
 import { StatusWriter } from './run-status.js';
-import { removeLatestCopies, switchLatest, WriteCounter, writeSnapshot } from './writes.js';
+import { refreshPointer, switchToSnapshot } from './switch.js';
+import { claimSnapshot, WriteCounter } from './writes.js';
 
-export interface Discovered {
-  inventory: Inventory;
-  api: ApiStats;
-  durationMs: number;
-}
-
-export interface PublishDeps {
-  store: Store;
-  discover: (signal: AbortSignal) => Promise<Discovered>;
-  render: RenderConfig;
-  publish: PublishConfig;
-  log: Logger;
-  version: string;
-  now?: () => Date;
-  signal?: AbortSignal;
-}
-
-export interface PublishOptions {
-  /** Skip the guards and accept a corrupted `latest/manifest.json` as "no previous snapshot". */
-  force?: boolean;
-}
-
-export interface PublishResult {
-  outcome: 'published' | 'unchanged';
-  runId: string;
-  /** The snapshot `latest/` points to after the run. */
-  snapshot: string;
-  previousRunId: string | null;
-  resources: ResourceCounts;
-  documents: { name: string; groups: number; changed: boolean; plan?: PlanFigures }[];
-  objectsWritten: number;
-  warnings: number;
-  durationMs: number;
-}
-
-/** What the steps of one run share. */
-interface Run {
-  deps: PublishDeps;
-  log: Logger;
-  now: () => Date;
-  startedMs: number;
-  signal: AbortSignal;
-  force: boolean;
-  out: WriteCounter;
-  runId: string;
-}
+export type { Discovered, PublishDeps, PublishOptions, PublishResult } from './run.js';
 
 export async function publishRun(deps: PublishDeps, options: PublishOptions = {}): Promise<PublishResult> {
   const now = deps.now ?? (() => new Date());
@@ -80,41 +42,73 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
     signal: deps.signal ?? new AbortController().signal,
     force: options.force ?? false,
     out: new WriteCounter(deps.store),
-    runId: nextRunId(started, null),
+    runId: chooseRunId(started, null).runId,
   };
   const status = await StatusWriter.open(deps.store, run.out, run.startedMs, now);
   try {
     const previous = await readPrevious(deps.store, run.force, run.log);
-    run.runId = nextRunId(started, previous?.runId);
+    run.runId = takeRunId(run, started, previous.manifest);
     const result = await publishSteps(run, previous);
-    await status.write({ runId: run.runId, outcome: result.outcome, error: null, snapshot: result.snapshot });
-    return { ...result, objectsWritten: run.out.count, durationMs: Date.now() - run.startedMs };
+    const statusError = result.outcome === 'superseded' ? null : await writeStatus(run, status, result);
+    return { ...result, statusError, objectsWritten: run.out.count, durationMs: Date.now() - run.startedMs };
   } catch (err) {
     const refused = isAppError(err, 'GUARD_EMPTY') || isAppError(err, 'GUARD_SHRINK');
     const error = describeError(err);
     await status
-      .write({ runId: run.runId, outcome: refused ? 'refused' : 'failed', error, snapshot: null })
+      .write({
+        runId: run.runId,
+        outcome: refused ? 'refused' : 'failed',
+        error,
+        snapshot: run.pointed ?? null,
+      })
       .catch((statusErr: unknown) => run.log.warn({ err: statusErr }, 'could not write status.json'));
-    throw err;
+    throw run.pointed && isAppError(err) ? afterPointerError(err, run.pointed) : err;
   }
 }
 
-type StepsResult = Omit<PublishResult, 'objectsWritten' | 'durationMs'>;
+/** After the pointer: the run's work is done, so a failed status.json is a warning, not a failed run. */
+async function writeStatus(run: Run, status: StatusWriter, result: StepsResult): Promise<string | null> {
+  const outcome = result.outcome === 'published' ? 'published' : 'unchanged';
+  try {
+    await status.write({ runId: run.runId, outcome, error: null, snapshot: result.snapshot });
+    return null;
+  } catch (err) {
+    run.log.warn({ err, snapshot: result.snapshot }, 'could not write status.json');
+    return describeError(err);
+  }
+}
 
-async function publishSteps(run: Run, previous: Manifest | undefined): Promise<StepsResult> {
+type StepsResult = Omit<PublishResult, 'objectsWritten' | 'durationMs' | 'statusError'>;
+
+async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
   abortIfRequested(run.signal, 'discovery');
   const { discovered, resources } = await discover(run);
   const docs = render(run, discovered.inventory);
-  const plan = planRun(documentEntries(docs, run.deps.render, discovered.inventory.sizes), previous);
-  if (!run.force) checkGuards(resources, previous, run.deps.publish.maxShrink);
+  const plan = planRun(documentEntries(docs, run.deps.render, discovered.inventory.sizes), previous.manifest);
+  if (!run.force) checkGuards(resources, previous.manifest, run.deps.publish.maxShrink);
   abortIfRequested(run.signal, 'writing the snapshot');
-  if (!plan.writesSnapshot && previous) {
-    await refreshPointer(run, previous);
-    return resultOf(run, 'unchanged', previous.runId, previous.previousRunId, resources, docs, []);
+  if (!plan.writesSnapshot && previous.manifest) {
+    const refreshed = await refreshPointer(run, previous, previous.manifest);
+    const pointer = await repairLatest(run.out, docs, run.log);
+    const outcome = refreshed ? 'unchanged' : 'superseded';
+    const snapshot = pointer.manifest?.runId ?? previous.manifest.runId;
+    const previousRunId = previous.manifest.previousRunId;
+    return { ...resultOf(run, outcome, snapshot, previousRunId, resources, docs, []), written: null };
   }
-  const manifest = buildManifest(run, plan, previous, resources, discovered);
-  await publishSnapshot(run, docs, plan, previous, manifest);
-  return resultOf(run, 'published', run.runId, manifest.previousRunId, resources, docs, plan.changed);
+  const manifestFor = (runId: string) =>
+    canonicalJson(buildManifest(run, runId, plan, previous.manifest, resources, discovered));
+  const claimed = await claimSnapshot(run.out, run.runId, docs, manifestFor, run.log);
+  run.runId = claimed.runId;
+  abortIfRequested(run.signal, 'switching latest/');
+  const switched = await switchToSnapshot(run, docs, plan, previous, claimed);
+  const pointer = await repairLatest(run.out, docs, run.log);
+  const outcome = switched ? 'published' : 'superseded';
+  const snapshot = pointer.manifest?.runId ?? run.runId;
+  const previousRunId = previous.manifest?.runId ?? null;
+  return {
+    ...resultOf(run, outcome, snapshot, previousRunId, resources, docs, plan.changed),
+    written: run.runId,
+  };
 }
 
 async function discover(run: Run): Promise<{ discovered: Discovered; resources: ResourceCounts }> {
@@ -145,18 +139,9 @@ function render(run: Run, inventory: Inventory): RenderedDocument[] {
   return docs;
 }
 
-/** An unchanged run rewrites only the pointer, with a fresh `checkedAt`. */
-async function refreshPointer(run: Run, previous: Manifest): Promise<void> {
-  const refreshed: Manifest = { ...previous, checkedAt: run.now().toISOString() };
-  await run.out.put(KEYS.latestManifest, canonicalJson(refreshed));
-  run.log.info(
-    { snapshot: previous.runId, objectsWritten: run.out.count },
-    'documents unchanged, latest manifest refreshed',
-  );
-}
-
 function buildManifest(
   run: Run,
+  runId: string,
   plan: RunPlan,
   previous: Manifest | undefined,
   resources: ResourceCounts,
@@ -166,7 +151,7 @@ function buildManifest(
   return {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     toolVersion: run.deps.version,
-    runId: run.runId,
+    runId,
     createdAt,
     checkedAt: createdAt,
     previousRunId: previous?.runId ?? null,
@@ -174,30 +159,6 @@ function buildManifest(
     resources,
     api: { ...discovered.api, discoveryMs: discovered.durationMs },
   };
-}
-
-async function publishSnapshot(
-  run: Run,
-  docs: readonly RenderedDocument[],
-  plan: RunPlan,
-  previous: Manifest | undefined,
-  manifest: Manifest,
-): Promise<void> {
-  const manifestText = canonicalJson(manifest);
-  await writeSnapshot(run.out, run.runId, docs, manifestText);
-  abortIfRequested(run.signal, 'switching latest/');
-  await switchLatest(run.out, run.deps.store, docs, previous, manifestText, run.log);
-  await removeLatestCopies(run.deps.store, plan.removed);
-  run.log.info(
-    {
-      snapshot: run.runId,
-      previousRunId: manifest.previousRunId,
-      changed: plan.changed.length,
-      removed: plan.removed.length,
-      objectsWritten: run.out.count,
-    },
-    'snapshot published',
-  );
 }
 
 function resultOf(
@@ -208,7 +169,7 @@ function resultOf(
   resources: ResourceCounts,
   docs: readonly RenderedDocument[],
   changed: readonly string[],
-): StepsResult {
+): Omit<StepsResult, 'written'> {
   return {
     outcome,
     runId: run.runId,
@@ -227,9 +188,4 @@ function resultOf(
 
 function countWarnings(docs: readonly RenderedDocument[]): number {
   return docs.reduce((n, d) => n + d.warnings.length, 0);
-}
-
-function abortIfRequested(signal: AbortSignal, stage: string): void {
-  if (signal.aborted)
-    throw new AppError('ABORTED', `abandoned before ${stage}: ${describeError(signal.reason)}`);
 }

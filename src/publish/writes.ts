@@ -1,53 +1,101 @@
 /**
  * The writes of a run, in the order that keeps readers safe (docs/architecture.md): the immutable snapshot
- * (documents, then its manifest), then the `latest/` copies, then `latest/manifest.json` last. A failure while
- * copying into `latest/` puts back what was already replaced, so `latest/` stays as it was.
+ * (documents, then its manifest; each object created, never overwritten), then the `latest/` copies, then
+ * `latest/manifest.json` last, conditionally. A failure while copying into `latest/` puts back what was already
+ * replaced, so `latest/` stays as it was.
  */
 import { KEYS } from '../bucket/keys.js';
 import type { Manifest } from '../bucket/manifest.js';
 import { INFO_TYPE, JSON_TYPE } from '../bucket/objects.js';
+import { runIdAfter } from '../bucket/run-id.js';
+import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RenderedDocument } from '../render/render.js';
 import type { Store } from '../store/store.js';
+import { type Pointer, type SwapResult, swapPointer } from './pointer.js';
+
+/** Run ids a run tries for its snapshot (its own, then the seconds after it) before it gives up. */
+const MAX_SNAPSHOT_IDS = 5;
 
 /** Counts the objects a run writes, for its summary. */
 export class WriteCounter {
   count = 0;
 
-  constructor(private readonly store: Store) {}
+  constructor(readonly store: Store) {}
 
   async put(key: string, body: string | Buffer, contentType = JSON_TYPE): Promise<void> {
     await this.store.put(key, body, contentType);
     this.count += 1;
   }
+
+  /**
+   * Creates the object; when the key holds these very bytes already (this run's own create, answered too late
+   * and retried), that is the object this run meant. Other bytes: STORE_CONFLICT.
+   */
+  async create(key: string, body: string | Buffer, contentType = JSON_TYPE): Promise<void> {
+    try {
+      await this.store.create(key, body, contentType);
+      this.count += 1;
+    } catch (err) {
+      if (!isAppError(err, 'STORE_CONFLICT')) throw err;
+      const existing = await this.store.get(key);
+      if (!existing.body.equals(Buffer.from(body))) throw err;
+    }
+  }
+
+  async replace(key: string, body: string | Buffer, etag: string, contentType = JSON_TYPE): Promise<void> {
+    await this.store.replace(key, body, contentType, etag);
+    this.count += 1;
+  }
 }
 
-export async function writeSnapshot(
-  out: WriteCounter,
-  runId: string,
-  docs: readonly RenderedDocument[],
-  manifestText: string,
-): Promise<void> {
-  for (const d of docs) {
-    await out.put(KEYS.snapshotDocument(runId, d.name), d.body);
-    await out.put(KEYS.snapshotInfo(runId, d.name), d.info.body, INFO_TYPE);
-  }
-  await out.put(KEYS.snapshotManifest(runId), manifestText);
+export interface ClaimedSnapshot {
+  runId: string;
+  manifestText: string;
 }
 
 /**
- * Writes `latest/<doc>.json` then `latest/manifest.json`, then removes the copies of documents no longer
- * configured. When a write fails, the documents already replaced are put back from the previous snapshot
- * (best effort) before the error goes on.
+ * Writes the snapshot under `runId`; when another run holds that id (its objects are there, with other
+ * bytes), under the next second, up to MAX_SNAPSHOT_IDS ids. `manifestFor` renders the manifest of an id.
+ */
+export async function claimSnapshot(
+  out: WriteCounter,
+  runId: string,
+  docs: readonly RenderedDocument[],
+  manifestFor: (runId: string) => string,
+  log: Logger,
+): Promise<ClaimedSnapshot> {
+  for (let id = runId, attempt = 1; ; id = runIdAfter(id), attempt++) {
+    const manifestText = manifestFor(id);
+    try {
+      for (const d of docs) {
+        await out.create(KEYS.snapshotDocument(id, d.name), d.body);
+        await out.create(KEYS.snapshotInfo(id, d.name), d.info.body, INFO_TYPE);
+      }
+      await out.create(KEYS.snapshotManifest(id), manifestText);
+      return { runId: id, manifestText };
+    } catch (err) {
+      if (!isAppError(err, 'STORE_CONFLICT') || attempt >= MAX_SNAPSHOT_IDS) throw err;
+      log.warn(
+        { runId: id, next: runIdAfter(id), err },
+        'snapshot id taken by another run, trying the next second',
+      );
+    }
+  }
+}
+
+/**
+ * Writes `latest/<doc>.json` and its info document for every document, then switches `latest/manifest.json`
+ * while it still is `expected`. When a write fails, the copies already replaced are put back from the snapshot
+ * `expected` names (best effort) before the error goes on.
  */
 export async function switchLatest(
   out: WriteCounter,
-  store: Store,
   docs: readonly RenderedDocument[],
-  previous: Manifest | undefined,
+  expected: Pointer,
   manifestText: string,
   log: Logger,
-): Promise<void> {
+): Promise<SwapResult> {
   const replaced: string[] = [];
   try {
     for (const d of docs) {
@@ -55,9 +103,9 @@ export async function switchLatest(
       await out.put(KEYS.latestDocument(d.name), d.body);
       await out.put(KEYS.latestInfo(d.name), d.info.body, INFO_TYPE);
     }
-    await out.put(KEYS.latestManifest, manifestText);
+    return await swapPointer(out, out.store, manifestText, expected);
   } catch (err) {
-    await rollBackLatest(store, replaced, previous, log);
+    await rollBackLatest(out.store, replaced, expected.manifest, log);
     throw err;
   }
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { AppError } from '../errors.js';
 import { isSameEtag, md5Etag } from './etag.js';
+import { createExclusively, replaceIfMatch } from './file-conditional.js';
 import { fileError, isMissingFileError } from './file-errors.js';
 import {
   contentTypeForKey,
@@ -22,7 +23,7 @@ import {
 } from './file-system.js';
 import { checkKey, checkPrefix, invalidKeyError } from './key-check.js';
 import type { ObjectInfo, Store, StoredObject, StreamedObject } from './store.js';
-import { isNotFound, NOT_MODIFIED, notFoundError } from './store.js';
+import { changedError, existsError, isNotFound, NOT_MODIFIED, notFoundError } from './store.js';
 
 /** Files hashed at once by `list`: enough to overlap disk reads, few enough to stay far from EMFILE. */
 const LIST_CONCURRENCY = 16;
@@ -49,6 +50,32 @@ class FileStore implements Store {
     } catch (err) {
       throw fileError(action, 'write', err);
     }
+  }
+
+  async create(key: string, body: Buffer | string, _contentType: string): Promise<ObjectInfo> {
+    const action = `create ${key} in ${this.location}`;
+    const file = this.#keyToPath(action, 'write', key);
+    let created: Awaited<ReturnType<typeof createExclusively>>;
+    try {
+      created = await createExclusively(file, Buffer.from(body));
+    } catch (err) {
+      throw fileError(action, 'write', err);
+    }
+    if (created === 'exists') throw existsError(this.location, key);
+    return { ...created, key };
+  }
+
+  async replace(key: string, body: Buffer | string, _contentType: string, etag: string): Promise<ObjectInfo> {
+    const action = `replace ${key} in ${this.location}`;
+    const file = this.#keyToPath(action, 'write', key);
+    let replaced: Awaited<ReturnType<typeof replaceIfMatch>>;
+    try {
+      replaced = await replaceIfMatch(file, Buffer.from(body), etag);
+    } catch (err) {
+      throw fileError(action, 'write', err);
+    }
+    if (replaced === 'changed') throw changedError(this.location, key);
+    return { ...replaced, key };
   }
 
   get(key: string): Promise<StoredObject> {

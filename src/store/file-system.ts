@@ -10,8 +10,8 @@ import { md5Etag } from './etag.js';
 import { isMissingFileError } from './file-errors.js';
 import { isValidKey, type ObjectInfo } from './store.js';
 
-/** Temp files (`.<name>.tmp-<hex>`) and check probes are never listed. */
-const TEMP_RE = /^\..*\.tmp-[0-9a-f]{12}$/;
+/** Temp files (`.<name>.tmp-<hex>`), check probes and replace locks (`.<name>.lock`) are never listed. */
+const TEMP_RE = /^\..*\.(?:tmp-[0-9a-f]{12}|lock)$/;
 const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.yaml': 'application/yaml',
@@ -50,8 +50,14 @@ export async function readInfo(fh: FileHandle, key: string): Promise<ObjectInfo>
   return { key, size: st.size, etag: `"${hash.digest('hex')}"`, lastModified: st.mtime };
 }
 
-/** Writes `body` to a temp file next to `file`, fsyncs it and renames it over `file`. `key` is left empty. */
-export async function writeAtomically(file: string, body: Buffer): Promise<ObjectInfo> {
+/** A whole, fsynced copy of a body in a temp file next to its target, not yet under the target's name. */
+export interface TempFile {
+  path: string;
+  info: ObjectInfo;
+}
+
+/** Writes `body` to a fresh temp file next to `file` and fsyncs it; removes it again if that fails. */
+export async function writeTemp(file: string, body: Buffer): Promise<TempFile> {
   await makeDirectory(path.dirname(file));
   const temp = path.join(path.dirname(file), tempName(path.basename(file)));
   let fh: FileHandle | undefined;
@@ -62,11 +68,22 @@ export async function writeAtomically(file: string, body: Buffer): Promise<Objec
     const st = await fh.stat();
     await fh.close();
     fh = undefined;
-    await rename(temp, file);
-    return { key: '', size: st.size, etag: md5Etag(body), lastModified: st.mtime };
+    return { path: temp, info: { key: '', size: st.size, etag: md5Etag(body), lastModified: st.mtime } };
   } catch (err) {
     await fh?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Writes `body` to a temp file next to `file`, fsyncs it and renames it over `file`. `key` is left empty. */
+export async function writeAtomically(file: string, body: Buffer): Promise<ObjectInfo> {
+  const temp = await writeTemp(file, body);
+  try {
+    await rename(temp.path, file);
+    return temp.info;
+  } catch (err) {
+    await unlink(temp.path).catch(() => undefined);
     throw err;
   }
 }

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { isSameEtag, md5Etag } from './etag.js';
 import { checkKey, checkPrefix } from './key-check.js';
 import type { ObjectInfo, Store, StoredObject, StreamedObject } from './store.js';
-import { byKey, NOT_MODIFIED, notFoundError } from './store.js';
+import { byKey, changedError, existsError, NOT_MODIFIED, notFoundError } from './store.js';
 
 interface MemoryObject {
   body: Buffer;
@@ -36,6 +36,20 @@ class MemoryStore implements Store {
     const obj = { body: bytes, contentType, etag: md5Etag(bytes), lastModified: new Date() };
     this.#objects.set(key, obj);
     return infoOf(key, obj);
+  }
+
+  /** Check and set run in one turn of the event loop: no other call can come between them. */
+  async create(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
+    checkKey(`create ${key} in ${this.location}`, 'write', key);
+    if (this.#objects.has(key)) throw existsError(this.location, key);
+    return this.put(key, body, contentType);
+  }
+
+  async replace(key: string, body: Buffer | string, contentType: string, etag: string): Promise<ObjectInfo> {
+    checkKey(`replace ${key} in ${this.location}`, 'write', key);
+    const current = this.#objects.get(key);
+    if (!current || !isSameEtag(etag, current.etag)) throw changedError(this.location, key);
+    return this.put(key, body, contentType);
   }
 
   async get(key: string): Promise<StoredObject> {

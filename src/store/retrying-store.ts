@@ -1,7 +1,8 @@
 /**
  * The one retry layer around store calls (the AWS SDK itself makes a single attempt). Retries errors marked
  * `retryable` (network failures, 5xx, throttling, transient disk errors) with exponential backoff; never
- * retries `STORE_NOT_FOUND`, refused credentials or a missing bucket. Logs one `warn` per failed attempt.
+ * retries `STORE_NOT_FOUND`, `STORE_CONFLICT`, refused credentials or a missing bucket. Logs one `warn` per
+ * failed attempt (not for those two: they are answers).
  */
 import pRetry from 'p-retry';
 import { isAppError } from '../errors.js';
@@ -48,8 +49,8 @@ function createRetry(location: string, options: StoreRetryOptions): AroundCall {
           randomize: minTimeout > 1,
           shouldRetry: ({ error }) => isRetryableStoreError(error),
           onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-            // "not found" is an answer, not a failure
-            if (isAppError(error, 'STORE_NOT_FOUND')) return;
+            // "not found" and a refused conditional write are answers, not failures
+            if (isAppError(error, 'STORE_NOT_FOUND') || isAppError(error, 'STORE_CONFLICT')) return;
             const willRetry = isRetryableStoreError(error) && retriesLeft > 0;
             log.warn(
               { store: location, op, key, attempt: attemptNumber, willRetry, err: error },

@@ -4,6 +4,7 @@
  */
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { AppError } from '../errors.js';
+import { bareEtag } from './etag.js';
 
 const NOT_FOUND = new Set(['NoSuchKey', 'NotFound']);
 const REFUSED = new Set([
@@ -51,6 +52,28 @@ export function isS3NotFound(err: unknown): boolean {
   return NOT_FOUND.has(errorName(err)) || (s3Status(err) === 404 && errorName(err) !== 'NoSuchBucket');
 }
 
+/**
+ * A conditional PUT the server refused: 412 PreconditionFailed (the key exists, or its ETag differs), or for
+ * `If-Match` a 404 (the object is gone). 409 ConditionalRequestConflict (another conditional write to the key in
+ * flight) is not a refusal: AWS asks to retry it, and `s3Error` marks it retryable.
+ */
+export function conditionRefused(
+  err: unknown,
+  condition: { IfNoneMatch?: string; IfMatch?: string },
+): 'exists' | 'changed' | undefined {
+  if (!condition.IfNoneMatch && !condition.IfMatch) return undefined;
+  const ifMatch = condition.IfMatch !== undefined;
+  const status = s3Status(err);
+  if (status === 412 || errorName(err) === 'PreconditionFailed') return ifMatch ? 'changed' : 'exists';
+  if (ifMatch && isS3NotFound(err)) return 'changed';
+  return undefined;
+}
+
+/** S3 wants the ETag of `If-Match` quoted, as it answers it; callers may hold it bare or weak. */
+export function quotedEtag(etag: string): string {
+  return `"${bareEtag(etag)}"`;
+}
+
 /** The fact, for an error that is not "not found": what the server said, in words an operator can act on. */
 export function s3Error(action: string, bucket: string, err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -74,7 +97,8 @@ export function s3Error(action: string, bucket: string, err: unknown): AppError 
   if (status !== undefined && (status >= 500 || status === 429)) {
     return unavailable(`server returned HTTP ${status} (${detail})`, true);
   }
-  if (TRANSIENT.has(name) || NETWORK.has(name)) return unavailable(detail, true);
+  if (TRANSIENT.has(name) || NETWORK.has(name) || name === 'ConditionalRequestConflict')
+    return unavailable(detail, true);
   if (status !== undefined) return unavailable(`server returned HTTP ${status} (${detail})`, false);
   // no HTTP answer at all: a socket error (`AggregateError` of ECONNREFUSED on dual-stack hosts) may heal
   return unavailable(detail || String(err), true);

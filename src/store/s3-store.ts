@@ -17,10 +17,10 @@ import { AppError } from '../errors.js';
 import { isSameEtag } from './etag.js';
 import { checkKey, checkPrefix } from './key-check.js';
 import { createS3Client, type S3StoreOptions } from './s3-client.js';
-import { isS3NotFound, s3Error, s3Status } from './s3-errors.js';
+import { conditionRefused, isS3NotFound, quotedEtag, s3Error, s3Status } from './s3-errors.js';
 import { probeKey, s3ListedInfos, s3ObjectInfo } from './s3-objects.js';
 import type { ObjectInfo, Store, StoredObject, StreamedObject } from './store.js';
-import { byKey, NOT_MODIFIED, notFoundError } from './store.js';
+import { byKey, changedError, existsError, NOT_MODIFIED, notFoundError } from './store.js';
 
 /** A GetObject answer with a body, before the body is read. */
 interface GotObject {
@@ -48,25 +48,20 @@ class S3Store implements Store {
     this.#ownsClient = options.client === undefined;
   }
 
-  async put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
-    const action = `put ${key} to ${this.location}`;
-    checkKey(action, 'write', key);
-    const bytes = Buffer.from(body);
-    try {
-      const r = await this.#client.send(
-        new PutObjectCommand({
-          Bucket: this.#bucket,
-          Key: this.#toS3Key(key),
-          Body: bytes,
-          ContentType: contentType,
-          ContentLength: bytes.length,
-        }),
-      );
-      // PutObject does not return Last-Modified; the local clock is close enough for callers of put
-      return { key, size: bytes.length, etag: r.ETag ?? '', lastModified: new Date() };
-    } catch (err) {
-      throw this.#fail(action, err);
-    }
+  put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
+    return this.#putObject(`put ${key} to ${this.location}`, key, body, contentType, {});
+  }
+
+  /** `If-None-Match: *` (AWS S3 since 2024-08; a server that ignores it overwrites, see docs/store.md). */
+  create(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo> {
+    const action = `create ${key} in ${this.location}`;
+    return this.#putObject(action, key, body, contentType, { IfNoneMatch: '*' });
+  }
+
+  /** `If-Match: <etag>` (AWS S3 since 2024-11). */
+  replace(key: string, body: Buffer | string, contentType: string, etag: string): Promise<ObjectInfo> {
+    const action = `replace ${key} in ${this.location}`;
+    return this.#putObject(action, key, body, contentType, { IfMatch: quotedEtag(etag) });
   }
 
   async get(key: string): Promise<StoredObject> {
@@ -148,17 +143,10 @@ class S3Store implements Store {
   async checkWritable(): Promise<void> {
     const action = `check ${this.location} is writable`;
     await this.#headBucket(action);
-    const probe = this.#toS3Key(probeKey());
+    const probe = probeKey();
+    await this.#putObject(action, probe, 'probe\n', 'text/plain', {});
     try {
-      await this.#client.send(
-        new PutObjectCommand({
-          Bucket: this.#bucket,
-          Key: probe,
-          Body: 'probe\n',
-          ContentType: 'text/plain',
-        }),
-      );
-      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: probe }));
+      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#toS3Key(probe) }));
     } catch (err) {
       throw this.#fail(action, err);
     }
@@ -166,6 +154,36 @@ class S3Store implements Store {
 
   async close(): Promise<void> {
     if (this.#ownsClient) this.#client.destroy();
+  }
+
+  async #putObject(
+    action: string,
+    key: string,
+    body: Buffer | string,
+    contentType: string,
+    condition: { IfNoneMatch?: string; IfMatch?: string },
+  ): Promise<ObjectInfo> {
+    checkKey(action, 'write', key);
+    const bytes = Buffer.from(body);
+    try {
+      const r = await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#toS3Key(key),
+          Body: bytes,
+          ContentType: contentType,
+          ContentLength: bytes.length,
+          ...condition,
+        }),
+      );
+      // PutObject does not return Last-Modified; the local clock is close enough for callers of put
+      return { key, size: bytes.length, etag: r.ETag ?? '', lastModified: new Date() };
+    } catch (err) {
+      const refused = conditionRefused(err, condition);
+      if (refused === 'exists') throw existsError(this.location, key, err);
+      if (refused === 'changed') throw changedError(this.location, key, err);
+      throw this.#fail(action, err);
+    }
   }
 
   #toS3Key(key: string): string {

@@ -53,6 +53,16 @@ export interface StoreReader {
 export interface Store extends StoreReader {
   /** Writes the whole object or nothing: a reader never sees half of it. */
   put(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo>;
+  /**
+   * Writes the object only when no object has the key (S3 `If-None-Match: *`, a hard link on disk): throws
+   * `STORE_CONFLICT` when one exists, whose bytes stay as they were. Of two creates at once, exactly one wins.
+   */
+  create(key: string, body: Buffer | string, contentType: string): Promise<ObjectInfo>;
+  /**
+   * Replaces the object only while its ETag is still `etag` (compared bare; S3 `If-Match`): throws
+   * `STORE_CONFLICT` when it changed or is gone. Of two replaces from one ETag at once, exactly one wins.
+   */
+  replace(key: string, body: Buffer | string, contentType: string, etag: string): Promise<ObjectInfo>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** Checks that the store is reachable and writable (leaving nothing behind), before any other work starts. */
@@ -65,6 +75,18 @@ export function isNotFound(err: unknown): boolean {
 
 export function notFoundError(location: string, key: string, cause?: unknown): AppError {
   return new AppError('STORE_NOT_FOUND', `get ${key} from ${location}: object not found`, { cause });
+}
+
+export function existsError(location: string, key: string, cause?: unknown): AppError {
+  return new AppError('STORE_CONFLICT', `create ${key} in ${location}: object already exists`, { cause });
+}
+
+export function changedError(location: string, key: string, cause?: unknown): AppError {
+  return new AppError(
+    'STORE_CONFLICT',
+    `replace ${key} in ${location}: object changed since it was read (or is gone)`,
+    { cause },
+  );
 }
 
 /** Keys we read and write: relative, `/`-separated, no empty, `.` or `..` segments, printable ASCII. */

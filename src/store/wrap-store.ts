@@ -25,6 +25,9 @@ export function wrapStore(store: Store, around: AroundCall): Store {
   return {
     ...wrapReader(store, around),
     put: (key, body, contentType) => around('put', key, () => store.put(key, body, contentType)),
+    create: (key, body, contentType) => around('create', key, () => store.create(key, body, contentType)),
+    replace: (key, body, contentType, etag) =>
+      around('replace', key, () => store.replace(key, body, contentType, etag)),
     delete: (key) => around('delete', key, () => store.delete(key)),
     checkWritable: () => around('checkWritable', undefined, () => store.checkWritable()),
   };

@@ -38,13 +38,17 @@ export interface RunOptions {
   /** Page size of the listings; small values make the client page (and meet expired page tokens). */
   pageSize?: number;
   apiTimeoutMs?: number;
+  /** The run's clock (default the system's): a skewed clock. */
+  now?: () => Date;
 }
 
 export interface RunOutcome {
-  outcome: 'published' | 'unchanged' | 'failed' | 'refused';
+  outcome: 'published' | 'unchanged' | 'superseded' | 'failed' | 'refused';
   error: string;
   errorCode: string;
   snapshot: string | null;
+  /** Why status.json could not be written, when the run ended well anyway; '' otherwise. */
+  statusError: string;
 }
 
 /** One publish run of `sim`'s organisation into `store`; never throws, reports the outcome. */
@@ -80,8 +84,15 @@ export async function runPublish(
       publish: { maxShrink: 0.9 },
       log,
       version: '0.0.0-reliability',
+      ...(options.now ? { now: options.now } : {}),
     });
-    return { outcome: result.outcome, error: '', errorCode: '', snapshot: result.snapshot };
+    return {
+      outcome: result.outcome,
+      error: '',
+      errorCode: '',
+      snapshot: result.snapshot,
+      statusError: result.statusError ?? '',
+    };
   } catch (err) {
     const refused = isAppError(err, 'GUARD_EMPTY') || isAppError(err, 'GUARD_SHRINK');
     return {
@@ -89,6 +100,7 @@ export async function runPublish(
       error: describeError(err),
       errorCode: isAppError(err) ? err.code : 'UNKNOWN',
       snapshot: null,
+      statusError: '',
     };
   }
 }
@@ -98,7 +110,10 @@ export interface PointerCheck {
   runId: string | null;
   /** Why the pointer is not a complete snapshot; [] when it is. */
   problems: string[];
-  /** Documents whose latest/ copy differs from the manifest (the server then reads the snapshot). */
+  /**
+   * latest/ copies that differ from the manifest (the server then reads the snapshot; a static host serves them):
+   * a document's name, or `<name>.info.prom` for its info document.
+   */
   staleCopies: string[];
   /** document name → sha256 of the snapshot's bytes. */
   documents: Record<string, string>;
@@ -137,6 +152,10 @@ export async function checkPointer(rawStore: Store): Promise<PointerCheck> {
     if (sha) documents[name] = sha;
     const copy = await read(KEYS.latestDocument(name));
     if (!copy || sha256Hex(copy.body) !== entry.sha256) staleCopies.push(name);
+    if (entry.info) {
+      const info = await read(KEYS.latestInfo(name));
+      if (!info || sha256Hex(info.body) !== entry.info.sha256) staleCopies.push(`${name}.info.prom`);
+    }
   }
   return { runId: manifest.runId, problems, staleCopies, documents };
 }

@@ -2,6 +2,11 @@
  * s3rver in-process on 127.0.0.1 (port 0) for integration tests, with a small Koa shim in front that can answer
  * object PUTs with 503 or 403 on demand ("an upload that fails halfway"). s3rver accepts any secret for the
  * access key `S3RVER`; the test process runs with --openssl-legacy-provider (s3rver's list tokens use DES).
+ *
+ * s3rver 3.7.1 ignores `If-None-Match` and `If-Match` on PUT (it overwrites). The shim enforces them as AWS S3
+ * does (412 PreconditionFailed), one conditional PUT per key at a time, and records the headers it saw, so tests
+ * show both that the store sends them and what it does with the answer; `setEnforceConditions(false)` shows
+ * s3rver's own behaviour.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -36,6 +41,10 @@ export interface S3rverHelper {
   setPutDelay(ms: number): void;
   /** Object PUTs stored so far (counted before their held answer goes out). */
   storedPuts(): number;
+  /** Enforce `If-None-Match: *` and `If-Match` on object PUTs as AWS S3 does (default on). */
+  setEnforceConditions(on: boolean): void;
+  /** The conditional object PUTs received so far, in order: key (under the bucket) and the header sent. */
+  conditionalPuts(): { key: string; ifNoneMatch?: string; ifMatch?: string; answered: number }[];
   close(): Promise<void>;
 }
 
@@ -45,6 +54,11 @@ interface KoaContext {
   status: number;
   type: string;
   body: unknown;
+  get(header: string): string;
+}
+
+interface S3rverStore {
+  getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
 }
 type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 
@@ -53,6 +67,8 @@ const REFUSALS: Record<RefusalStatus, string> = {
   403: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
   507: '<Error><Code>XMinioStorageFull</Code><Message>Storage backend has reached its minimum free drive threshold.</Message></Error>',
 };
+const PRECONDITION_FAILED =
+  '<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
 
 export async function startS3rver(options: { bucket?: string } = {}): Promise<S3rverHelper> {
   const bucket = options.bucket ?? 'test-bucket';
@@ -89,13 +105,58 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
         return;
       }
     }
+    if (isObjectPut && (ctx.get('if-none-match') || ctx.get('if-match'))) {
+      await conditionalPut(ctx, next);
+      return;
+    }
     await next();
+    await afterStored(ctx, isObjectPut);
+  };
+  const afterStored = async (ctx: KoaContext, isObjectPut: boolean) => {
     if (isObjectPut && ctx.status < 300) {
       stored++;
       // after s3rver stored the whole body: holding before would let a killed client's cut-off body be stored
       // in part, which S3 never does
       if (putDelayMs > 0) await new Promise((r) => setTimeout(r, putDelayMs));
     }
+  };
+  let enforce = true;
+  const conditional: { key: string; ifNoneMatch?: string; ifMatch?: string; answered: number }[] = [];
+  const keyChains = new Map<string, Promise<unknown>>();
+  const store = (server as unknown as { store: S3rverStore }).store;
+  /** Check and store in one step per key, as S3 does: the next conditional PUT of the key waits for this one. */
+  const conditionalPut = async (ctx: KoaContext, next: () => Promise<void>) => {
+    const key = ctx.path.split('/').slice(2).join('/');
+    const record: (typeof conditional)[number] = { key, answered: 0 };
+    if (ctx.get('if-none-match')) record.ifNoneMatch = ctx.get('if-none-match');
+    if (ctx.get('if-match')) record.ifMatch = ctx.get('if-match');
+    conditional.push(record);
+    const before = keyChains.get(key) ?? Promise.resolve();
+    let release = () => {};
+    const mine = new Promise<void>((r) => {
+      release = r;
+    });
+    keyChains.set(
+      key,
+      before.then(() => mine),
+    );
+    await before;
+    try {
+      const etag = await store.getMetadata(bucket, key).then(
+        (m) => m.etag,
+        () => undefined,
+      );
+      const holds = record.ifNoneMatch ? etag === undefined : etag !== undefined && etag === record.ifMatch;
+      if (enforce && !holds) {
+        ctx.status = etag === undefined && record.ifMatch ? 404 : 412;
+        ctx.type = 'application/xml';
+        ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n${ctx.status === 404 ? '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>' : PRECONDITION_FAILED}`;
+      } else await next();
+    } finally {
+      record.answered = ctx.status;
+      release();
+    }
+    await afterStored(ctx, true);
   };
   // Koa composes its middleware at listen(), so the shim must be in place before run()
   (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(shim);
@@ -119,6 +180,10 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
       nextStatus = status;
     },
     putCount: () => puts,
+    setEnforceConditions(on) {
+      enforce = on;
+    },
+    conditionalPuts: () => conditional.map((c) => ({ ...c })),
     storedPuts: () => stored,
     setPutDelay(ms) {
       putDelayMs = ms;

@@ -67,6 +67,8 @@ export function createSwitchableStore(inner: Store): Store & { setUnreachable(on
   return {
     location: inner.location,
     put: guard(inner.put.bind(inner)),
+    create: guard(inner.create.bind(inner)),
+    replace: guard(inner.replace.bind(inner)),
     get: guard(inner.get.bind(inner)),
     getIfChanged: guard(inner.getIfChanged.bind(inner)),
     getStream: guard(inner.getStream.bind(inner)),

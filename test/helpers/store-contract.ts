@@ -218,11 +218,93 @@ export const CONTRACT_CASES: ContractCase[] = [
     },
   ],
   [
+    'create writes a missing key, and never overwrites one: STORE_CONFLICT, the first bytes stay',
+    async ({ store }) => {
+      const first = await store.create('snapshots/1/doc.json', '{"run":1}', 'application/json');
+      assert.equal(
+        { key: first.key, size: first.size, etag: first.etag },
+        {
+          key: 'snapshots/1/doc.json',
+          size: 9,
+          etag: md5Etag('{"run":1}'),
+        },
+      );
+      const err = await assertCode(
+        store.create('snapshots/1/doc.json', '{"run":2}', 'application/json'),
+        'STORE_CONFLICT',
+      );
+      assert.match(err.message, 'snapshots/1/doc.json');
+      assert.match(err.message, 'already exists');
+      const got = await store.get('snapshots/1/doc.json');
+      assert.equal(
+        { body: got.body.toString('utf8'), etag: got.etag },
+        { body: '{"run":1}', etag: first.etag },
+      );
+      assert.equal(keysOf(await store.list('')), ['snapshots/1/doc.json']);
+    },
+  ],
+  [
+    'of two creates of one key at once exactly one wins, whole',
+    async ({ store }) => {
+      const bodies = ['a', 'b', 'c', 'd'].map((c) => c.repeat(100_000));
+      const results = await Promise.allSettled(
+        bodies.map((b) => store.create('snapshots/2/doc.json', b, 'application/json')),
+      );
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r) => r.status === 'rejected');
+      assert.is(won.length, 1);
+      for (const r of lost) assert.ok(isAppError(r.reason, 'STORE_CONFLICT'), String(r.reason));
+      const winner = bodies[results.findIndex((r) => r.status === 'fulfilled')];
+      assert.is((await store.get('snapshots/2/doc.json')).body.toString('utf8'), winner);
+      assert.equal(keysOf(await store.list('')), ['snapshots/2/doc.json']);
+    },
+  ],
+  [
+    'replace writes only while the object still has the ETag read before; else STORE_CONFLICT',
+    async ({ store }) => {
+      const v1 = await store.put('latest/manifest.json', '{"v":1}', 'application/json');
+      const v2 = await store.replace('latest/manifest.json', '{"v":2}', 'application/json', v1.etag);
+      assert.is(v2.etag, md5Etag('{"v":2}'));
+      const stale = await assertCode(
+        store.replace('latest/manifest.json', '{"v":3}', 'application/json', v1.etag),
+        'STORE_CONFLICT',
+      );
+      assert.match(stale.message, 'changed since it was read');
+      assert.is((await store.get('latest/manifest.json')).body.toString('utf8'), '{"v":2}');
+      // the ETag compares bare, as readers hand it back
+      await store.replace('latest/manifest.json', '{"v":4}', 'application/json', `W/${v2.etag}`);
+      assert.is((await store.get('latest/manifest.json')).body.toString('utf8'), '{"v":4}');
+      await assertCode(
+        store.replace('latest/gone.json', '{}', 'application/json', v1.etag),
+        'STORE_CONFLICT',
+      );
+      await assertCode(store.head('latest/gone.json'), 'STORE_NOT_FOUND');
+    },
+  ],
+  [
+    'of two replaces from one ETag at once exactly one wins',
+    async ({ store }) => {
+      const { etag } = await store.put('latest/manifest.json', '{"v":0}', 'application/json');
+      const bodies = ['{"v":"a"}', '{"v":"b"}', '{"v":"c"}'];
+      const results = await Promise.allSettled(
+        bodies.map((b) => store.replace('latest/manifest.json', b, 'application/json', etag)),
+      );
+      assert.is(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results)
+        if (r.status === 'rejected') assert.ok(isAppError(r.reason, 'STORE_CONFLICT'), String(r.reason));
+      const winner = bodies[results.findIndex((r) => r.status === 'fulfilled')];
+      assert.is((await store.get('latest/manifest.json')).body.toString('utf8'), winner);
+      assert.equal(keysOf(await store.list('')), ['latest/manifest.json']);
+    },
+  ],
+  [
     'invalid keys are rejected before any I/O',
     async ({ store }) => {
       for (const key of BAD_KEYS) {
         const err = await assertCode(store.put(key, 'x', 'application/json'), 'STORE_WRITE');
         assert.match(err.message, 'invalid key');
+        await assertCode(store.create(key, 'x', 'application/json'), 'STORE_WRITE');
+        await assertCode(store.replace(key, 'x', 'application/json', md5Etag('x')), 'STORE_WRITE');
         await assertCode(store.delete(key), 'STORE_WRITE');
         await assertCode(store.get(key), 'STORE_NOT_FOUND');
         await assertCode(store.getIfChanged(key, undefined), 'STORE_NOT_FOUND');

@@ -4,7 +4,7 @@
  * Then what only one of them can show: atomic replacement on disk, unwritable directories, missing buckets,
  * refused credentials and refused uploads.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
@@ -156,6 +156,51 @@ fileOnly('check without write on a missing directory says so', async () => {
     const dir = path.join(tmp, 'missing');
     const err = await assertCode(createFileStore(dir).check(), 'STORE_UNAVAILABLE');
     assert.is(err.message, `check file:${dir} is readable: directory does not exist`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
+
+fileOnly(
+  "a replace waits for another writer's lock, breaks one a killed writer left, never lists it",
+  async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'confluent-sd-store-'));
+    const store = createFileStore(tmp);
+    try {
+      const { etag } = await store.put('latest/manifest.json', '{"v":1}', 'application/json');
+      const lock = path.join(tmp, 'latest', '.manifest.json.lock');
+      // a live holder: the replace waits until the lock goes, then compares and writes
+      await writeFile(lock, '');
+      const replacing = store.replace('latest/manifest.json', '{"v":2}', 'application/json', etag);
+      await new Promise((r) => setTimeout(r, 60));
+      assert.is((await store.get('latest/manifest.json')).body.toString('utf8'), '{"v":1}');
+      assert.equal(
+        (await store.list('')).map((i) => i.key),
+        ['latest/manifest.json'],
+      );
+      await rm(lock);
+      const v2 = await replacing;
+      assert.is((await store.get('latest/manifest.json')).body.toString('utf8'), '{"v":2}');
+      // a holder killed 20 s ago: its lock is broken
+      await writeFile(lock, '');
+      const old = new Date(Date.now() - 20_000);
+      await utimes(lock, old, old);
+      await store.replace('latest/manifest.json', '{"v":3}', 'application/json', v2.etag);
+      assert.is((await store.get('latest/manifest.json')).body.toString('utf8'), '{"v":3}');
+      assert.equal(await readdir(path.join(tmp, 'latest')), ['manifest.json']);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  },
+);
+
+fileOnly('create leaves no temp file behind, won or lost', async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'confluent-sd-store-'));
+  const store = createFileStore(tmp);
+  try {
+    await store.create('snapshots/1/a.json', 'a', 'application/json');
+    await assertCode(store.create('snapshots/1/a.json', 'b', 'application/json'), 'STORE_CONFLICT');
+    assert.equal(await readdir(path.join(tmp, 'snapshots', '1')), ['a.json']);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -331,5 +376,49 @@ s3Only('withStoreRetry gives up after its retries and never retries a 403', asyn
     await store.close();
   }
 });
+
+s3Only(
+  'create sends If-None-Match: *, replace If-Match with the quoted ETag; a refusal is STORE_CONFLICT',
+  async (ctx) => {
+    const s3 = ctx.s3 as S3rverHelper;
+    const store = createTestS3Store(s3, 'cond');
+    try {
+      const before = s3.conditionalPuts().length;
+      const first = await store.create('snapshots/1/a.json', 'a', 'application/json');
+      await assertCode(store.create('snapshots/1/a.json', 'b', 'application/json'), 'STORE_CONFLICT');
+      await store.replace('snapshots/1/a.json', 'c', 'application/json', first.etag.replace(/"/g, ''));
+      await assertCode(
+        store.replace('snapshots/1/a.json', 'd', 'application/json', first.etag),
+        'STORE_CONFLICT',
+      );
+      assert.equal(s3.conditionalPuts().slice(before), [
+        { key: 'cond/snapshots/1/a.json', ifNoneMatch: '*', answered: 200 },
+        { key: 'cond/snapshots/1/a.json', ifNoneMatch: '*', answered: 412 },
+        { key: 'cond/snapshots/1/a.json', ifMatch: first.etag, answered: 200 },
+        { key: 'cond/snapshots/1/a.json', ifMatch: first.etag, answered: 412 },
+      ]);
+      assert.is((await store.get('snapshots/1/a.json')).body.toString('utf8'), 'c');
+    } finally {
+      await store.close();
+    }
+  },
+);
+
+s3Only(
+  's3rver itself ignores If-None-Match on PUT: without the shim a create overwrites (the gap)',
+  async (ctx) => {
+    const s3 = ctx.s3 as S3rverHelper;
+    const store = createTestS3Store(s3, 'gap');
+    try {
+      s3.setEnforceConditions(false);
+      await store.create('snapshots/1/a.json', 'a', 'application/json');
+      await store.create('snapshots/1/a.json', 'b', 'application/json');
+      assert.is((await store.get('snapshots/1/a.json')).body.toString('utf8'), 'b');
+    } finally {
+      s3.setEnforceConditions(true);
+      await store.close();
+    }
+  },
+);
 
 s3Only.run();

@@ -1,7 +1,9 @@
 /**
  * A publish process killed with SIGKILL at each point of its run (during discovery, with each S3 PUT in flight,
- * as the file store's snapshot and latest/ start to change), then a new `confluent-sd publish`: latest/ always
- * names a complete snapshot, and the new run publishes the right bytes.
+ * as the file store's snapshot and latest/ start to change), then an unchanged run (the organisation latest/
+ * names, as when it flaps back), then a new `confluent-sd publish`: latest/ always names a complete snapshot, the
+ * unchanged run leaves every latest/ copy (documents and info documents) matching it, and the new run publishes
+ * the right bytes.
  */
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -67,6 +69,7 @@ t.after(async (ctx) => {
       'process',
       'latest/manifest.json then names',
       'latest/ copies that differ',
+      'unchanged run (flap back)',
       'next run',
     ],
     ctx.rows ?? [],
@@ -132,6 +135,11 @@ async function checkAndRecover(
     names = "B's snapshot (complete)";
   }
   const stale = pointer.staleCopies.length;
+  // the organisation flaps back to what latest/ names: an unchanged run, which must repair what the kill left
+  const same = await runPublish(pointer.runId === runIdA ? ctx.simA : ctx.simB, store);
+  assert.is(same.outcome, 'unchanged', `${labels.join(', ')}: flap back: ${same.error}`);
+  const repaired = await checkPointer(store);
+  assert.equal([repaired.problems, repaired.staleCopies], [[], []], `${labels.join(', ')}: after unchanged`);
   const next = await runCommand(publishCommand, [], env);
   assert.is(next.code, 0, `${labels.join(', ')}: next run: ${next.stderr}`);
   const after = await checkPointer(store);
@@ -141,6 +149,7 @@ async function checkAndRecover(
     run.signal === 'SIGKILL' ? 'killed (SIGKILL)' : `had already exited ${run.code}`,
     names,
     String(stale),
+    `unchanged, ${repaired.staleCopies.length} differ`,
     next.stdout.trim().split(':')[0] ?? '',
   ]);
 }

@@ -21,6 +21,8 @@ function failingStore(errors: unknown[]) {
       return info;
     },
     put: unused,
+    create: unused,
+    replace: unused,
     get: unused,
     getIfChanged: unused,
     getStream: unused,
@@ -66,6 +68,13 @@ const cases: Array<[string, unknown[], number, number, string | undefined]> = [
     1,
     0,
     'STORE_NOT_FOUND',
+  ],
+  [
+    'never retries a refused conditional write, and does not warn (the caller decides)',
+    [new AppError('STORE_CONFLICT', 'create k.json in fake:: object already exists')],
+    1,
+    0,
+    'STORE_CONFLICT',
   ],
   [
     'never retries a non-retryable error',
