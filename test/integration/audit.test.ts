@@ -4,6 +4,8 @@
  * prune read the bucket alone.
  */
 
+import { readdir, rmdir } from 'node:fs/promises';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { diffCommand } from '../../src/audit/diff-command.js';
@@ -324,6 +326,8 @@ for (const kind of ['file', 's3'] as const) {
       assert.is((await run(s, diffCommand, s.b.runId, orphan)).code, 0);
     } finally {
       for (const key of keys) await s.ctx.store.delete(key);
+      const dir = s.ctx.env.SD_STORE?.replace(/^file:/, '');
+      if (kind === 'file' && dir) await rmdir(path.join(dir, 'snapshots', orphan));
     }
   });
 
@@ -449,6 +453,11 @@ for (const kind of ['file', 's3'] as const) {
     assert.match(pruned.stdout, new RegExp(`^removed ${s.a.runId} \\(5 objects\\)$`, 'm'));
     const left = new Set((await s.ctx.store.list('snapshots/')).map((o) => o.key.split('/')[1]));
     assert.equal([...left].sort(), [s.b.runId, newer]);
+    if (kind === 'file') {
+      // the emptied folders go too (an object store has none)
+      const dir = s.ctx.env.SD_STORE!.replace(/^file:/, '');
+      assert.equal((await readdir(path.join(dir, 'snapshots'))).sort(), [s.b.runId, newer]);
+    }
     const h = await run(s, historyCommand, '--json');
     assert.equal(
       (JSON.parse(h.stdout) as { snapshots: { runId: string }[] }).snapshots.map((x) => x.runId),
