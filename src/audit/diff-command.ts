@@ -2,7 +2,6 @@
 import { canonicalJson } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
 import type { Manifest } from '../bucket/manifest.js';
-import { listSnapshots } from '../bucket/read.js';
 import { defineCommand, parseCommandArgs } from '../command.js';
 import { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
@@ -11,12 +10,42 @@ import { diffSnapshots, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
 import { formatDiff } from './format-diff.js';
 import {
+  nothingPublished,
   parseSnapshotRef,
   parseTime,
+  readAllSnapshots,
   readSnapshotDocuments,
   readSnapshotInfos,
   resolveSnapshotRef,
 } from './snapshots.js';
+
+/**
+ * Without B, the newest current snapshot (the one `latest/` points to); without A either, the one it replaced.
+ * Orphans (snapshots `latest/` never pointed at) are never taken.
+ */
+async function resolveDefaultPair(
+  store: StoreReader,
+  ref: string | undefined,
+): Promise<[Manifest, Manifest]> {
+  const { latest, reads, chain } = await readAllSnapshots(store);
+  const [newest, previous] = chain.runIds;
+  if (!latest || !newest) throw nothingPublished(store);
+  const to = await resolveSnapshotRef(store, { kind: 'run', runId: newest });
+  if (ref !== undefined) return [await resolveSnapshotRef(store, parseSnapshotRef(ref)), to];
+  if (!previous) {
+    const unreadable = reads.find((r) => r.runId === latest.previousRunId)?.error;
+    if (unreadable) throw unreadable;
+    const why =
+      latest.previousRunId === null
+        ? 'the first'
+        : `it replaced ${latest.previousRunId}, which is no longer in the store`;
+    throw new AppError(
+      'SNAPSHOT_NOT_FOUND',
+      `diff needs two snapshots latest/ pointed at; ${store.location} has one (${newest}, ${why})`,
+    );
+  }
+  return [await resolveSnapshotRef(store, { kind: 'run', runId: previous }), to];
+}
 
 async function readSnapshotContent(store: StoreReader, manifest: Manifest): Promise<SnapshotContent> {
   const [bodies, infos] = await Promise.all([
@@ -57,7 +86,9 @@ degraded otherwise) is "regrouped": groups before → after, resources moved, no
 Documents are matched by targets + prefix, so snapshots written with other prefixes or param styles compare.
 
 A and B are run ids (YYYYMMDDTHHMMSSZ), "latest" (the snapshot latest/ points to), or an ISO time (the snapshot
-current at that time). No argument: the two newest snapshots. One argument: A against the newest.
+current at that time). No argument: latest against the snapshot it replaced. One argument: A against latest.
+Only snapshots latest/ pointed at count as current (previousRunId followed back from latest/manifest.json); an
+orphan (a run that wrote its snapshot but never switched latest/) is compared only when named by run id.
 
 flags:
   --json        machine-readable output (sorted keys; shape in the README, "For auditors")
@@ -83,24 +114,13 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
         );
         return 0;
       }
-      let from: Manifest;
-      let to: Manifest;
-      if (refs.length === 2) {
-        from = await resolveSnapshotRef(store, parseSnapshotRef(refs[0]!));
-        to = await resolveSnapshotRef(store, parseSnapshotRef(refs[1]!));
-      } else {
-        const { runIds } = await listSnapshots(store);
-        const newest = runIds[0];
-        if (refs.length === 1) from = await resolveSnapshotRef(store, parseSnapshotRef(refs[0]!));
-        else if (runIds[1]) from = await resolveSnapshotRef(store, { kind: 'run', runId: runIds[1] });
-        else
-          throw new AppError(
-            'SNAPSHOT_NOT_FOUND',
-            `diff needs two snapshots; ${store.location} has ${runIds.length}`,
-          );
-        if (!newest) throw new AppError('SNAPSHOT_NOT_FOUND', `${store.location} has no snapshot`);
-        to = await resolveSnapshotRef(store, { kind: 'run', runId: newest });
-      }
+      const [from, to] =
+        refs.length === 2
+          ? [
+              await resolveSnapshotRef(store, parseSnapshotRef(refs[0]!)),
+              await resolveSnapshotRef(store, parseSnapshotRef(refs[1]!)),
+            ]
+          : await resolveDefaultPair(store, refs[0]);
       const diff = diffSnapshots(
         await readSnapshotContent(store, from),
         await readSnapshotContent(store, to),

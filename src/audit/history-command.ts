@@ -26,6 +26,8 @@ export const historyCommand = defineCommand({
 
 One line per snapshot, newest first: run id, time written, resources per type, documents, the run it
 replaced, and for the snapshot latest/ points to the last time a run found it unchanged (checkedAt).
+A snapshot latest/ never pointed at (previousRunId followed back from latest/manifest.json) is marked
+"orphan": its run wrote it and died before the switch, so it was never current.
 
 flags:
   --json          machine-readable output (sorted keys; shape in the README, "For auditors")

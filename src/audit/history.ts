@@ -4,11 +4,11 @@
  */
 
 import type { Manifest, PlanFiguresEntry } from '../bucket/manifest.js';
-import { listSnapshots, readLatestManifest } from '../bucket/read.js';
 import { parseRunId } from '../bucket/run-id.js';
 import type { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
-import { readManifests, snapshotTime } from './snapshots.js';
+import { isOrphan } from './current-chain.js';
+import { readAllSnapshots, snapshotTime } from './snapshots.js';
 import { plural } from './text.js';
 
 export interface HistoryEntry {
@@ -19,6 +19,8 @@ export interface HistoryEntry {
   resources: { total: number; byType: Record<string, number> } | null;
   documents: string[];
   latest: boolean;
+  /** `latest/` never pointed at it (its run died before the switch): never current, never served. */
+  orphan: boolean;
   /** For the snapshot `latest/` points to: the last run that found the documents unchanged. */
   checkedAt: string | null;
   toolVersion: string | null;
@@ -70,7 +72,7 @@ function planOf(m: Manifest): Record<string, PlanBrief> | undefined {
   );
 }
 
-export function manifestToEntry(m: Manifest, latest: Manifest | undefined): HistoryEntry {
+export function manifestToEntry(m: Manifest, latest: Manifest | undefined, orphan: boolean): HistoryEntry {
   const isLatest = latest?.runId === m.runId;
   const plan = planOf(m);
   return {
@@ -80,6 +82,7 @@ export function manifestToEntry(m: Manifest, latest: Manifest | undefined): Hist
     resources: { total: m.resources.total, byType: { ...m.resources.byType } },
     documents: Object.keys(m.documents).sort(),
     latest: isLatest,
+    orphan,
     checkedAt: isLatest && latest ? latest.checkedAt : null,
     toolVersion: m.toolVersion,
     error: null,
@@ -97,11 +100,12 @@ function isWithin(time: number, filter: HistoryFilter): boolean {
 
 /** Reads every snapshot manifest; unreadable ones are listed with their error instead of hiding them. */
 export async function listHistory(store: StoreReader, filter: HistoryFilter = {}): Promise<History> {
-  const [listing, latest] = await Promise.all([listSnapshots(store), readLatestManifest(store)]);
+  const { latest, reads, chain } = await readAllSnapshots(store);
   const entries: HistoryEntry[] = [];
-  for (const read of await readManifests(store, listing.runIds)) {
+  for (const read of reads) {
     if (read.manifest) {
-      if (isWithin(snapshotTime(read.manifest), filter)) entries.push(manifestToEntry(read.manifest, latest));
+      if (isWithin(snapshotTime(read.manifest), filter))
+        entries.push(manifestToEntry(read.manifest, latest, isOrphan(chain, read.runId)));
       continue;
     }
     if (!isWithin(parseRunId(read.runId)?.getTime() ?? 0, filter)) continue;
@@ -112,6 +116,7 @@ export async function listHistory(store: StoreReader, filter: HistoryFilter = {}
       resources: null,
       documents: [],
       latest: latest?.runId === read.runId,
+      orphan: isOrphan(chain, read.runId),
       checkedAt: null,
       toolVersion: null,
       error: read.error?.message ?? 'unreadable',
@@ -153,6 +158,7 @@ export function formatHistory(h: History): string {
         e.previousRunId ? `replaces ${e.previousRunId}` : 'first',
       ];
       if (e.latest) parts.push(`latest, checked ${e.checkedAt ?? '?'}`);
+      if (e.orphan) parts.push('orphan: latest/ never pointed at it');
       return parts.join('  ');
     })
     .join('\n');

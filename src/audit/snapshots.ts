@@ -10,6 +10,7 @@ import { listSnapshots, readLatestManifest, readSnapshotManifest } from '../buck
 import { parseRunId } from '../bucket/run-id.js';
 import { AppError, isAppError } from '../errors.js';
 import { isNotFound, type StoreReader } from '../store/store.js';
+import { type CurrentChain, traceCurrentChain } from './current-chain.js';
 
 /** Manifests read at once: enough to hide S3 latency, few enough to stay polite. */
 const READ_CONCURRENCY = 8;
@@ -76,9 +77,47 @@ export function snapshotTime(m: Manifest): number {
   return Number.isNaN(t) ? (parseRunId(m.runId)?.getTime() ?? 0) : t;
 }
 
-/** The snapshot that was current at `time`: the newest created at or before it. `manifests` newest first. */
+/** The newest snapshot created at or before `time`. `manifests` newest first. */
 export function selectSnapshotAt(manifests: readonly Manifest[], time: Date): Manifest | undefined {
   return manifests.find((m) => snapshotTime(m) <= time.getTime());
+}
+
+/** Every snapshot of the store read at once: the pointer, each manifest, and the runs `latest/` pointed at. */
+export interface SnapshotsRead {
+  latest: Manifest | undefined;
+  /** Every snapshot's manifest (or why it cannot be read), newest first. */
+  reads: ManifestRead[];
+  chain: CurrentChain;
+}
+
+export async function readAllSnapshots(store: StoreReader): Promise<SnapshotsRead> {
+  const [listing, latest] = await Promise.all([listSnapshots(store), readLatestManifest(store)]);
+  const reads = await readManifests(store, listing.runIds);
+  return { latest, reads, chain: traceCurrentChain(latest, reads) };
+}
+
+/**
+ * The snapshot that was current at `time`: of the runs `latest/` pointed at, the newest created at or before it
+ * (an orphan never was). Past a cut in the chain (a pruned snapshot) the older snapshots are taken as they are;
+ * an unreadable manifest there is thrown, as nothing can be said without it.
+ */
+export function selectCurrentAt(s: SnapshotsRead, time: Date): Manifest | undefined {
+  const byRunId = new Map(s.reads.map((r) => [r.runId, r.manifest]));
+  const chained = s.chain.runIds.map((id) =>
+    id === s.latest?.runId ? (byRunId.get(id) ?? s.latest) : byRunId.get(id),
+  );
+  const current = selectSnapshotAt(
+    chained.filter((m): m is Manifest => m !== undefined),
+    time,
+  );
+  const cut = s.chain.cut;
+  if (current || cut === undefined) return current;
+  for (const read of s.reads) {
+    if (read.runId > cut) continue;
+    if (read.error) throw read.error;
+    if (read.manifest && snapshotTime(read.manifest) <= time.getTime()) return read.manifest;
+  }
+  return undefined;
 }
 
 /** The manifest a reference names; SNAPSHOT_NOT_FOUND when none. */
@@ -86,22 +125,22 @@ export async function resolveSnapshotRef(store: StoreReader, ref: SnapshotRef): 
   if (ref.kind === 'run') return readSnapshotManifest(store, ref.runId);
   if (ref.kind === 'latest') {
     const latest = await readLatestManifest(store);
-    if (!latest)
-      throw new AppError(
-        'SNAPSHOT_NOT_FOUND',
-        `read ${store.location}/${KEYS.latestManifest}: nothing published yet`,
-      );
+    if (!latest) throw nothingPublished(store);
     return readSnapshotManifest(store, latest.runId);
   }
-  // every manifest is read: a run id is bumped past its predecessor's, so it is not a reliable lower bound
-  const { runIds } = await listSnapshots(store);
-  for (const read of await readManifests(store, runIds)) {
-    if (read.error) throw read.error;
-    if (read.manifest && snapshotTime(read.manifest) <= ref.time.getTime()) return read.manifest;
-  }
+  // every manifest is read: the chain runs through them, and a run id is no reliable lower bound of createdAt
+  const current = selectCurrentAt(await readAllSnapshots(store), ref.time);
+  if (current) return current;
   throw new AppError(
     'SNAPSHOT_NOT_FOUND',
     `no snapshot in ${store.location} was current at ${ref.time.toISOString()}`,
+  );
+}
+
+export function nothingPublished(store: StoreReader): AppError {
+  return new AppError(
+    'SNAPSHOT_NOT_FOUND',
+    `read ${store.location}/${KEYS.latestManifest}: nothing published yet`,
   );
 }
 

@@ -1,23 +1,38 @@
 /**
  * The server (DESIGN §5) as a fastify app built apart from `listen()`, so tests use `inject()`.
- * Request lifecycle: 405 for anything but GET/HEAD (onRequest, before any body is read) → per-IP rate limit
- * (onRequest, route level) → bearer token (preValidation) → handler → one access-log line and the request
- * metrics (onResponse). Every error leaves through one handler as `{"error","message","code"}`.
+ * Connections: capped in all and per client, short header and idle timeouts (connection-guard.ts).
+ * Request lifecycle: 400 without Host (HTTP/1.1), 405 for anything but GET/HEAD (onRequest, before any body is
+ * read; rate-limited as 404s are) → per-IP rate limit (onRequest, route level) → bearer token (preValidation) →
+ * handler → one access-log line and the request metrics (onResponse). Every error leaves through one handler as
+ * `{"error","message","code"}`.
  */
 
-import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyError, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from '../log.js';
 import type { StoreReader } from '../store/store.js';
 import { registerBucketRoutes } from './bucket-routes.js';
 import type { ServeConfig } from './config.js';
+import { type ConnectionGuard, createConnectionGuard, type LimitReason } from './connection-guard.js';
 import type { DocumentCache } from './document-cache.js';
 import { registerDocumentRoutes } from './document-routes.js';
-import { HttpError, httpErrorFromFastify, sendError } from './errors.js';
+import { answerClientError, HttpError, httpErrorFromFastify, sendError } from './errors.js';
 import { createServeMetrics, type ServeMetrics } from './metrics.js';
 import { registerProbeRoutes } from './probe-routes.js';
 import type { TokenSource } from './tokens.js';
+
+/**
+ * Node lets a connection take 60 s to send its headers, and checks only every 30 s; a flood of half-open
+ * connections then holds every file descriptor (issue 14). Headers get 10 s, checked every second; an idle
+ * keep-alive connection 5 s, and a socket that moves no byte for 30 s (a client that stopped reading) is closed.
+ */
+export const TIMEOUTS = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+  socketIdleMs: 30_000,
+  checkEveryMs: 1_000,
+} as const;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -42,25 +57,6 @@ export interface ServeDeps {
 
 const AUTHENTICATE = { 'www-authenticate': 'Bearer realm="confluent-sd"' };
 
-function answerClientError(err: Error & { code?: string }, socket: Socket): void {
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify({
-    error: 'bad_request',
-    message: tooLarge ? 'request headers are too large' : 'malformed HTTP request',
-    code: status,
-  });
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `connection: close\r\n\r\n${body}`,
-  );
-}
-
 /** One response: counted in the request metrics and written as one access-log line. */
 type RecordRequest = (method: string, route: string, status: number, durationMs: number) => void;
 
@@ -75,6 +71,15 @@ function createRecorder(metrics: ServeMetrics, log: Logger): RecordRequest {
 function createFastify(log: Logger, record: RecordRequest) {
   return Fastify({
     loggerInstance: log,
+    // without Host, Node answers a bare 400 itself, unlogged and uncounted: addMethodGuard answers it instead
+    http: {
+      requireHostHeader: false,
+      headersTimeout: TIMEOUTS.headersMs,
+      connectionsCheckingInterval: TIMEOUTS.checkEveryMs,
+    },
+    requestTimeout: TIMEOUTS.requestMs,
+    keepAliveTimeout: TIMEOUTS.keepAliveMs,
+    connectionTimeout: TIMEOUTS.socketIdleMs,
     // one access-log line of our own per response (onResponse), without headers
     logController: new LogController({ disableRequestLogging: true }),
     // document names are up to 250 characters (DOCUMENT_NAME_RE) plus ".json"
@@ -96,7 +101,7 @@ function createFastify(log: Logger, record: RecordRequest) {
 
 type ServeApp = ReturnType<typeof createFastify>;
 
-function setErrorHandlers(app: ServeApp, log: Logger): void {
+function setErrorHandlers(app: ServeApp, log: Logger, limit: () => Limit): void {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
     if (err instanceof HttpError) {
       for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
@@ -107,18 +112,38 @@ function setErrorHandlers(app: ServeApp, log: Logger): void {
       log.error({ err, method: request.method, route: request.routeOptions.url }, 'request failed');
     return sendError(reply, error, message);
   });
-  app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found', 'no such route'));
+  // unknown paths are rate-limited like every route but the probes
+  app.setNotFoundHandler(async (request, reply) => {
+    await limit()(request, reply);
+    return sendError(reply, 'not_found', 'no such route');
+  });
 }
 
-/** 405 for anything but GET and HEAD, before any body is read; `Connection: close` once the app is closing. */
-function addMethodGuard(app: ServeApp): void {
+/** Counts a request against the client's rate limit (a no-op without one); throws the 429. */
+type Limit = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/**
+ * 400 for an HTTP/1.1 request without Host, 405 for anything but GET and HEAD, both before any body is read and
+ * rate-limited; `Connection: close` once the app is closing.
+ */
+function addMethodGuard(app: ServeApp, limit: () => Limit): void {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
   app.addHook('onRequest', async (request, reply) => {
     if (closing) reply.header('connection', 'close');
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      await limit()(request, reply);
+      throw new HttpError(
+        'bad_request',
+        'an HTTP/1.1 request needs a Host header',
+        {},
+        { connection: 'close' },
+      );
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
+      await limit()(request, reply);
       reply.header('allow', 'GET, HEAD');
       throw new HttpError('method_not_allowed', `${request.method} is not allowed; this server is read-only`);
     }
@@ -142,7 +167,10 @@ function addAccessLog(app: ServeApp, record: RecordRequest): void {
   });
 }
 
-function registerRateLimit(app: ServeApp, perMinute: number): void {
+/** Registers the per-IP rate limit; the returned function gives its hook once the plugin is loaded. */
+function registerRateLimit(app: ServeApp, perMinute: number): () => Limit {
+  let limit: Limit = async () => undefined;
+  if (perMinute === 0) return () => limit;
   app.register(rateLimit, {
     max: perMinute,
     timeWindow: 60_000,
@@ -153,22 +181,57 @@ function registerRateLimit(app: ServeApp, perMinute: number): void {
         `more than ${ctx.max} requests per minute from this address; retry in ${ctx.after}`,
       ),
   });
+  app.after(() => {
+    const hook = app.rateLimit();
+    // the plugin's own hook, so a 404 or 405 counts in the same window as every other answer
+    limit = (request, reply) => hook.call(app, request as never, reply as never);
+  });
+  return () => limit;
+}
+
+/** The connection caps, with a `warn` at most once a minute while they are being hit. */
+function guardConnections(app: ServeApp, config: ServeConfig, log: Logger): ConnectionGuard {
+  let lastWarned = Number.NEGATIVE_INFINITY;
+  const guard = createConnectionGuard(
+    {
+      max: config.maxConnections,
+      perClient: config.maxConnectionsPerClient,
+      firstRequestMs: TIMEOUTS.headersMs,
+    },
+    (reason: LimitReason, stats) => {
+      if (performance.now() - lastWarned < 60_000) return;
+      lastWarned = performance.now();
+      log.warn({ reason, ...stats }, 'connection limit reached: closing idle connections, refusing new ones');
+    },
+  );
+  guard.attach(app.server);
+  return guard;
 }
 
 export function buildApp(deps: ServeDeps) {
   const { config, log, documents, tokens } = deps;
   const now = deps.now ?? (() => new Date());
-  const metrics = deps.metrics ?? createServeMetrics({ version: deps.version, documents, now });
+  let connections: ConnectionGuard | undefined;
+  const metrics =
+    deps.metrics ??
+    createServeMetrics({ version: deps.version, documents, now, connections: () => connections?.stats() });
   const record = createRecorder(metrics, log);
   const app = createFastify(log, record);
-  setErrorHandlers(app, log);
-  addMethodGuard(app);
+  connections = guardConnections(app, config, log);
+  const limit = registerRateLimit(app, config.rateLimitPerMinute);
+  setErrorHandlers(app, log, limit);
+  addMethodGuard(app, limit);
   addBearerAuth(app, config, tokens);
   addAccessLog(app, record);
-  if (config.rateLimitPerMinute > 0) registerRateLimit(app, config.rateLimitPerMinute);
   // routes in a plugin registered after the rate limiter, so its onRoute hook sees every one of them
   app.register(async (instance) => {
-    registerProbeRoutes(instance, { documents, metrics, version: deps.version, now });
+    registerProbeRoutes(instance, {
+      documents,
+      metrics,
+      version: deps.version,
+      now,
+      showsDetail: (request) => config.auth === 'off' || tokens.isAuthorized(request.headers.authorization),
+    });
     registerDocumentRoutes(instance, documents);
     await registerBucketRoutes(instance, {
       store: deps.store,

@@ -2,20 +2,24 @@
  * Read-only access for auditors to the bucket tree: `/latest/…`, `/snapshots/…`, `/status.json`, and JSON listings
  * of `/latest/`, `/snapshots/` and `/snapshots/<runId>/`. A request path becomes a key only after it matched the
  * bucket layout exactly (DESIGN §4), so traversal, encoded slashes and NUL bytes never reach the store or the disk.
- * Immutable snapshot files of a `file:` store are served with @fastify/static; everything else (S3, and the
- * mutable `latest/` and `status.json`) is streamed through the store.
+ * Every object is streamed through the store, from one handle opened once: a file pruned or replaced while it is
+ * read is sent whole or answered 404, and a file store never follows a symbolic link out of its directory.
  */
-import fastifyStatic from '@fastify/static';
+import type { Dirent } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LISTABLE_PREFIX_RE, READABLE_KEY_RE, RUN_ID_RE } from '../bucket/keys.js';
+import { KEYS, LISTABLE_PREFIX_RE, READABLE_KEY_RE, RUN_ID_RE } from '../bucket/keys.js';
 import { INFO_TYPE, JSON_TYPE } from '../bucket/objects.js';
 import { isNotFound, isValidKey, type ObjectInfo, type StoreReader } from '../store/store.js';
 import { HttpError } from './errors.js';
 import { isNotModified } from './http-cache.js';
+import { type RangeAnswer, rangeOf, sliceStream } from './http-range.js';
 
 export interface BucketDeps {
   store: StoreReader;
-  /** The store's directory when it is a `file:` store. */
+  /** The store's directory when it is a `file:` store: `/snapshots/` is then listed from the folder names alone. */
   bucketDir?: string;
 }
 
@@ -50,15 +54,34 @@ function storeFailure(err: unknown): HttpError {
   return new HttpError('store_unavailable', 'the store could not be read', {}, { 'retry-after': '5' });
 }
 
-async function sendListing(store: StoreReader, prefix: string) {
+/**
+ * The run folders of a `file:` store that hold a file, read from the directory entries alone: listing them
+ * through the store would hash every document of the history. Links are not followed.
+ */
+async function listRunFolders(bucketDir: string): Promise<string[]> {
+  const dir = path.join(bucketDir, KEYS.snapshotsPrefix);
+  const entries = (await lstat(dir).catch(() => undefined))?.isDirectory()
+    ? await readdir(dir, { withFileTypes: true })
+    : [];
+  const runs = entries.filter((e) => e.isDirectory() && RUN_ID_RE.test(e.name)).map((e) => e.name);
+  const holdsFile = (files: Dirent[]) => files.some((f) => f.isFile() && !f.name.startsWith('.'));
+  const kept = await Promise.all(
+    runs.map(async (run) =>
+      holdsFile(await readdir(path.join(dir, run), { withFileTypes: true }).catch(() => [])),
+    ),
+  );
+  return runs.filter((_, i) => kept[i]);
+}
+
+async function sendListing(store: StoreReader, prefix: string, bucketDir: string | undefined) {
   try {
-    const objects = await store.list(prefix);
-    if (prefix === 'snapshots/') {
-      const runs = [...new Set(objects.map((o) => o.key.split('/')[1] ?? ''))].filter((r) =>
-        RUN_ID_RE.test(r),
-      );
-      return { prefix, runs: runs.sort().reverse() };
+    if (prefix === KEYS.snapshotsPrefix) {
+      const runs = bucketDir
+        ? await listRunFolders(bucketDir)
+        : (await store.list(prefix)).map((o) => o.key.split('/')[1] ?? '').filter((r) => RUN_ID_RE.test(r));
+      return { prefix, runs: [...new Set(runs)].sort().reverse() };
     }
+    const objects = await store.list(prefix);
     return {
       prefix,
       objects: objects.map((o) => ({
@@ -73,19 +96,40 @@ async function sendListing(store: StoreReader, prefix: string) {
   }
 }
 
-async function sendStreamed(store: StoreReader, request: FastifyRequest, reply: FastifyReply, key: string) {
+/** The object as stored, with its validators and 304; one byte range of it on `Range` (206, or 416 past its end). */
+async function sendObject(store: StoreReader, request: FastifyRequest, reply: FastifyReply, key: string) {
   try {
-    if (request.method === 'HEAD') {
-      const info = await store.head(key);
-      setObjectHeaders(reply, key, info);
-      return reply.code(isNotModified(request, [info.etag], info.lastModified.getTime()) ? 304 : 200).send();
+    // HEAD answers an empty stream: fastify's HEAD route sets Content-Length 0 for no payload at all
+    const obj =
+      request.method === 'HEAD'
+        ? { info: await store.head(key), stream: Readable.from([]) }
+        : await store.getStream(key);
+    const { info } = obj;
+    const notModified = isNotModified(request, [info.etag], info.lastModified.getTime());
+    const range: RangeAnswer = notModified
+      ? { kind: 'whole' }
+      : rangeOf(request.headers, info.size, info.etag, info.lastModified);
+    if (range.kind === 'unsatisfiable') {
+      obj.stream.destroy();
+      throw new HttpError(
+        'range_not_satisfiable',
+        `the range is past the end of the object (${info.size} bytes)`,
+        {},
+        { 'content-range': `bytes */${info.size}` },
+      );
     }
-    const obj = await store.getStream(key);
-    setObjectHeaders(reply, key, obj.info);
-    if (isNotModified(request, [obj.info.etag], obj.info.lastModified.getTime())) {
+    setObjectHeaders(reply, key, info);
+    if (notModified) {
       obj.stream.destroy();
       reply.removeHeader('content-length');
       return reply.code(304).send();
+    }
+    if (range.kind === 'part') {
+      reply
+        .code(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${info.size}`)
+        .header('content-length', String(range.end - range.start + 1));
+      return reply.send(sliceStream(obj.stream, range.start, range.end));
     }
     return reply.send(obj.stream);
   } catch (err) {
@@ -104,33 +148,16 @@ function setObjectHeaders(reply: FastifyReply, key: string, info: ObjectInfo): v
     .header('last-modified', info.lastModified.toUTCString())
     .header('content-length', String(info.size))
     .header('content-type', contentTypeOf(key))
+    .header('accept-ranges', 'bytes')
     .header('cache-control', 'no-cache');
 }
 
 export async function registerBucketRoutes(app: FastifyInstance, deps: BucketDeps): Promise<void> {
   const { store, bucketDir } = deps;
-  if (bucketDir) {
-    // serve: false — no route of its own; files are only ever sent by name after bucketPathOf accepted the path
-    await app.register(fastifyStatic, {
-      root: bucketDir,
-      serve: false,
-      dotfiles: 'deny',
-      index: false,
-      // called after its own headers: `send` knows no `.prom`
-      setHeaders: (reply, filePath) => {
-        if (filePath.endsWith('.info.prom')) reply.header('content-type', INFO_TYPE);
-      },
-    });
-  }
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const p = bucketPathOf(request.raw.url ?? '');
-    if (p.kind === 'listing') return sendListing(store, p.prefix);
-    // @fastify/static stats a file and then opens it again by name: a publish renaming a new latest/ copy in
-    // between would be sent cut to the old length. Snapshots are immutable, so only they go through it; the
-    // mutable objects are streamed from one file handle by the store.
-    if (bucketDir && p.key.startsWith('snapshots/'))
-      return reply.header('cache-control', 'no-cache').sendFile(p.key);
-    return sendStreamed(store, request, reply, p.key);
+    if (p.kind === 'listing') return sendListing(store, p.prefix, bucketDir);
+    return sendObject(store, request, reply, p.key);
   };
   for (const url of ['/latest', '/latest/*', '/snapshots', '/snapshots/*', '/status.json'])
     app.get(url, handler);

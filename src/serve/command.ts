@@ -3,17 +3,18 @@
  * answers 503 until a manifest is loaded); refuses to start without a bearer token unless SD_AUTH=off.
  * Shuts down gracefully when aborted (SIGTERM/SIGINT): stops polling, lets in-flight requests finish.
  */
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { defineCommand, parseCommandArgs } from '../command.js';
 import { AppError, EXIT } from '../errors.js';
-import { logPart } from '../log.js';
+import { type Logger, logPart } from '../log.js';
 import { type StoreConfig, storePart } from '../store/config.js';
 import { createFileStore } from '../store/file-store.js';
 import { withReaderRetry } from '../store/retrying-store.js';
 import type { StoreReader } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
-import { servePart } from './config.js';
+import { type ServeConfig, servePart } from './config.js';
 import { createDocumentCache } from './document-cache.js';
 import { createTokenSource } from './tokens.js';
 
@@ -26,9 +27,31 @@ endpoints: GET /discovery?targets=a,b&prefix=p · GET /sd/<name>.json · GET /sd
   GET /status.json · GET /health · GET /ready · GET /metrics (the last three need no token)
 
 reads: SD_STORE, S3_ENDPOINT, AWS_REGION (+ AWS credential chain), SD_LISTEN, SD_AUTH, SD_BEARER_TOKENS,
-  SD_BEARER_TOKEN_FILE, SD_RATE_LIMIT, SD_RELOAD_INTERVAL_MS, SD_CONFIG_FILE, LOG_LEVEL, LOG_FORMAT
+  SD_BEARER_TOKEN_FILE, SD_RATE_LIMIT, SD_RELOAD_INTERVAL_MS, SD_MAX_CONNECTIONS, SD_MAX_CONNECTIONS_PER_CLIENT,
+  SD_MAX_DOCUMENT_BYTES, SD_CONFIG_FILE, LOG_LEVEL, LOG_FORMAT
 
 exit: 0 after a graceful shutdown (SIGTERM/SIGINT) · 1 failed to start · 2 bad configuration or no token`;
+
+/** File descriptors kept free of connections: the store's reads, the token file, stdio, Node's own. */
+const SPARE_FILES = 128;
+
+/** The soft open-file limit (`ulimit -n`) from /proc/self/limits; undefined where there is none or it is unlimited. */
+async function readOpenFileLimit(): Promise<number | undefined> {
+  const text = await readFile('/proc/self/limits', 'utf8').catch(() => '');
+  const soft = /^Max open files\s+(\d+)/m.exec(text)?.[1];
+  return soft === undefined ? undefined : Number(soft);
+}
+
+/** SD_MAX_CONNECTIONS, lowered (with a warning) so that connections alone cannot use up the open-file limit. */
+export function capConnections(config: ServeConfig, openFiles: number | undefined, log: Logger): ServeConfig {
+  if (openFiles === undefined || config.maxConnections <= openFiles - SPARE_FILES) return config;
+  const maxConnections = Math.max(16, openFiles - SPARE_FILES);
+  log.warn(
+    { configured: config.maxConnections, openFileLimit: openFiles, maxConnections },
+    'SD_MAX_CONNECTIONS lowered to stay below the open-file limit (ulimit -n)',
+  );
+  return { ...config, maxConnections };
+}
 
 /** Store calls retried a little: a poll that still fails is retried by the next poll anyway. */
 const STORE_RETRIES = 2;
@@ -74,9 +97,14 @@ export const serveCommand = defineCommand({
       log,
       minTimeoutMs: 200,
     });
-    const documents = createDocumentCache({ store, log, intervalMs: config.serve.reloadIntervalMs });
+    const documents = createDocumentCache({
+      store,
+      log,
+      intervalMs: config.serve.reloadIntervalMs,
+      maxDocumentBytes: config.serve.maxDocumentBytes,
+    });
     const app = buildApp({
-      config: config.serve,
+      config: capConnections(config.serve, await readOpenFileLimit(), log),
       store,
       log,
       version: VERSION,

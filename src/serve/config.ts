@@ -1,6 +1,7 @@
 /**
  * The `serve` config part: SD_LISTEN, SD_AUTH and the bearer tokens (SD_BEARER_TOKENS, SD_BEARER_TOKEN_FILE),
- * SD_RATE_LIMIT and SD_RELOAD_INTERVAL_MS.
+ * SD_RATE_LIMIT, SD_RELOAD_INTERVAL_MS, the connection caps (SD_MAX_CONNECTIONS, SD_MAX_CONNECTIONS_PER_CLIENT)
+ * and SD_MAX_DOCUMENT_BYTES.
  */
 import { oneOf, optionalText, wholeNumber } from '../config/fields.js';
 import { defineConfigPart, field } from '../config/part.js';
@@ -14,6 +15,12 @@ export interface ServeConfig {
   /** Requests per minute per client IP; 0 turns the limit off. */
   rateLimitPerMinute: number;
   reloadIntervalMs: number;
+  /** Connections at most (lowered below the open-file limit by the command). */
+  maxConnections: number;
+  /** Connections at most from one client address; 0 for no such cap. */
+  maxConnectionsPerClient: number;
+  /** A document or info document larger than this is not loaded (the reload fails, the previous set stays). */
+  maxDocumentBytes: number;
 }
 
 export function parseListen(text: string, problems: string[]): { host: string; port: number } {
@@ -44,6 +51,9 @@ export const servePart = defineConfigPart(
     SD_BEARER_TOKEN_FILE: optionalText(),
     SD_RATE_LIMIT: wholeNumber(0, 10_000_000),
     SD_RELOAD_INTERVAL_MS: wholeNumber(100, 3_600_000),
+    SD_MAX_CONNECTIONS: wholeNumber(1, 1_000_000),
+    SD_MAX_CONNECTIONS_PER_CLIENT: wholeNumber(0, 1_000_000),
+    SD_MAX_DOCUMENT_BYTES: wholeNumber(1024, 1024 * 1024 * 1024),
   },
   {
     defaults: {
@@ -51,6 +61,9 @@ export const servePart = defineConfigPart(
       SD_AUTH: 'on',
       SD_RATE_LIMIT: '600',
       SD_RELOAD_INTERVAL_MS: '2000',
+      SD_MAX_CONNECTIONS: '1024',
+      SD_MAX_CONNECTIONS_PER_CLIENT: '64',
+      SD_MAX_DOCUMENT_BYTES: String(64 * 1024 * 1024),
     },
     secrets: ['SD_BEARER_TOKENS'],
     checks: [
@@ -72,6 +85,9 @@ export const servePart = defineConfigPart(
       ...(v.SD_BEARER_TOKEN_FILE ? { bearerTokenFile: v.SD_BEARER_TOKEN_FILE } : {}),
       rateLimitPerMinute: v.SD_RATE_LIMIT,
       reloadIntervalMs: v.SD_RELOAD_INTERVAL_MS,
+      maxConnections: v.SD_MAX_CONNECTIONS,
+      maxConnectionsPerClient: v.SD_MAX_CONNECTIONS_PER_CLIENT,
+      maxDocumentBytes: v.SD_MAX_DOCUMENT_BYTES,
     }),
   },
 );

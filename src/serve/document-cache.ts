@@ -5,7 +5,6 @@
  * cannot be read or the documents do not match the manifest (the publisher is mid-switch), the old set stays and
  * the next poll retries.
  */
-import { sha256 } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
 import { parseManifest } from '../bucket/manifest.js';
 import { parseStatus, type Status } from '../bucket/status.js';
@@ -13,12 +12,21 @@ import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isNotFound, NOT_MODIFIED, type StoreReader } from '../store/store.js';
 import { buildDocumentSet, type DocumentSet, type ObjectKind } from './document-set.js';
+import {
+  checkSizes,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  publicReason,
+  ReloadError,
+  sha256OffLoop,
+} from './reload-checks.js';
 
 export interface CacheState {
   set?: DocumentSet;
   status?: Status;
-  /** Why the last reload failed; cleared by a successful one. */
+  /** Why the last reload failed, in full (store location, error text); cleared by a successful one. */
   lastError?: string;
+  /** The same in a few words that name no path and quote no error, for anyone who asks `/ready`. */
+  lastReason?: string;
   reloads: number;
   reloadFailures: number;
 }
@@ -40,6 +48,8 @@ export interface DocumentCacheOptions {
   store: StoreReader;
   log: Logger;
   intervalMs: number;
+  /** A document or info document over this many bytes is not loaded (default 64 MiB, SD_MAX_DOCUMENT_BYTES). */
+  maxDocumentBytes?: number;
 }
 
 /** Polls the store's `latest/manifest.json` and holds the last document set that loaded whole. */
@@ -47,6 +57,7 @@ class PollingDocumentCache implements DocumentCache {
   private readonly store: StoreReader;
   private readonly log: Logger;
   private readonly intervalMs: number;
+  private readonly maxBytes: number;
   private readonly cacheState: CacheState = { reloads: 0, reloadFailures: 0 };
   private manifestEtag: string | undefined;
   private statusEtag: string | undefined;
@@ -58,6 +69,7 @@ class PollingDocumentCache implements DocumentCache {
     this.store = options.store;
     this.log = options.log;
     this.intervalMs = options.intervalMs;
+    this.maxBytes = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   }
 
   current(): DocumentSet | undefined {
@@ -112,6 +124,7 @@ class PollingDocumentCache implements DocumentCache {
     if (obj === NOT_MODIFIED) return 'unchanged';
     const where = `${this.store.location} ${KEYS.latestManifest}`;
     const manifest = parseManifest(obj.body.toString('utf8'), where);
+    checkSizes(manifest, this.maxBytes);
     const set = await buildDocumentSet(manifest, this.cacheState.set, (name, kind, want) =>
       this.readVerified(keysOf(manifest.runId, name, kind), want),
     );
@@ -119,6 +132,7 @@ class PollingDocumentCache implements DocumentCache {
     this.manifestEtag = obj.etag;
     this.cacheState.reloads += 1;
     delete this.cacheState.lastError;
+    delete this.cacheState.lastReason;
     this.log.info({ runId: manifest.runId, documents: set.byName.size }, 'documents loaded');
     return 'loaded';
   }
@@ -127,10 +141,12 @@ class PollingDocumentCache implements DocumentCache {
     const state = this.cacheState;
     if (isNotFound(err) && !state.set) {
       state.lastError = `nothing published yet: ${KEYS.latestManifest} not found in ${this.store.location}`;
+      state.lastReason = 'nothing published yet';
       return 'empty';
     }
     state.reloadFailures += 1;
     state.lastError = describeError(err);
+    state.lastReason = publicReason(err);
     this.log.warn(
       { err, runId: state.set?.manifest.runId ?? null },
       'document reload failed, serving the previous set',
@@ -165,7 +181,11 @@ class PollingDocumentCache implements DocumentCache {
     for (const key of keys) {
       try {
         const obj = await this.store.get(key);
-        const actual = sha256(obj.body);
+        if (obj.body.length > this.maxBytes) {
+          problems.push(`${key} is ${obj.body.length} bytes, over SD_MAX_DOCUMENT_BYTES (${this.maxBytes})`);
+          continue;
+        }
+        const actual = await sha256OffLoop(obj.body);
         if (actual === want) return obj.body;
         problems.push(`${key} has sha256 ${actual}, the manifest says ${want}`);
       } catch (err) {
@@ -173,7 +193,7 @@ class PollingDocumentCache implements DocumentCache {
         problems.push(`${key} not found`);
       }
     }
-    throw new Error(problems.join('; '));
+    throw new ReloadError('a document does not match the manifest', problems.join('; '));
   }
 }
 

@@ -4,7 +4,8 @@
  * combination to a document name. Built whole before the cache swaps it in, so a request that holds one set never
  * sees documents (or info documents) of two runs.
  */
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { combinationKey } from '../bucket/document-name.js';
 import { DOCUMENT_NAME_RE } from '../bucket/keys.js';
 import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
@@ -48,8 +49,11 @@ export function etagOf(sha256: string, coding: '' | 'gzip' = ''): string {
   return `"${sha256.slice(0, 32)}${coding ? `-${coding}` : ''}"`;
 }
 
-function toServedBody(sha256: string, body: Buffer): ServedBody {
-  const gz = gzipSync(body, { level: 9 });
+const gzipAsync = promisify(gzip);
+
+/** The gzip runs on the thread pool: a large document does not stall the event loop while it loads. */
+async function toServedBody(sha256: string, body: Buffer): Promise<ServedBody> {
+  const gz = await gzipAsync(body, { level: 9 });
   return {
     sha256,
     body,
@@ -65,7 +69,7 @@ async function servedBodyOf(
   sha256: string,
   read: () => Promise<Buffer>,
 ): Promise<ServedBody> {
-  return kept && kept.sha256 === sha256 ? kept : toServedBody(sha256, await read());
+  return kept && kept.sha256 === sha256 ? kept : await toServedBody(sha256, await read());
 }
 
 /** Only the body's own fields: spreading a ServedDocument whole would carry its old info along. */

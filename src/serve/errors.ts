@@ -2,6 +2,7 @@
  * The server's HTTP errors, registered in one place (like fastify's `FST_ERR_*`) and documented in docs/serve.md.
  * Every error response has the body `{"error":"<code>","message":"…","code":<status>}`.
  */
+import type { Socket } from 'node:net';
 import type { FastifyReply } from 'fastify';
 
 export const HTTP_ERRORS = {
@@ -12,6 +13,7 @@ export const HTTP_ERRORS = {
   unauthorized: 401, // no bearer token, or none of the valid ones
   not_found: 404, // no such route, document, combination or object
   method_not_allowed: 405, // anything but GET and HEAD
+  range_not_satisfiable: 416, // a Range past the end of a bucket object
   rate_limited: 429, // more requests per minute from one IP than SD_RATE_LIMIT
   internal: 500, // a bug; logged with its stack
   store_unavailable: 503, // the store could not be read for an auditor request
@@ -75,6 +77,27 @@ export function httpErrorFromFastify(err: { statusCode?: number; code?: string; 
   if (status === 429) return { error: 'rate_limited', message: err.message };
   if (status === 404) return { error: 'not_found', message: 'no such route' };
   if (status === 405) return { error: 'method_not_allowed', message: err.message };
+  if (status === 416) return { error: 'range_not_satisfiable', message: err.message };
   if (status >= 400 && status < 500) return { error: 'bad_request', message: err.message };
   return { error: 'internal', message: 'internal server error' };
+}
+
+/** Requests Node's HTTP parser rejects (headers over 16 KiB, broken request lines) get our error body too. */
+export function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    error: 'bad_request',
+    message: tooLarge ? 'request headers are too large' : 'malformed HTTP request',
+    code: status,
+  });
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `connection: close\r\n\r\n${body}`,
+  );
 }

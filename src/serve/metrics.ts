@@ -3,6 +3,7 @@
  * recorded per response; the document and publish metrics are computed at scrape time from the cache's state.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import type { ConnectionStats } from './connection-guard.js';
 import type { DocumentCache } from './document-cache.js';
 import { registerPlanGauges } from './plan-metrics.js';
 
@@ -15,6 +16,8 @@ export interface ServeMetricsOptions {
   version: string;
   documents: DocumentCache;
   now: () => Date;
+  /** The connection guard's counts; undefined before the server exists. */
+  connections?: () => ConnectionStats | undefined;
 }
 
 function secondsOf(iso: string | null | undefined): number | undefined {
@@ -158,6 +161,53 @@ function registerReloadCounters(registers: Registry[], documents: DocumentCache)
   }
 }
 
+/** What the connection caps did (connection-guard.ts), read at scrape time. */
+function registerConnectionMetrics(registers: Registry[], stats: () => ConnectionStats | undefined): void {
+  new Gauge({
+    name: 'confluent_sd_connections_open',
+    help: 'Open client connections',
+    registers,
+    collect() {
+      this.set(stats()?.open ?? 0);
+    },
+  });
+  new Counter({
+    name: 'confluent_sd_connections_refused_total',
+    help: 'New connections refused at a cap with every connection busy, by cap (per_client, total)',
+    labelNames: ['reason'] as const,
+    registers,
+    collect() {
+      this.reset();
+      this.inc({ reason: 'per_client' }, stats()?.refusedPerClient ?? 0);
+      this.inc({ reason: 'total' }, stats()?.refusedTotal ?? 0);
+    },
+  });
+  const counters: [string, string, (s: ConnectionStats) => number][] = [
+    [
+      'confluent_sd_connections_evicted_total',
+      'Idle connections closed at a cap to make room for a new one',
+      (s) => s.evicted,
+    ],
+    [
+      'confluent_sd_connections_timed_out_total',
+      'Connections closed for sending no request header in time',
+      (s) => s.timedOut,
+    ],
+  ];
+  for (const [name, help, pick] of counters) {
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        const s = stats();
+        this.inc(s ? pick(s) : 0);
+      },
+    });
+  }
+}
+
 export function createServeMetrics(options: ServeMetricsOptions): ServeMetrics {
   const { documents, now } = options;
   const registry = new Registry();
@@ -169,5 +219,6 @@ export function createServeMetrics(options: ServeMetricsOptions): ServeMetrics {
   registerStatusGauges(registry, documents, now);
   registerReloadCounters(registers, documents);
   registerPlanGauges(registers, documents);
+  registerConnectionMetrics(registers, options.connections ?? (() => undefined));
   return { registry, observeRequest };
 }

@@ -5,7 +5,7 @@
  * so it can never be stale. The content type is not stored: it is derived from the key's extension
  * (`contentTypeForKey`), which is all this program needs (every object it writes is `.json`).
  */
-import { type FileHandle, open, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { AppError } from '../errors.js';
@@ -16,6 +16,7 @@ import {
   contentTypeForKey,
   listFiles,
   makeDirectory,
+  openInside,
   readInfo,
   statRegularFile,
   tempName,
@@ -169,14 +170,20 @@ class FileStore implements Store {
 
   #readError(action: string, key: string, err: unknown): AppError {
     if (isMissingFileError(err)) return notFoundError(this.location, key, err);
+    // a symbolic link is never followed out of the store: no object has that key
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP')
+      return new AppError('STORE_NOT_FOUND', `${action}: a symbolic link, not followed`, { cause: err });
     return fileError(action, 'read', err);
   }
 
-  /** Opens a key for reading; the open handle pins one version of the file even if a put renames over it. */
+  /**
+   * Opens a key for reading, never through a link out of the store; the open handle pins one version of the file
+   * even if a put renames over it or a prune deletes it.
+   */
   async #openKey(action: string, key: string): Promise<FileHandle> {
     const file = this.#keyToPath(action, 'read', key);
     try {
-      return await open(file, 'r');
+      return await openInside(this.#root, file);
     } catch (err) {
       throw this.#readError(action, key, err);
     }

@@ -4,7 +4,18 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { md5Etag } from './etag.js';
 import { isMissingFileError } from './file-errors.js';
@@ -26,6 +37,28 @@ export function contentTypeForKey(key: string): string {
 
 export function tempName(base: string): string {
   return `.${base}.tmp-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Opens a file to read without following a symbolic link out of `root`: `O_NOFOLLOW` refuses a link as the last
+ * component (ELOOP), and the path the kernel actually opened (`/proc/self/fd`, or `realpath` where there is no
+ * such table) must lie under `root`'s real path, which catches a linked directory on the way. `O_NONBLOCK` keeps
+ * a FIFO planted in the store from hanging the open; `statRegularFile` then refuses it.
+ */
+export async function openInside(root: string, file: string): Promise<FileHandle> {
+  const fh = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  try {
+    const [realRoot, opened] = await Promise.all([
+      realpath(root),
+      readlink(`/proc/self/fd/${fh.fd}`).catch(() => realpath(file)),
+    ]);
+    if (!opened.startsWith(realRoot + path.sep))
+      throw Object.assign(new Error(`${file} leads out of ${root}`), { code: 'ELOOP' });
+    return fh;
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Fails like the OS does when a key names a directory, so callers map it to "not found" in one place. */

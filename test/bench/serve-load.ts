@@ -169,6 +169,8 @@ async function main(): Promise<number> {
         SD_LISTEN: `127.0.0.1:${port}`,
         SD_BEARER_TOKENS: TOKEN,
         SD_RATE_LIMIT: '0',
+        // one client with more connections than the per-client cap allows
+        SD_MAX_CONNECTIONS_PER_CLIENT: '0',
         SD_RELOAD_INTERVAL_MS: '250',
         LOG_LEVEL: 'info',
       },

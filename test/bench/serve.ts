@@ -146,8 +146,9 @@ async function startServer(bucket: string, port: number): Promise<ChildProcess> 
       SD_STORE: `file:${bucket}`,
       SD_LISTEN: `127.0.0.1:${port}`,
       SD_BEARER_TOKENS: TOKEN,
-      // the limit is per client IP and the benchmark is one client
+      // the limits are per client IP and the benchmark is one client
       SD_RATE_LIMIT: '0',
+      SD_MAX_CONNECTIONS_PER_CLIENT: '0',
       LOG_LEVEL: 'info',
     },
     // the access log is written (to /dev/null), so its cost is part of the figures

@@ -42,7 +42,7 @@ export interface ServeFixture {
 
 export interface ServeFixtureOptions {
   config?: Partial<ServeConfig>;
-  /** Serve the bucket tree with @fastify/static (true) or streamed through the Store (false). */
+  /** Give the app the file store's directory (true, as `serve` does) or only the Store (false). */
   staticBucket?: boolean;
   /** Use this store instead of a file store in a temp dir. */
   store?: Store;
@@ -95,6 +95,9 @@ export async function createServeFixture(options: ServeFixtureOptions = {}): Pro
     bearerTokens: [TOKEN],
     rateLimitPerMinute: 0,
     reloadIntervalMs: 60_000,
+    maxConnections: 1024,
+    maxConnectionsPerClient: 64,
+    maxDocumentBytes: 64 * 1024 * 1024,
     ...options.config,
   };
   const stream = new PassThrough();
@@ -108,7 +111,12 @@ export async function createServeFixture(options: ServeFixtureOptions = {}): Pro
     pollMs: options.tokenPollMs ?? 20,
   });
   await tokens.start();
-  const documents = createDocumentCache({ store, log, intervalMs: config.reloadIntervalMs });
+  const documents = createDocumentCache({
+    store,
+    log,
+    intervalMs: config.reloadIntervalMs,
+    maxDocumentBytes: config.maxDocumentBytes,
+  });
   const app = buildApp({
     config,
     store,

@@ -4,6 +4,8 @@
  * prune read the bucket alone.
  */
 
+import { readdir, rmdir } from 'node:fs/promises';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { diffCommand } from '../../src/audit/diff-command.js';
@@ -246,6 +248,7 @@ for (const kind of ['file', 's3'] as const) {
       resources: { total: m.resources.total, byType: m.resources.byType },
       documents: Object.keys(m.documents).sort(),
       latest,
+      orphan: false,
       checkedAt: latest ? m.checkedAt : null,
       toolVersion: m.toolVersion,
       error: null,
@@ -275,6 +278,57 @@ for (const kind of ['file', 's3'] as const) {
       (JSON.parse(until.stdout) as { snapshots: { runId: string }[] }).snapshots.map((x) => x.runId),
       [s.a.runId],
     );
+  });
+
+  t('an orphan (a complete snapshot latest/ never pointed at) is never current', async (s) => {
+    // as a run leaves it that was killed after its snapshot manifest, before the latest/ switch
+    const orphan = '20980101T000000Z';
+    const keys: string[] = [];
+    for (const name of Object.keys(s.b.documents)) {
+      for (const key of [KEYS.snapshotDocument, KEYS.snapshotInfo]) {
+        const body = await s.ctx.store.get(key(s.b.runId, name));
+        keys.push(key(orphan, name));
+        await s.ctx.store.put(key(orphan, name), body.body, body.contentType);
+      }
+    }
+    const createdAt = '2098-01-01T00:00:30.000Z';
+    keys.unshift(KEYS.snapshotManifest(orphan));
+    await s.ctx.store.put(
+      KEYS.snapshotManifest(orphan),
+      canonicalJson({ ...s.b, runId: orphan, createdAt, checkedAt: createdAt, previousRunId: s.b.runId }),
+      'application/json',
+    );
+    try {
+      const h = await run(s, historyCommand, '--json');
+      const snapshots = (JSON.parse(h.stdout) as { snapshots: { runId: string; orphan: boolean }[] })
+        .snapshots;
+      assert.equal(
+        snapshots.map((x) => [x.runId, x.orphan]),
+        [
+          [orphan, true],
+          [s.b.runId, false],
+          [s.a.runId, false],
+        ],
+      );
+      const text = await run(s, historyCommand);
+      assert.match(
+        text.stdout,
+        new RegExp(`^${orphan}  .*  replaces ${s.b.runId}  orphan: latest/ never pointed at it$`, 'm'),
+      );
+      assert.is((await run(s, diffCommand, '--at', '2099-01-01T00:00:00Z')).stdout, `${s.b.runId}\n`);
+      const d = await run(s, diffCommand, '--json');
+      assert.is(d.code, 1, d.stderr);
+      const pair = JSON.parse(d.stdout) as { from: { runId: string }; to: { runId: string } };
+      assert.equal([pair.from.runId, pair.to.runId], [s.a.runId, s.b.runId]);
+      const one = await run(s, diffCommand, '--json', s.a.runId);
+      assert.is(one.stdout, d.stdout);
+      // named by run id it still compares
+      assert.is((await run(s, diffCommand, s.b.runId, orphan)).code, 0);
+    } finally {
+      for (const key of keys) await s.ctx.store.delete(key);
+      const dir = s.ctx.env.SD_STORE?.replace(/^file:/, '');
+      if (kind === 'file' && dir) await rmdir(path.join(dir, 'snapshots', orphan));
+    }
   });
 
   t('verify passes, then catches a tampered object and a missing one', async (s) => {
@@ -399,6 +453,11 @@ for (const kind of ['file', 's3'] as const) {
     assert.match(pruned.stdout, new RegExp(`^removed ${s.a.runId} \\(5 objects\\)$`, 'm'));
     const left = new Set((await s.ctx.store.list('snapshots/')).map((o) => o.key.split('/')[1]));
     assert.equal([...left].sort(), [s.b.runId, newer]);
+    if (kind === 'file') {
+      // the emptied folders go too (an object store has none)
+      const dir = s.ctx.env.SD_STORE!.replace(/^file:/, '');
+      assert.equal((await readdir(path.join(dir, 'snapshots'))).sort(), [s.b.runId, newer]);
+    }
     const h = await run(s, historyCommand, '--json');
     assert.equal(
       (JSON.parse(h.stdout) as { snapshots: { runId: string }[] }).snapshots.map((x) => x.runId),

@@ -37,21 +37,27 @@ const RUN = '20260101T120000Z';
 const INFO_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** One raw request line over a socket, so the path reaches the server exactly as written (no URL normalising). */
-function rawGet(port: number, rawPath: string, extraHeader = ''): Promise<{ status: number; body: string }> {
+/** Raw bytes over a socket, the answer read until the server closes it. */
+function rawSend(port: number, text: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     socket.on('data', (c) => chunks.push(c));
     socket.on('error', reject);
     socket.on('end', () => {
-      const text = Buffer.concat(chunks).toString('latin1');
-      resolve({ status: Number(text.slice(9, 12)), body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+      const answer = Buffer.concat(chunks).toString('latin1');
+      resolve({ status: Number(answer.slice(9, 12)), body: answer.slice(answer.indexOf('\r\n\r\n') + 4) });
     });
-    socket.write(
-      `GET ${rawPath} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n${extraHeader}Connection: close\r\n\r\n`,
-    );
+    socket.write(text);
   });
+}
+
+/** One raw request line over a socket, so the path reaches the server exactly as written (no URL normalising). */
+function rawGet(port: number, rawPath: string, extraHeader = ''): Promise<{ status: number; body: string }> {
+  return rawSend(
+    port,
+    `GET ${rawPath} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n${extraHeader}Connection: close\r\n\r\n`,
+  );
 }
 
 test('serve command over a directory: documents, raw traversal attempts, graceful shutdown', async () => {
@@ -144,6 +150,19 @@ test('serve command over a directory: documents, raw traversal attempts, gracefu
     );
     const broken = await rawGet(port, '/sd /x y');
     assert.equal([broken.status, JSON.parse(broken.body).code], [400, 400]);
+    // HTTP/1.1 without Host: our JSON error body, logged and counted (Node answered a bare 400 of its own)
+    const noHost = await rawSend(port, 'GET /health HTTP/1.1\r\n\r\n');
+    assert.equal(
+      [noHost.status, JSON.parse(noHost.body)],
+      [400, { error: 'bad_request', message: 'an HTTP/1.1 request needs a Host header', code: 400 }],
+    );
+    assert.ok(logLines.some((l) => l.msg === 'request' && l.route === '/health' && l.status === 400));
+    assert.match(
+      await (await fetch(`${base}/metrics`)).text(),
+      'confluent_sd_http_requests_total{route="/health",method="GET",status="400"} 1',
+    );
+    const http10 = await rawSend(port, 'GET /health HTTP/1.0\r\n\r\n');
+    assert.is(http10.status, 200);
 
     // graceful shutdown: a response in flight (a paused reader) completes after SIGTERM
     const body = await new Promise<Buffer>((resolve, reject) => {
@@ -198,6 +217,9 @@ test('serve from s3rver: documents, 304, gzip, the bucket tree streamed', async 
       bearerTokens: [TOKEN],
       rateLimitPerMinute: 100,
       reloadIntervalMs: 60_000,
+      maxConnections: 1024,
+      maxConnectionsPerClient: 64,
+      maxDocumentBytes: 64 * 1024 * 1024,
     },
     store,
     log,

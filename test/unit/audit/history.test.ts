@@ -95,7 +95,7 @@ test('history: the plan figures of a snapshot whose plan packs or degrades, in J
     ],
   ];
   for (const [name, documents, plan, text] of cases) {
-    const e = manifestToEntry(manifest(documents), undefined);
+    const e = manifestToEntry(manifest(documents), undefined, false);
     assert.equal(e.plan, plan, name);
     assert.is('plan' in e, plan !== undefined, name);
     assert.is(formatHistory({ latest: null, snapshots: [e] }), text, name);

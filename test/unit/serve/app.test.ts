@@ -306,13 +306,19 @@ fresh('503 not_ready everywhere a document is asked for, /ready 503 with the rea
     }
     const bad = await get(f, '/discovery?targets=');
     assert.is(bad.statusCode, 400);
-    const ready = await f.app.inject({ url: '/ready' });
+    const ready = await f.app.inject({ url: '/ready', headers: AUTH });
     assert.is(ready.statusCode, 503);
     assert.equal(json(ready.body), {
       ready: false,
       reason: `nothing published yet: latest/manifest.json not found in file:${f.dir}`,
       version: '1.2.3-test',
     });
+    // a probe has no token: the reason without the store's location
+    const probe = await f.app.inject({ url: '/ready' });
+    assert.equal(
+      [probe.statusCode, json(probe.body)],
+      [503, { ready: false, reason: 'nothing published yet', version: '1.2.3-test' }],
+    );
   } finally {
     await f.close();
   }
@@ -335,6 +341,32 @@ limits('per-IP rate limit answers 429 as JSON; probes are exempt', async () => {
     const other = await f.app.inject({ url: '/sd', headers: AUTH, remoteAddress: '10.0.0.2' });
     assert.is(other.statusCode, 503);
     for (let i = 0; i < 5; i++) assert.is((await f.app.inject({ url: '/health' })).statusCode, 200);
+  } finally {
+    await f.close();
+  }
+});
+
+limits('404 and 405 answers count against the rate limit too; only the probes are exempt', async () => {
+  const f = await createServeFixture({ config: { rateLimitPerMinute: 3 } });
+  try {
+    const asked: [string, string][] = [
+      ['GET', '/no-such-route'],
+      ['POST', '/sd'],
+      ['GET', '/latest/missing.json'],
+      ['DELETE', '/health'],
+      ['GET', '/no-such-route'],
+      ['POST', '/sd'],
+    ];
+    const codes: number[] = [];
+    for (const [method, url] of asked)
+      codes.push((await f.app.inject({ method: method as 'GET', url, headers: AUTH })).statusCode);
+    assert.equal(codes, [404, 405, 404, 429, 429, 429]);
+    for (const url of ['/health', '/ready', '/metrics'])
+      assert.is.not((await f.app.inject({ url })).statusCode, 429, url);
+    const counted = (await f.app.inject({ url: '/metrics' })).body
+      .split('\n')
+      .filter((l) => l.startsWith('confluent_sd_http_requests_total{') && l.includes('status="429"'));
+    assert.equal(counted.length > 0, true, 'the 429s are counted');
   } finally {
     await f.close();
   }

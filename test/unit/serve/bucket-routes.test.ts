@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { suite, test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -58,10 +59,11 @@ test('bucketPathOf: only the bucket layout becomes a key', () => {
 
 test.run();
 
-for (const mode of ['static', 'streamed'] as const) {
+// `directory`: the app knows the file store's directory (as `serve` runs it), `store`: only the store
+for (const mode of ['directory', 'store'] as const) {
   const s = suite<{ f: ServeFixture; bodies: Map<string, Buffer> }>(`bucket routes (${mode})`);
   s.before.each(async (ctx) => {
-    ctx.f = await createServeFixture({ staticBucket: mode === 'static' });
+    ctx.f = await createServeFixture({ staticBucket: mode === 'directory' });
     await publishFakeRun(ctx.f.writer, {
       runId: RUN1,
       combinations: [{ targets: ['api.telemetry.confluent.cloud'], prefix: '' }],
@@ -100,6 +102,7 @@ for (const mode of ['static', 'streamed'] as const) {
     const head = await f.app.inject({ method: 'HEAD', url: `/latest/${DOC}.json`, headers: AUTH });
     assert.is(head.statusCode, 200);
     assert.is(head.body, '');
+    assert.is(head.headers['content-length'], String(bodies.get(DOC)!.length));
   });
 
   s('listings', async ({ f }) => {
@@ -188,13 +191,122 @@ for (const mode of ['static', 'streamed'] as const) {
 
   s('an unreachable store is a 503 store_unavailable', async ({ f }) => {
     f.setUnreachable(true);
-    const r = await f.app.inject({ url: '/snapshots/', headers: AUTH });
-    assert.is(r.statusCode, 503);
-    assert.equal(JSON.parse(r.body), {
-      error: 'store_unavailable',
-      message: 'the store could not be read',
-      code: 503,
-    });
+    for (const url of ['/latest/', `/snapshots/${RUN1}/`, `/snapshots/${RUN1}/${DOC}.json`, '/status.json']) {
+      const r = await f.app.inject({ url, headers: AUTH });
+      assert.is(r.statusCode, 503, url);
+      assert.equal(
+        JSON.parse(r.body),
+        {
+          error: 'store_unavailable',
+          message: 'the store could not be read',
+          code: 503,
+        },
+        url,
+      );
+    }
+    // from the directory, /snapshots/ reads the folder names alone: no object of the store is read (listing
+    // them through a file store would hash every document of the history)
+    const runs = await f.app.inject({ url: '/snapshots/', headers: AUTH });
+    assert.is(runs.statusCode, mode === 'directory' ? 200 : 503);
+    if (mode === 'directory')
+      assert.equal(JSON.parse(runs.body), { prefix: 'snapshots/', runs: [RUN2, RUN1] });
+  });
+
+  s('Range: one range is a 206, past the end a 416, anything else the whole object', async ({ f }) => {
+    const url = `/snapshots/${RUN2}/${DOC}.json`;
+    const body = (await f.app.inject({ url, headers: AUTH })).rawPayload;
+    const size = body.length;
+    const etag = String((await f.app.inject({ url, headers: AUTH })).headers.etag);
+    const cases: [string, Record<string, string>, number, string | undefined, Buffer | undefined][] = [
+      ['first bytes', { range: 'bytes=0-9' }, 206, `bytes 0-9/${size}`, body.subarray(0, 10)],
+      [
+        'from an offset',
+        { range: `bytes=${size - 5}-` },
+        206,
+        `bytes ${size - 5}-${size - 1}/${size}`,
+        body.subarray(size - 5),
+      ],
+      [
+        'a suffix',
+        { range: 'bytes=-3' },
+        206,
+        `bytes ${size - 3}-${size - 1}/${size}`,
+        body.subarray(size - 3),
+      ],
+      [
+        'an end past the size',
+        { range: `bytes=2-${size + 100}` },
+        206,
+        `bytes 2-${size - 1}/${size}`,
+        body.subarray(2),
+      ],
+      ['past the end', { range: `bytes=${size}-` }, 416, `bytes */${size}`, undefined],
+      ['an empty suffix', { range: 'bytes=-0' }, 416, `bytes */${size}`, undefined],
+      ['several ranges: the whole', { range: 'bytes=0-1,4-5' }, 200, undefined, body],
+      ['another unit: the whole', { range: 'items=0-1' }, 200, undefined, body],
+      ['last before first: the whole', { range: 'bytes=9-2' }, 200, undefined, body],
+      [
+        'If-Range with the ETag',
+        { range: 'bytes=0-0', 'if-range': etag },
+        206,
+        `bytes 0-0/${size}`,
+        body.subarray(0, 1),
+      ],
+      ['a stale If-Range: the whole', { range: 'bytes=0-0', 'if-range': '"stale"' }, 200, undefined, body],
+    ];
+    for (const [name, headers, status, contentRange, want] of cases) {
+      const r = await f.app.inject({ url, headers: { ...AUTH, ...headers } });
+      assert.is(r.statusCode, status, name);
+      assert.is(r.headers['content-range'], contentRange, name);
+      if (want) {
+        assert.ok(r.rawPayload.equals(want), name);
+        assert.is(r.headers['content-length'], String(want.length), name);
+        assert.is(r.headers['accept-ranges'], 'bytes', name);
+      } else {
+        assert.equal(
+          JSON.parse(r.body),
+          {
+            error: 'range_not_satisfiable',
+            message: `the range is past the end of the object (${size} bytes)`,
+            code: 416,
+          },
+          name,
+        );
+      }
+    }
+    const head = await f.app.inject({ method: 'HEAD', url, headers: { ...AUTH, range: 'bytes=0-9' } });
+    assert.equal([head.statusCode, head.headers['content-length'], head.body], [206, '10', '']);
+  });
+
+  s('a symbolic link in the store is never followed out of it: 404', async ({ f }) => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'sd-outside-'));
+    try {
+      await writeFile(path.join(outside, 'x.json'), 'outside the store\n');
+      await symlink('/etc/passwd', path.join(f.dir, 'latest', 'evil.json'));
+      await symlink('/etc/passwd', path.join(f.dir, 'snapshots', RUN1, 'evil.json'));
+      await rm(path.join(f.dir, 'status.json'));
+      await symlink('/etc/passwd', path.join(f.dir, 'status.json'));
+      await symlink(outside, path.join(f.dir, 'snapshots', RUN3));
+      for (const url of [
+        '/latest/evil.json',
+        `/snapshots/${RUN1}/evil.json`,
+        '/status.json',
+        `/snapshots/${RUN3}/x.json`,
+      ]) {
+        for (const method of ['GET', 'HEAD'] as const) {
+          const r = await f.app.inject({ method, url, headers: AUTH });
+          assert.is(r.statusCode, 404, `${method} ${url}`);
+          assert.not.match(r.body, 'root:', url);
+          assert.not.match(r.body, 'outside the store', url);
+        }
+      }
+      const listing = await f.app.inject({ url: `/snapshots/${RUN3}/`, headers: AUTH });
+      assert.equal(JSON.parse(listing.body), { prefix: `snapshots/${RUN3}/`, objects: [] });
+      const runs = await f.app.inject({ url: '/snapshots/', headers: AUTH });
+      assert.equal(JSON.parse(runs.body).runs, [RUN2, RUN1]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   s.run();

@@ -4,6 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { canonicalJson } from '../../../src/bucket/canonical.js';
 import { KEYS } from '../../../src/bucket/keys.js';
+import { withFaults } from '../../../src/store/fault-store.js';
+import { createMemoryStore } from '../../../src/store/memory-store.js';
 import { buildFakeRun, publishFakeRun } from '../../helpers/bucket.js';
 import { waitFor } from '../../helpers/poll.js';
 import { AUTH, createServeFixture, type ServeFixture } from '../../helpers/serve-app.js';
@@ -18,7 +20,11 @@ const RUN1 = '20260101T120000Z';
 const RUN2 = '20260101T123000Z';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const ready = async (f: ServeFixture) => JSON.parse((await f.app.inject({ url: '/ready' })).body);
+/** `/ready` with a token: the failure in full. */
+const ready = async (f: ServeFixture) =>
+  JSON.parse((await f.app.inject({ url: '/ready', headers: AUTH })).body);
+/** `/ready` as a probe asks it, without a token: a few words, no store location, no error text. */
+const readyPublic = async (f: ServeFixture) => JSON.parse((await f.app.inject({ url: '/ready' })).body);
 const doc = (f: ServeFixture, name = DOC) => f.app.inject({ url: `/sd/${name}.json`, headers: AUTH });
 
 const s = suite<{ f: ServeFixture }>('document cache');
@@ -66,6 +72,10 @@ s('a document that does not match its sha256 keeps the old set and counts a fail
     r.reason,
     `serving run ${RUN1} (2 documents); last reload failed: latest/confluent--api.telemetry.confluent.cloud.json has sha256`,
   );
+  assert.is(
+    (await readyPublic(f)).reason,
+    `serving run ${RUN1} (2 documents); last reload failed: a document does not match the manifest`,
+  );
   // the documents arrive: the next poll switches
   for (const [name, body] of run2.bodies)
     await f.writer.put(KEYS.latestDocument(name), body, 'application/json');
@@ -93,6 +103,10 @@ s('a broken manifest keeps the old set', async ({ f }) => {
   assert.is(await f.documents.reload(), 'failed');
   assert.is(f.documents.current()!.manifest.runId, RUN1);
   assert.match((await ready(f)).reason, 'not JSON');
+  assert.is(
+    (await readyPublic(f)).reason,
+    `serving run ${RUN1} (2 documents); last reload failed: latest/manifest.json is invalid`,
+  );
 });
 
 s('an unreachable store keeps the last good documents served and /ready says why', async ({ f }) => {
@@ -103,10 +117,15 @@ s('an unreachable store keeps the last good documents served and /ready says why
   const r = await doc(f);
   assert.is(r.statusCode, 200);
   assert.ok(r.rawPayload.equals(run1.bodies.get(DOC)!));
-  const rd = await f.app.inject({ url: '/ready' });
+  const rd = await f.app.inject({ url: '/ready', headers: AUTH });
   assert.is(rd.statusCode, 200);
   assert.match(JSON.parse(rd.body).reason, 'last reload failed: read file:');
   assert.match(JSON.parse(rd.body).reason, 'ECONNREFUSED');
+  assert.equal(await readyPublic(f), {
+    ready: true,
+    reason: `serving run ${RUN1} (2 documents); last reload failed: the store could not be read`,
+    version: '1.2.3-test',
+  });
   const metrics = (await f.app.inject({ url: '/metrics' })).body.split('\n');
   assert.ok(metrics.includes('confluent_sd_reload_failures_total 1'));
   f.setUnreachable(false);
@@ -116,9 +135,45 @@ s('an unreachable store keeps the last good documents served and /ready says why
 s('an unreachable store before the first load: /ready 503 with the reason', async ({ f }) => {
   f.setUnreachable(true);
   assert.is(await f.documents.reload(), 'failed');
-  const rd = await f.app.inject({ url: '/ready' });
+  const rd = await f.app.inject({ url: '/ready', headers: AUTH });
   assert.is(rd.statusCode, 503);
   assert.match(JSON.parse(rd.body).reason, 'ECONNREFUSED');
+  const probe = await f.app.inject({ url: '/ready' });
+  assert.equal([probe.statusCode, JSON.parse(probe.body).reason], [503, 'the store could not be read']);
+  assert.not.match(probe.body, f.dir);
+});
+
+s('a document over SD_MAX_DOCUMENT_BYTES is never read: the reload fails, the old set stays', async () => {
+  const store = withFaults(createMemoryStore(), []);
+  const f = await createServeFixture({ store, config: { maxDocumentBytes: 4096 } });
+  try {
+    const run1 = await publishFakeRun(store, { runId: RUN1, combinations: COMBINATIONS, groups: 3 });
+    assert.ok(run1.bodies.get(DOC)!.length < 4096);
+    assert.is(await f.documents.reload(), 'loaded');
+    const run2 = await publishFakeRun(store, { runId: RUN2, combinations: COMBINATIONS, groups: 40 });
+    const big = run2.bodies.get('confluent--api.telemetry.confluent.cloud')!.length;
+    assert.ok(big > 4096);
+    const readsBefore = store.calls.length;
+    assert.is(await f.documents.reload(), 'failed');
+    assert.is(f.documents.current()!.manifest.runId, RUN1);
+    assert.ok((await doc(f)).rawPayload.equals(run1.bodies.get(DOC)!));
+    const read = store.calls.slice(readsBefore).map((c) => `${c.op} ${c.key}`);
+    assert.equal(
+      read.filter((c) => !c.includes('manifest.json') && !c.includes('status.json')),
+      [],
+      'no document read',
+    );
+    assert.match(
+      (await ready(f)).reason,
+      `last reload failed: latest/manifest.json lists confluent--api.telemetry.confluent.cloud.json of ${big} bytes, over SD_MAX_DOCUMENT_BYTES (4096)`,
+    );
+    assert.is(
+      (await readyPublic(f)).reason,
+      `serving run ${RUN1} (2 documents); last reload failed: a document is larger than SD_MAX_DOCUMENT_BYTES`,
+    );
+  } finally {
+    await f.close();
+  }
 });
 
 s('status.json feeds the publish-age metrics, failed runs included', async ({ f }) => {
