@@ -72,7 +72,7 @@ for (const kind of ['file', 's3'] as const) {
 
       // the second run's snapshot is complete, then every write of the pointer fails: latest/ stays at A
       await addCluster(stack, 'orphan-one');
-      const failing = withFaults(stack.store, { op: 'put', key: KEYS.latestManifest });
+      const failing = withFaults(stack.store, { op: ['put', 'create', 'replace'], key: KEYS.latestManifest });
       const second = await runPublish(stack.sim, failing);
       assert.is(second.outcome, 'failed');
       const orphans = (await stack.store.list(KEYS.snapshotsPrefix))
