@@ -122,14 +122,26 @@ export async function runCommand(name: string, command: Command, io: CommandIO):
     return await command.run(ctx);
   } catch (err) {
     const code = Math.max(exitCodeFor(err), command.minFailureExit ?? EXIT.ok);
-    log?.error(
-      { err, exitCode: code },
-      code === EXIT.guard ? `${name} refused by a guard` : `${name} failed`,
-    );
+    logFailure(log, name, err, code);
     const label = isAppError(err) ? `${err.code}: ` : '';
     io.stderr.write(`confluent-sd ${name}: ${label}${describeError(err)}\n`);
     return code;
   }
+}
+
+/**
+ * One log line per failure. A known failure (an AppError) is a fact, logged by code and message; a guard refusal
+ * is a policy outcome (warn); only an unexpected error — a bug — carries its stack.
+ */
+function logFailure(log: Logger | undefined, name: string, err: unknown, exitCode: number): void {
+  if (!log) return;
+  if (!isAppError(err)) {
+    log.error({ err, exitCode }, `${name} failed`);
+    return;
+  }
+  const fields = { code: err.code, error: describeError(err), exitCode };
+  if (exitCode === EXIT.guard) log.warn(fields, `${name} refused by a guard`);
+  else log.error(fields, `${name} failed`);
 }
 
 // argv[1] may be a symlink (npm bin links, /usr/local/bin in the image): compare real paths.

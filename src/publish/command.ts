@@ -39,8 +39,14 @@ exit: 0 published, unchanged or superseded · 1 failed (latest/ as before, unles
   wrote latest/manifest.json) · 2 bad configuration · 3 refused by a guard`;
 
 /** A dry run discovers and renders only: it needs no store, and a bad SD_STORE does not stop it. */
-const DRY_RUN_PARTS = { log: logPart, confluent: confluentPart, render: renderPart } as const;
-export const PUBLISH_PARTS = { ...DRY_RUN_PARTS, publish: publishPart, store: storePart } as const;
+// A dry run opens no store, but validates the same variables as a run, so what it accepts a run accepts too.
+export const PUBLISH_PARTS = {
+  log: logPart,
+  confluent: confluentPart,
+  render: renderPart,
+  publish: publishPart,
+  store: storePart,
+} as const;
 
 export interface PublishArgs {
   force: boolean;
@@ -60,7 +66,7 @@ export function parsePublishArgs(argv: string[]): PublishArgs {
 }
 
 async function dryRun(
-  ctx: CommandContext<PublishArgs, ConfigOf<typeof DRY_RUN_PARTS>>,
+  ctx: CommandContext<PublishArgs, ConfigOf<typeof PUBLISH_PARTS>>,
   out: string | undefined,
 ): Promise<number> {
   const { config, log } = ctx;
@@ -129,11 +135,8 @@ export const publishCommand = defineCommand({
   summary: 'one run: discover, render, publish to the store',
   help: HELP,
   parseArgs: parsePublishArgs,
-  config: (args: PublishArgs): typeof DRY_RUN_PARTS | typeof PUBLISH_PARTS =>
-    args.dryRun ? DRY_RUN_PARTS : PUBLISH_PARTS,
+  config: PUBLISH_PARTS,
   async run(ctx) {
-    const { config } = ctx;
-    if (!('store' in config)) return dryRun({ ...ctx, config }, ctx.args.out);
-    return publishOnce({ ...ctx, config });
+    return ctx.args.dryRun ? dryRun(ctx, ctx.args.out) : publishOnce(ctx);
   },
 });

@@ -62,18 +62,33 @@ test('a bad flag is reported before a bad config, and neither is logged', async 
   assert.equal([...usage.logs, ...config.logs], []);
 });
 
-test('a failure of the run is printed once with its code and logged once, with its exit code', async () => {
+test('a failure of the run is printed once and logged once; only a bug carries a stack', async () => {
   const guard = await runCommand(probe, ['--fail', 'guard'], {});
   assert.equal([guard.code, guard.stderr], [3, 'confluent-sd test: GUARD_EMPTY: zero resources\n']);
+  // a guard refusal is a policy outcome: warn, by code and message, no stack
   assert.equal(
-    guard.logs.map((l) => [l.level, l.msg, l.exitCode, (l.err as { message: string }).message]),
-    [[50, 'test refused by a guard', 3, 'zero resources']],
+    guard.logs.map((l) => [l.level, l.msg, l.exitCode, l.code, l.error, 'err' in l]),
+    [[40, 'test refused by a guard', 3, 'GUARD_EMPTY', 'zero resources', false]],
   );
   const plain = await runCommand(probe, ['--fail', 'boom'], {});
   assert.equal([plain.code, plain.stderr], [1, 'confluent-sd test: boom\n']);
   assert.equal(
-    plain.logs.map((l) => [l.msg, l.exitCode]),
-    [['test failed', 1]],
+    plain.logs.map((l) => [l.level, l.msg, l.exitCode, typeof (l.err as { stack?: unknown }).stack]),
+    [[50, 'test failed', 1, 'string']],
+  );
+});
+
+test('publish --dry-run validates what publish validates (a store URL without its scheme is refused)', async () => {
+  const { publishCommand } = await import('../../src/publish/command.js');
+  const r = await runCommand(publishCommand, ['--dry-run'], {
+    CONFLUENT_API_KEY: 'key',
+    CONFLUENT_API_SECRET: 'secret',
+    SD_STORE: 'data',
+  });
+  assert.is(r.code, 2);
+  assert.match(
+    r.stderr,
+    /CONFIG_INVALID: .*\n {2}- SD_STORE must be file:<dir> or s3:\/\/<bucket>\/<prefix>, got "data"/s,
   );
 });
 
