@@ -43,8 +43,8 @@ export interface ConfluentClientOptions extends TransportOptions {
 }
 
 export interface ConfluentClient {
-  /** GET /v2/metrics/cloud/descriptors/resources, every page. */
-  listResourceTypes(): Promise<ResourceDescriptorRecord[]>;
+  /** GET /v2/metrics/{dataset}/descriptors/resources (default `cloud`; also `cloud-custom`), every page. */
+  listResourceTypes(dataset?: string): Promise<ResourceDescriptorRecord[]>;
   listEnvironments(): Promise<EnvironmentRecord[]>;
   listKafkaClusters(environmentId: string): Promise<KafkaClusterRecord[]>;
   listSchemaRegistryClusters(environmentId: string): Promise<SchemaRegistryClusterRecord[]>;
@@ -104,15 +104,16 @@ class HttpConfluentClient implements ConfluentClient {
     this.log = options.log;
   }
 
-  listResourceTypes(): Promise<ResourceDescriptorRecord[]> {
+  listResourceTypes(dataset = 'cloud'): Promise<ResourceDescriptorRecord[]> {
     return this.listPaged({
-      action: 'list metrics resource types',
-      endpoint: 'GET /v2/metrics/cloud/descriptors/resources',
+      action:
+        dataset === 'cloud' ? 'list metrics resource types' : `list metrics resource types of ${dataset}`,
+      endpoint: `GET /v2/metrics/${dataset}/descriptors/resources`,
       permission: METRICS_PERMISSION,
       gate: this.transport.telemetryGate,
       send: (query, signal) =>
         this.transport.telemetry.GET('/v2/metrics/{dataset}/descriptors/resources', {
-          params: { path: { dataset: 'cloud' }, query },
+          params: { path: { dataset }, query },
           signal,
         }),
       parse: (data) => {

@@ -13,6 +13,14 @@ const cloudProvider: LabelSource = (r) => (typeof r.cloud === 'string' ? r.cloud
 const environmentName: LabelSource = (_r, name) => name;
 const resourceName: LabelSource = (r) => r.name;
 
+/** A custom connector is labelled like a managed one (only its metrics come from another dataset). */
+const CONNECTOR_LABELS: readonly (readonly [string, LabelSource])[] = [
+  ['cloud_provider', cloudProvider],
+  ['environment_name', environmentName],
+  ['connector_name', resourceName],
+  ['cluster_id', (r) => r.kafkaClusterId],
+];
+
 /** Seed labels per type, before the prefix; each always present unless its value is unknown. */
 export const SEED_LABELS: Readonly<Record<ResourceType, readonly (readonly [string, LabelSource])[]>> = {
   kafka: [
@@ -33,12 +41,8 @@ export const SEED_LABELS: Readonly<Record<ResourceType, readonly (readonly [stri
     ['cloud_provider', cloudProvider],
     ['environment_name', environmentName],
   ],
-  connector: [
-    ['cloud_provider', cloudProvider],
-    ['environment_name', environmentName],
-    ['connector_name', resourceName],
-    ['cluster_id', (r) => r.kafkaClusterId],
-  ],
+  connector: CONNECTOR_LABELS,
+  custom_connector: CONNECTOR_LABELS,
 };
 
 /** Labels every type carries, before the prefix. */

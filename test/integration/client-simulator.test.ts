@@ -42,7 +42,7 @@ async function listOrg(client: ConfluentClient) {
     const connectors = [];
     for (const c of [...kafka].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const list = await client.listConnectors(env.id, c.id);
-      connectors.push([c.id, list.map((x) => `${x.name}=${x.id.id}`)] as const);
+      connectors.push([c.id, list.map((x) => `${x.name}=${x.id?.id}`)] as const);
     }
     out.push({
       id: env.id,
