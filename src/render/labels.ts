@@ -3,8 +3,14 @@
  * the checked, sorted list of resources every document of one run is rendered from.
  */
 import type { ParamStyle } from '../bucket/manifest.js';
-import type { ResourceType } from '../discovery/resource.js';
-import { compareResources, type Inventory, isResourceType, type Resource } from '../discovery/resource.js';
+import type { Dataset, ResourceType } from '../discovery/resource.js';
+import {
+  compareResources,
+  DATASET_OF,
+  type Inventory,
+  isResourceType,
+  type Resource,
+} from '../discovery/resource.js';
 import { AppError } from '../errors.js';
 
 type LabelSource = (r: Resource, environmentName: string | undefined) => unknown;
@@ -56,6 +62,14 @@ export const EXTRA_LABELS: readonly (readonly [string, LabelSource])[] = [
 /** `__param_resource_kafka_id` (every Prometheus) or `__param_resource.kafka.id` (Prometheus ≥ 3 only). */
 export function paramLabelName(type: ResourceType, style: ParamStyle): string {
   return style === 'dotted' ? `__param_resource.${type}.id` : `__param_resource_${type}_id`;
+}
+
+/** The `__metrics_path__` of a type: the export of the dataset it is exported from. */
+export function metricsPathOf(
+  type: ResourceType,
+  options: { metricsPaths: Readonly<Record<Dataset, string>> },
+): string {
+  return options.metricsPaths[DATASET_OF[type]];
 }
 
 const PARAM_LABEL_RE = /^__param_resource(?:_(.+)_id|\.(.+)\.id)$/;
