@@ -96,13 +96,15 @@ function connectorsHandler(req: SimRequest, ctx: CloudContext): Reply {
   // `expand=id,info,status` as the Confluent CLI sends it, or repeated `expand=` params
   const asked = req.query.getAll('expand').flatMap((v) => v.split(','));
   const parts = new Set(EXPAND_PARTS.filter((p) => asked.includes(p)));
+  // custom connectors are in the same listing as managed ones (reference §12)
+  const all = [...cluster.connectors, ...cluster.customConnectors];
   if (asked.length === 0)
     return jsonReply(
       200,
-      cluster.connectors.map((c) => c.name),
+      all.map((c) => c.name),
     );
   const body: Record<string, unknown> = {};
-  for (const c of cluster.connectors) body[c.name] = connectorToExpanded(env, cluster, c, parts);
+  for (const c of all) body[c.name] = connectorToExpanded(env, cluster, c, parts);
   return jsonReply(200, body);
 }
 
@@ -110,7 +112,8 @@ function connectorHandler(req: SimRequest, ctx: CloudContext): Reply {
   const found = ctx.store.kafkaCluster(req.params.kafka_cluster_id ?? '');
   if (!found || found.env.id !== req.params.environment_id)
     return connectErrorReply(404, 'account not found');
-  const c = found.cluster.connectors.find((x) => x.name === req.params.connector_name);
+  const { connectors, customConnectors } = found.cluster;
+  const c = [...connectors, ...customConnectors].find((x) => x.name === req.params.connector_name);
   if (!c) return connectErrorReply(404, `Connector ${req.params.connector_name} not found`);
   const { info } = connectorToExpanded(found.env, found.cluster, c, new Set(['info']));
   return jsonReply(200, info);

@@ -24,6 +24,7 @@ const OPTIONS = {
   'connectors-per-cluster': { type: 'string' },
   'ksql-per-env': { type: 'string' },
   'compute-pools-per-env': { type: 'string' },
+  'custom-connectors-per-env': { type: 'string' },
   'no-schema-registry': { type: 'boolean' },
   'latency-ms': { type: 'string' },
   'fault-rate': { type: 'string' },
@@ -52,6 +53,7 @@ flags:
   --connectors-per-cluster N connectors per Kafka cluster (default ${DEFAULT_SIZES.connectorsPerCluster})
   --ksql-per-env N           ksqlDB clusters per environment (default ${DEFAULT_SIZES.ksqlPerEnv})
   --compute-pools-per-env N  Flink compute pools per environment (default ${DEFAULT_SIZES.computePoolsPerEnv})
+  --custom-connectors-per-env N  custom connectors per environment, on its first Kafka cluster (default ${DEFAULT_SIZES.customConnectorsPerEnv})
   --no-schema-registry       no Schema Registry anywhere (default: in most environments)
   --latency-ms N             delay added to every request (default 0)
   --fault-rate R             share 0..1 of API requests answered with a transient fault (default 0)
@@ -144,6 +146,7 @@ export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: n
   set('connectorsPerCluster', integerFlag(values, 'connectors-per-cluster', 0, 10_000, problems));
   set('ksqlPerEnv', integerFlag(values, 'ksql-per-env', 0, 10_000, problems));
   set('computePoolsPerEnv', integerFlag(values, 'compute-pools-per-env', 0, 10_000, problems));
+  set('customConnectorsPerEnv', integerFlag(values, 'custom-connectors-per-env', 0, 10_000, problems));
   set('latencyMs', integerFlag(values, 'latency-ms', 0, 600_000, problems));
   set('rateLimit', integerFlag(values, 'rate-limit', 0, 1_000_000, problems));
   set('pageTokenTtlMs', integerFlag(values, 'page-token-ttl-ms', 1, 86_400_000, problems));

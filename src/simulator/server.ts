@@ -73,6 +73,7 @@ function orgSizes(o: SimulatorOptions): Partial<OrgSizes> {
     'connectorsPerCluster',
     'ksqlPerEnv',
     'computePoolsPerEnv',
+    'customConnectorsPerEnv',
   ] as const) {
     if (o[k] !== undefined) sizes[k] = o[k];
   }
