@@ -8,14 +8,14 @@ export interface PlannedResource {
   /** Position in the document's resource order, so parts of a bucket keep that order. */
   order: number;
   metricsPath: string;
-  /** The dataset of the metrics path; packed groups of another dataset than `cloud` have keys `<dataset>/plan-…`. */
+  /** The dataset of the metrics path; packed groups of another dataset than `cloud` have keys `plan-<dataset>-…`. */
   dataset?: string;
   /** The query parameter Prometheus sends for the type: `resource_kafka_id` or `resource.kafka.id`. */
   param: string;
 }
 
 export interface PlannedGroup {
-  /** `[<dataset>/]plan-<bucket>[-<part>]`, or the resource id of a group of one. */
+  /** `plan-[<dataset>-]<bucket>[-<part>]`, or the resource id of a group of one. */
   key: string;
   members: PlannedResource[];
   /** Set when the group is scraped less often than the interval. */

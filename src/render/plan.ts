@@ -66,9 +66,12 @@ function packPerPath(resources: readonly PlannedResource[], settings: PlanSettin
   return groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** `cloud-custom/` before the bucket keys of another dataset than `cloud`, so keys stay unique across paths. */
+/**
+ * `plan-` and, for another dataset than `cloud`, the dataset (`plan-cloud-custom-3`): keys stay unique across
+ * paths, and sort after the `cloud` groups (`plan-<digit>`), so a document's first group keeps the `cloud` path.
+ */
 function keyPrefixOf(r: PlannedResource | undefined): string {
-  return r?.dataset === undefined || r.dataset === 'cloud' ? '' : `${r.dataset}/`;
+  return r?.dataset === undefined || r.dataset === 'cloud' ? 'plan-' : `plan-${r.dataset}-`;
 }
 
 function packResources(resources: readonly PlannedResource[], settings: PlanSettings): PlannedGroup[] {
@@ -87,7 +90,7 @@ function packResources(resources: readonly PlannedResource[], settings: PlanSett
     if (members.length === 0) return;
     const parts = splitBucket(members, cap, settings.maxUrlBytes);
     parts.forEach((part, i) => {
-      const key = parts.length === 1 ? `plan-${bucket}` : `plan-${bucket}-${i + 1}`;
+      const key = parts.length === 1 ? `${bucket}` : `${bucket}-${i + 1}`;
       groups.push({ key: prefix + key, members: part });
     });
   });

@@ -96,8 +96,11 @@ test('the plan packs per metrics path: no group mixes two, keys stay unique', ()
     assert.is(paths.size, 1, `${g.key}: ${[...paths].join(' ')}`);
     const custom = g.members[0]?.metricsPath === CUSTOM_PATH;
     if (g.members.length > 1)
-      assert.match(g.key, custom ? /^cloud-custom\/plan-\d+(-\d+)?$/ : /^plan-\d+(-\d+)?$/);
+      assert.match(g.key, custom ? /^plan-cloud-custom-\d+(-\d+)?$/ : /^plan-\d+(-\d+)?$/);
   }
+  const firstCustom = plan.groups.findIndex((g) => g.members[0]?.metricsPath === CUSTOM_PATH);
+  assert.ok(firstCustom > 0, 'the cloud groups come first');
+  assert.ok(plan.groups.slice(firstCustom).every((g) => g.members[0]?.metricsPath === CUSTOM_PATH));
   const all = plan.groups.flatMap((g) => g.members.map((m) => m.id)).sort();
   assert.equal(all, resources.map((r) => r.id).sort());
   // each path needs its own groups: the bound counts both
