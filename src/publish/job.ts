@@ -4,6 +4,7 @@
  */
 import { createConfluentClient } from '../confluent/client.js';
 import type { ConfluentConfig } from '../confluent/config.js';
+import type { DiscoveryConfig } from '../discovery/config.js';
 import { discoverInventory } from '../discovery/discover.js';
 import type { Logger } from '../log.js';
 import type { RenderConfig } from '../render/config.js';
@@ -15,24 +16,30 @@ import type { Discovered, PublishDeps } from './publish.js';
 export function createDiscover(
   config: ConfluentConfig,
   log: Logger,
+  discovery: DiscoveryConfig = {},
 ): (signal: AbortSignal) => Promise<Discovered> {
   return async (signal) => {
     const started = Date.now();
     const client = createConfluentClient({ ...config, log, signal });
-    const inventory = await discoverInventory({ client, log });
+    const inventory = await discoverInventory({ client, log, ...discovery });
     return { inventory, api: client.stats(), durationMs: Date.now() - started };
   };
 }
 
 export function createPublishDeps(
-  config: { confluent: ConfluentConfig; render: RenderConfig; publish: PublishConfig },
+  config: {
+    confluent: ConfluentConfig;
+    discovery?: DiscoveryConfig;
+    render: RenderConfig;
+    publish: PublishConfig;
+  },
   store: Store,
   log: Logger,
   signal?: AbortSignal,
 ): PublishDeps {
   return {
     store,
-    discover: createDiscover(config.confluent, log),
+    discover: createDiscover(config.confluent, log, config.discovery),
     render: config.render,
     publish: config.publish,
     log,

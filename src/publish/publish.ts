@@ -16,7 +16,13 @@ import type { PlanFigures } from '../render/plan.js';
 import type { RenderedDocument } from '../render/render.js';
 import type { Store } from '../store/store.js';
 import type { PublishConfig } from './config.js';
-import { countResources, documentEntries, renderDocuments, warnAboutPlan } from './documents.js';
+import {
+  countResources,
+  discoveryEntry,
+  documentEntries,
+  renderDocuments,
+  warnAboutPlan,
+} from './documents.js';
 import { checkGuards, planRun, type RunPlan } from './plan.js';
 import { readPrevious } from './previous.js';
 import { StatusWriter } from './run-status.js';
@@ -173,6 +179,7 @@ function buildManifest(
     documents: plan.entries,
     resources,
     api: { ...discovered.api, discoveryMs: discovered.durationMs },
+    ...discoveryEntry(discovered.inventory),
   };
 }
 

@@ -7,6 +7,8 @@ import { countResources, DEFAULT_SIZES, describeCounts } from './org.js';
 import { type SimulatorOptions, startSimulator } from './server.js';
 import {
   DEFAULT_RUNTIME_CONFIG,
+  DESCRIPTOR_REVISIONS,
+  type DescriptorRevision,
   FAULT_KINDS,
   type FaultKind,
   isFaultKind,
@@ -34,6 +36,7 @@ const OPTIONS = {
   'fault-timeout-ms': { type: 'string' },
   'metrics-limits': { type: 'string' },
   'time-scale': { type: 'string' },
+  'resource-descriptors': { type: 'string' },
   'api-key': { type: 'string' },
   'api-secret': { type: 'string' },
 } as const;
@@ -63,6 +66,8 @@ flags:
   --fault-timeout-ms N       how long a timeout fault holds a request (default ${DEFAULT_RUNTIME_CONFIG.faultTimeoutMs})
   --metrics-limits SET       Metrics API limits to enforce: none, 2025 or 2026 (default none)
   --time-scale N             one simulated minute lasts 60/N seconds, for the limits' windows (default 1)
+  --resource-descriptors R   the Metrics API's resource types: current, or 2022 (no compute_pool, no
+                             cloud-custom dataset) (default current)
   --api-key K, --api-secret S  the accepted basic-auth credentials (default sim-key / sim-secret)
 
 env: LOG_LEVEL, LOG_FORMAT
@@ -115,6 +120,15 @@ function metricsLimitsFlag(values: Values, problems: string[]): MetricsLimitsNam
   return undefined;
 }
 
+function descriptorsFlag(values: Values, problems: string[]): DescriptorRevision | undefined {
+  const text = values['resource-descriptors'];
+  if (typeof text !== 'string') return undefined;
+  const revision = DESCRIPTOR_REVISIONS.find((r) => r === text);
+  if (revision) return revision;
+  problems.push(`--resource-descriptors must be one of ${DESCRIPTOR_REVISIONS.join(', ')} (got "${text}")`);
+  return undefined;
+}
+
 function timeScaleFlag(values: Values, problems: string[]): number | undefined {
   const text = values['time-scale'];
   if (typeof text !== 'string') return undefined;
@@ -156,6 +170,7 @@ export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: n
   set('faultKinds', faultKindsFlag(values, problems));
   set('metricsLimits', metricsLimitsFlag(values, problems));
   set('timeScale', timeScaleFlag(values, problems));
+  set('resourceDescriptors', descriptorsFlag(values, problems));
   set('host', textFlag(values, 'host', problems));
   set('apiKey', textFlag(values, 'api-key', problems));
   set('apiSecret', textFlag(values, 'api-secret', problems));

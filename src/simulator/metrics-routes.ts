@@ -10,6 +10,7 @@ import { QUERY_ROUTE } from './query-route.js';
 import { checkDataset, errorsReply, jsonReply, type Reply, type SimRequest } from './reply.js';
 import { datasetOf, SIM_DATASETS, type SimDataset } from './resource-types.js';
 import type { Route } from './router.js';
+import type { DescriptorRevision } from './sim-config.js';
 
 export interface MetricsContext {
   store: OrgStore;
@@ -18,13 +19,18 @@ export interface MetricsContext {
   exportOptions(): ExportOptions;
   /** Counts an `/export` response whose series were cut at the cap. */
   truncated(now: number, seriesCut: number): void;
+  /** The resource descriptors listed (`PUT /_sim/config` `resourceDescriptors`). */
+  resourceDescriptors(): DescriptorRevision;
 }
+
+/** The 2022 spec's types [M22]: before compute pools and before the `cloud-custom` dataset. */
+const TYPES_2022: readonly string[] = ['kafka', 'connector', 'ksql', 'schema_registry'];
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** The dataset of the path (`cloud`, `cloud-custom`), or the 404 for another. */
-function datasetOfRequest(req: SimRequest): SimDataset | Reply {
-  const bad = checkDataset(req, SIM_DATASETS);
+function datasetOfRequest(req: SimRequest, served: readonly SimDataset[] = SIM_DATASETS): SimDataset | Reply {
+  const bad = checkDataset(req, served);
   return bad ?? (req.params.dataset as SimDataset);
 }
 
@@ -41,11 +47,13 @@ export const METRICS_ROUTES: readonly Route<MetricsContext>[] = [
   {
     method: 'GET',
     template: '/v2/metrics/{dataset}/descriptors/resources',
-    handler(req) {
-      const dataset = datasetOfRequest(req);
+    handler(req, ctx) {
+      const old = ctx.resourceDescriptors() === '2022';
+      const dataset = datasetOfRequest(req, old ? ['cloud'] : SIM_DATASETS);
       if (typeof dataset !== 'string') return dataset;
       const data = Object.entries(RESOURCE_DESCRIPTORS)
         .filter(([type]) => datasetOf(type as keyof typeof RESOURCE_DESCRIPTORS) === dataset)
+        .filter(([type]) => !old || TYPES_2022.includes(type))
         .map(([type, r]) => ({
           type,
           description: r.description,

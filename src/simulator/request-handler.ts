@@ -90,6 +90,7 @@ export class SimulatorHandler {
         return { sized: set !== undefined, pointsCap: set?.pointsPerMetric ?? Number.POSITIVE_INFINITY };
       },
       truncated: (now, seriesCut) => stats.metrics.truncated(now, seriesCut),
+      resourceDescriptors: () => settings.value.resourceDescriptors,
       resetLimits: () => gate.reset(),
       config: () => settings.snapshot(),
       setConfig(partial) {

@@ -61,6 +61,7 @@ function runtimeOptions(o: SimulatorOptions): { [K in keyof RuntimeConfig]: Runt
     faultTimeoutMs: o.faultTimeoutMs,
     metricsLimits: o.metricsLimits,
     timeScale: o.timeScale,
+    resourceDescriptors: o.resourceDescriptors,
   };
 }
 
