@@ -64,8 +64,10 @@ export interface ConfluentClient {
 const ENVIRONMENTS_PERMISSION =
   'permission to describe environments (Describe:Environment, e.g. OrganizationAdmin)';
 const METRICS_PERMISSION = 'the MetricsViewer role (or OrganizationAdmin)';
+// Not a role on the environment: a 403 there is as often Confluent Cloud for Government (no Schema Registry) or an
+// environment deleted since it was listed, and discovery reports it as a refused listing (reference §12).
 const environmentPermission = (environmentId: string) =>
-  `read access to environment ${environmentId} (e.g. EnvironmentAdmin on ${environmentId}, or OrganizationAdmin)`;
+  `permission to list the resources of ${environmentId} (e.g. OrganizationAdmin)`;
 
 type EnvironmentScopedPath =
   | '/cmk/v2/clusters'

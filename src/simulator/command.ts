@@ -28,6 +28,7 @@ const OPTIONS = {
   'compute-pools-per-env': { type: 'string' },
   'custom-connectors-per-env': { type: 'string' },
   'no-schema-registry': { type: 'boolean' },
+  'schema-registry-unavailable': { type: 'boolean' },
   'latency-ms': { type: 'string' },
   'fault-rate': { type: 'string' },
   'fault-kinds': { type: 'string' },
@@ -58,6 +59,7 @@ flags:
   --compute-pools-per-env N  Flink compute pools per environment (default ${DEFAULT_SIZES.computePoolsPerEnv})
   --custom-connectors-per-env N  custom connectors per environment, on its first Kafka cluster (default ${DEFAULT_SIZES.customConnectorsPerEnv})
   --no-schema-registry       no Schema Registry anywhere (default: in most environments)
+  --schema-registry-unavailable  the Schema Registry list answers 403 everywhere (Confluent Cloud for Government)
   --latency-ms N             delay added to every request (default 0)
   --fault-rate R             share 0..1 of API requests answered with a transient fault (default 0)
   --fault-kinds LIST         faults to pick from, comma-separated: ${FAULT_KINDS.join(',')} (default all)
@@ -166,6 +168,7 @@ export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: n
   set('pageTokenTtlMs', integerFlag(values, 'page-token-ttl-ms', 1, 86_400_000, problems));
   set('faultTimeoutMs', integerFlag(values, 'fault-timeout-ms', 1, 86_400_000, problems));
   if (values['no-schema-registry']) options.schemaRegistry = false;
+  if (values['schema-registry-unavailable']) options.schemaRegistryUnavailable = true;
   set('faultRate', faultRateFlag(values, problems));
   set('faultKinds', faultKindsFlag(values, problems));
   set('metricsLimits', metricsLimitsFlag(values, problems));

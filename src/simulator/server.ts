@@ -62,6 +62,9 @@ function runtimeOptions(o: SimulatorOptions): { [K in keyof RuntimeConfig]: Runt
     metricsLimits: o.metricsLimits,
     timeScale: o.timeScale,
     resourceDescriptors: o.resourceDescriptors,
+    schemaRegistryUnavailable: o.schemaRegistryUnavailable,
+    forbiddenEnvironments: o.forbiddenEnvironments,
+    deleteAfterListing: o.deleteAfterListing,
   };
 }
 

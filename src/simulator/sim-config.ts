@@ -29,6 +29,12 @@ export interface RuntimeConfig {
   timeScale: number;
   /** The resource descriptors the Metrics API lists. */
   resourceDescriptors: DescriptorRevision;
+  /** The Schema Registry list answers 403 everywhere, as in Confluent Cloud for Government (listing-refusals.ts). */
+  schemaRegistryUnavailable: boolean;
+  /** Environments whose listings answer 403, as for a key limited to other environments. */
+  forbiddenEnvironments: string[];
+  /** Environments and Kafka clusters deleted right after a listing page showed them. */
+  deleteAfterListing: string[];
 }
 
 export const DEFAULT_RUNTIME_CONFIG: Readonly<RuntimeConfig> = Object.freeze({
@@ -41,6 +47,9 @@ export const DEFAULT_RUNTIME_CONFIG: Readonly<RuntimeConfig> = Object.freeze({
   metricsLimits: 'none',
   timeScale: 1,
   resourceDescriptors: 'current',
+  schemaRegistryUnavailable: false,
+  forbiddenEnvironments: [],
+  deleteAfterListing: [],
 });
 
 export function isFaultKind(value: unknown): value is FaultKind {
@@ -54,7 +63,18 @@ interface NumberRule {
   hint: string;
 }
 
-type NumberSetting = Exclude<keyof RuntimeConfig, 'faultKinds' | 'metricsLimits' | 'resourceDescriptors'>;
+type NumberSetting = {
+  [K in keyof RuntimeConfig]: RuntimeConfig[K] extends number ? K : never;
+}[keyof RuntimeConfig];
+type IdListSetting = 'forbiddenEnvironments' | 'deleteAfterListing';
+
+function isIdListSetting(key: string): key is IdListSetting {
+  return key === 'forbiddenEnvironments' || key === 'deleteAfterListing';
+}
+
+function isIdList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.trim() !== '');
+}
 
 const DAY_MS = 86_400_000;
 /** At 3600 a simulated hour lasts one real second. */
@@ -105,6 +125,12 @@ export function readRuntimeConfig(partial: Record<string, unknown>): {
       if (DESCRIPTOR_REVISIONS.some((r) => r === name))
         values.resourceDescriptors = name as DescriptorRevision;
       else problems.push(`resourceDescriptors must be one of ${DESCRIPTOR_REVISIONS.join(', ')}`);
+    } else if (key === 'schemaRegistryUnavailable') {
+      if (typeof value === 'boolean') values.schemaRegistryUnavailable = value;
+      else problems.push('schemaRegistryUnavailable must be true or false');
+    } else if (isIdListSetting(key)) {
+      if (isIdList(value)) values[key] = [...value];
+      else problems.push(`${key} must be a list of ids`);
     } else if (key === 'faultKinds') {
       if (Array.isArray(value) && value.length > 0 && value.every(isFaultKind)) values.faultKinds = value;
       else problems.push(`faultKinds must be a non-empty list of ${FAULT_KINDS.join(', ')}`);
