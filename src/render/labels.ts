@@ -27,7 +27,11 @@ const CONNECTOR_LABELS: readonly (readonly [string, LabelSource])[] = [
   ['cluster_id', (r) => r.kafkaClusterId],
 ];
 
-/** Seed labels per type, before the prefix; each always present unless its value is unknown. */
+/**
+ * Seed labels per type, before the prefix; each always present unless its value is unknown. Every type that has a
+ * display name carries it: under the seed's names where the seed names one (kafka `cluster_name`, ksql `name`,
+ * connectors `connector_name`), else `name` (Schema Registry, compute pools).
+ */
 export const SEED_LABELS: Readonly<Record<ResourceType, readonly (readonly [string, LabelSource])[]>> = {
   kafka: [
     ['cloud_provider', cloudProvider],
@@ -37,6 +41,7 @@ export const SEED_LABELS: Readonly<Record<ResourceType, readonly (readonly [stri
   schema_registry: [
     ['cloud_provider', cloudProvider],
     ['environment_name', environmentName],
+    ['name', resourceName],
   ],
   ksql: [
     ['cloud_provider', cloudProvider],
@@ -46,6 +51,7 @@ export const SEED_LABELS: Readonly<Record<ResourceType, readonly (readonly [stri
   compute_pool: [
     ['cloud_provider', cloudProvider],
     ['environment_name', environmentName],
+    ['name', resourceName],
   ],
   connector: CONNECTOR_LABELS,
   custom_connector: CONNECTOR_LABELS,
