@@ -551,6 +551,10 @@ adminApi('PUT /_sim/config changes behaviour and returns the whole config', asyn
     faultTimeoutMs: 30_000,
     metricsLimits: 'none',
     timeScale: 1,
+    resourceDescriptors: 'current',
+    schemaRegistryUnavailable: false,
+    forbiddenEnvironments: [],
+    deleteAfterListing: [],
   });
   assert.is((await get(sim, '/org/v2/environments')).status, 200);
   await admin(sim, 'PUT', '/_sim/config', { latencyMs: 0 });
