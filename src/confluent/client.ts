@@ -64,10 +64,8 @@ export interface ConfluentClient {
 const ENVIRONMENTS_PERMISSION =
   'permission to describe environments (Describe:Environment, e.g. OrganizationAdmin)';
 const METRICS_PERMISSION = 'the MetricsViewer role (or OrganizationAdmin)';
-// Not a role on the environment: a 403 there is as often Confluent Cloud for Government (no Schema Registry) or an
-// environment deleted since it was listed, and discovery reports it as a refused listing (reference §12).
-const environmentPermission = (environmentId: string) =>
-  `permission to list the resources of ${environmentId} (e.g. OrganizationAdmin)`;
+const environmentPermission = (env: string) =>
+  `permission to list the resources of ${env} (e.g. OrganizationAdmin)`;
 
 type EnvironmentScopedPath =
   | '/cmk/v2/clusters'
@@ -108,8 +106,7 @@ class HttpConfluentClient implements ConfluentClient {
 
   listResourceTypes(dataset = 'cloud'): Promise<ResourceDescriptorRecord[]> {
     return this.listPaged({
-      action:
-        dataset === 'cloud' ? 'list metrics resource types' : `list metrics resource types of ${dataset}`,
+      action: `list metrics resource types${dataset === 'cloud' ? '' : ` of ${dataset}`}`,
       endpoint: `GET /v2/metrics/${dataset}/descriptors/resources`,
       permission: METRICS_PERMISSION,
       gate: this.transport.telemetryGate,
