@@ -41,8 +41,8 @@ export async function chooseTypes(
   log: Logger,
 ): Promise<TypeChoice> {
   if (forced !== undefined) return { from: 'SD_RESOURCE_TYPES', listed: new Set(forced), exportedTypes: [] };
-  const cloud = await readExportedTypes(client, 'cloud');
-  const custom = await readExportedTypes(client, 'cloud-custom');
+  const cloud = await readExportedTypes(client, 'cloud', log);
+  const custom = await readExportedTypes(client, 'cloud-custom', log);
   const exportedTypes = [...new Set([...(cloud ?? []), ...(custom ?? [])])].sort();
   const unknown = exportedTypes.filter((t) => !isResourceType(t));
   if (unknown.length > 0)
@@ -50,13 +50,22 @@ export async function chooseTypes(
   return { from: 'metrics-api', listed: new Set(RESOURCE_TYPES), exportedTypes };
 }
 
-/** The Metrics API's types of a dataset, sorted; undefined when it answers 404 (a dataset it does not offer). */
-async function readExportedTypes(client: ConfluentClient, dataset: string): Promise<string[] | undefined> {
+/**
+ * The Metrics API's types of a dataset, sorted. For another dataset than `cloud`, a 4xx other than 401/403
+ * (`API_REQUEST`: 404 `Unknown dataset`, or a 400 [U]) means the dataset is not offered: undefined, and its types
+ * are reported as skipped.
+ */
+async function readExportedTypes(
+  client: ConfluentClient,
+  dataset: string,
+  log: Logger,
+): Promise<string[] | undefined> {
   try {
     return [...new Set((await client.listResourceTypes(dataset)).map((d) => d.type))].sort();
   } catch (err) {
-    if (dataset !== 'cloud' && isAppError(err, 'API_REQUEST') && httpStatusOf(err) === 404) return undefined;
-    throw err;
+    if (dataset === 'cloud' || !isAppError(err, 'API_REQUEST')) throw err;
+    log.info({ dataset, status: httpStatusOf(err), reason: err.message }, 'metrics api dataset not offered');
+    return undefined;
   }
 }
 

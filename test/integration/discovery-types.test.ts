@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { discoverInventory } from '../../src/discovery/discover.js';
 import { countResources } from '../../src/simulator/org.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
+import { listPage, startScriptedServer } from '../helpers/scripted-server.js';
 import { createTestClient } from '../helpers/test-client.js';
 
 const SKIPPED = 'resource type not exported by the metrics api, its resources are not published';
@@ -100,3 +101,48 @@ test('the current descriptors: every type published, none skipped', async ({ sim
 });
 
 test.run();
+
+/** A Metrics API without the cloud-custom dataset answering 400 instead of 404 [U]: still "not offered". */
+const scripted = suite('discovery: a cloud-custom dataset that is not offered');
+
+scripted(
+  'a 400 on the cloud-custom descriptors: custom connectors counted and skipped, the run goes on',
+  async () => {
+    const server = await startScriptedServer((req) => {
+      if (req.path === '/v2/metrics/cloud/descriptors/resources')
+        return { body: { data: [{ type: 'kafka' }, { type: 'connector' }], meta: {} } };
+      if (req.path === '/v2/metrics/cloud-custom/descriptors/resources')
+        return { status: 400, body: { errors: [{ status: '400', detail: 'invalid dataset' }] } };
+      if (req.path === '/org/v2/environments') return { body: listPage([{ id: 'env-1' }]) };
+      if (req.path === '/cmk/v2/clusters') return { body: listPage([{ id: 'lkc-1' }]) };
+      if (req.path.startsWith('/connect/'))
+        return {
+          body: {
+            managed: { id: { id: 'lcc-1', id_type: 'ID' } },
+            custom: {
+              id: { id: 'clcc-1', id_type: 'ID' },
+              info: { config: { 'confluent.connector.type': 'CUSTOM' } },
+            },
+          },
+        };
+      if (req.path === '/v2/metrics/cloud/query') return { body: { data: [], meta: {} } };
+      return { body: listPage([]) };
+    });
+    try {
+      const { client, captured } = createTestClient(server.url, { retries: 0 });
+      const inventory = await discoverInventory({ client, log: captured.log });
+      assert.equal(
+        inventory.resources.map((r) => r.id),
+        ['lkc-1', 'lcc-1'],
+      );
+      assert.equal(
+        inventory.report?.skippedTypes.find((s) => s.type === 'custom_connector'),
+        { type: 'custom_connector', reason: 'not-exported', resources: 1 },
+      );
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+scripted.run();
