@@ -6,6 +6,7 @@
 import type { ConfigPart } from './config/part.js';
 import { CONFIG_FILE_VARIABLE, type ConfigVars, type Env, readConfigVars } from './config/vars.js';
 import { confluentPart } from './confluent/config.js';
+import { discoveryPart } from './discovery/config.js';
 import { logPart } from './log.js';
 import { publishPart, schedulePart } from './publish/config.js';
 import { renderPart } from './render/config.js';
@@ -14,6 +15,7 @@ import { storePart } from './store/config.js';
 
 export const CONFIG_PARTS = {
   confluent: confluentPart,
+  discovery: discoveryPart,
   store: storePart,
   render: renderPart,
   publish: publishPart,

@@ -78,6 +78,39 @@ export const resourceCountsSchema = z.object({
   byEnvironment: z.record(z.string(), count),
 });
 
+const listingOutcomeSchema = z.object({
+  listing: z.string(),
+  environmentId: z.string(),
+  kafkaClusterId: z.string().optional(),
+  status: count,
+  reason: z.string(),
+});
+
+/**
+ * What discovery did not publish and why (optional: absent in manifests written before it): the types published
+ * and where that list came from, known types skipped (with the resources they cost), listings refused for good
+ * (403) or of something deleted meanwhile (404), and the records left out because they cannot be scraped (at most
+ * the first 100 of `invalidTotal`). Values are open strings, so a newer writer never breaks an older reader.
+ */
+export const discoveryReportSchema = z.object({
+  types: z.array(z.string()),
+  typesFrom: z.string(),
+  skippedTypes: z.array(z.object({ type: z.string(), reason: z.string(), resources: count.nullable() })),
+  refused: z.array(listingOutcomeSchema),
+  gone: z.array(listingOutcomeSchema),
+  invalid: z.array(
+    z.object({
+      type: z.string(),
+      id: z.string().optional(),
+      name: z.string().optional(),
+      environmentId: z.string().optional(),
+      kafkaClusterId: z.string().optional(),
+      problem: z.string(),
+    }),
+  ),
+  invalidTotal: count,
+});
+
 export const manifestSchema = z.object({
   schemaVersion: z.number().int().positive(),
   toolVersion: z.string(),
@@ -88,11 +121,13 @@ export const manifestSchema = z.object({
   documents: z.record(z.string(), documentEntrySchema),
   resources: resourceCountsSchema,
   api: apiStatsSchema.extend({ discoveryMs: z.number().nonnegative() }),
+  discovery: discoveryReportSchema.optional(),
 });
 
 export type DocumentEntry = z.infer<typeof documentEntrySchema>;
 export type PlanFiguresEntry = z.infer<typeof planFiguresSchema>;
 export type ResourceCounts = z.infer<typeof resourceCountsSchema>;
+export type DiscoveryReportEntry = z.infer<typeof discoveryReportSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /** Parses a manifest read from the store; a newer schema version is `SCHEMA_UNSUPPORTED`, any other problem `MANIFEST_INVALID`. */

@@ -45,8 +45,8 @@ export interface ConfluentClientOptions extends TransportOptions {
 }
 
 export interface ConfluentClient {
-  /** GET /v2/metrics/cloud/descriptors/resources, every page. */
-  listResourceTypes(): Promise<ResourceDescriptorRecord[]>;
+  /** GET /v2/metrics/{dataset}/descriptors/resources (default `cloud`; also `cloud-custom`), every page. */
+  listResourceTypes(dataset?: string): Promise<ResourceDescriptorRecord[]>;
   listEnvironments(): Promise<EnvironmentRecord[]>;
   listKafkaClusters(environmentId: string): Promise<KafkaClusterRecord[]>;
   listSchemaRegistryClusters(environmentId: string): Promise<SchemaRegistryClusterRecord[]>;
@@ -66,8 +66,8 @@ export interface ConfluentClient {
 const ENVIRONMENTS_PERMISSION =
   'permission to describe environments (Describe:Environment, e.g. OrganizationAdmin)';
 const METRICS_PERMISSION = 'the MetricsViewer role (or OrganizationAdmin)';
-const environmentPermission = (environmentId: string) =>
-  `read access to environment ${environmentId} (e.g. EnvironmentAdmin on ${environmentId}, or OrganizationAdmin)`;
+const environmentPermission = (env: string) =>
+  `permission to list the resources of ${env} (e.g. OrganizationAdmin)`;
 
 type EnvironmentScopedPath =
   | '/cmk/v2/clusters'
@@ -108,15 +108,15 @@ class HttpConfluentClient implements ConfluentClient {
     this.log = options.log;
   }
 
-  listResourceTypes(): Promise<ResourceDescriptorRecord[]> {
+  listResourceTypes(dataset = 'cloud'): Promise<ResourceDescriptorRecord[]> {
     return this.listPaged({
-      action: 'list metrics resource types',
-      endpoint: 'GET /v2/metrics/cloud/descriptors/resources',
+      action: `list metrics resource types${dataset === 'cloud' ? '' : ` of ${dataset}`}`,
+      endpoint: `GET /v2/metrics/${dataset}/descriptors/resources`,
       permission: METRICS_PERMISSION,
       gate: this.transport.telemetryGate,
       send: (query, signal) =>
         this.transport.telemetry.GET('/v2/metrics/{dataset}/descriptors/resources', {
-          params: { path: { dataset: 'cloud' }, query },
+          params: { path: { dataset }, query },
           signal,
         }),
       parse: (data) => {

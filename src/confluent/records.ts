@@ -31,14 +31,16 @@ export type ResourceDescriptorRecord = z.output<typeof resourceDescriptorShape>;
 type ConnectorEntry = z.output<typeof connectorMapShape>[string];
 
 /**
- * One connector of `?expand=id,info,status`, with the map key as `name`. `id.id` is the lcc-… id the Metrics
- * API takes; `info.config` holds `cloud.provider` (lower case) and `kafka.region`.
+ * One connector of `?expand=id,info,status`, with the map key as `name`. `id.id` is the lcc-… (clcc-… for a custom
+ * connector) id the Metrics API takes; it may be missing, and then discovery leaves the connector out with a warning.
+ * `info.config` holds `cloud.provider` (lower case), `kafka.region` and, on custom connectors,
+ * `confluent.connector.type: CUSTOM`.
  */
 export interface ConnectorRecord {
   name: string;
-  id: ConnectorEntry['id'];
-  info?: ConnectorEntry['info'];
-  status?: ConnectorEntry['status'];
+  id?: NonNullable<ConnectorEntry['id']>;
+  info?: NonNullable<ConnectorEntry['info']>;
+  status?: NonNullable<ConnectorEntry['status']>;
 }
 
 /** The expanded connector map as records sorted by name (code-unit order, so output bytes are stable). */
@@ -46,9 +48,10 @@ export function connectorMapToRecords(map: z.output<typeof connectorMapShape>): 
   return Object.entries(map)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, c]) => {
-      const record: ConnectorRecord = { name, id: c.id };
-      if (c.info !== undefined) record.info = c.info;
-      if (c.status !== undefined) record.status = c.status;
+      const record: ConnectorRecord = { name };
+      if (c.id !== undefined && c.id !== null) record.id = c.id;
+      if (c.info !== undefined && c.info !== null) record.info = c.info;
+      if (c.status !== undefined && c.status !== null) record.status = c.status;
       return record;
     });
 }

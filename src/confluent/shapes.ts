@@ -6,8 +6,10 @@
 import { z } from 'zod';
 
 const id = z.string().min(1);
-const optionalText = z.string().optional();
+// `null` where a field may be absent is absent: real answers send `"cloud": null` (reference §12)
+const optionalText = z.string().nullish();
 const reference = z.looseObject({ id });
+const optionalReference = reference.nullish();
 
 /** `metadata.next`: the URL of the next page; absent, null or "" ends the listing. */
 const listMeta = z.looseObject({ next: z.string().nullish() }).nullish();
@@ -27,11 +29,11 @@ const placedSpec = {
   display_name: optionalText,
   cloud: optionalText,
   region: optionalText,
-  environment: reference.optional(),
+  environment: optionalReference,
 };
 
 /** Kafka clusters, Schema Registry clusters and compute pools: each carries its own name, cloud and region. */
-export const placedClusterShape = z.looseObject({ id, spec: z.looseObject(placedSpec).optional() });
+export const placedClusterShape = z.looseObject({ id, spec: z.looseObject(placedSpec).nullish() });
 
 /** A Kafka cluster also says its kind (Basic, Standard, Enterprise, Dedicated, Freight: an open set) and CKUs. */
 export const kafkaClusterShape = z.looseObject({
@@ -39,9 +41,9 @@ export const kafkaClusterShape = z.looseObject({
   spec: z
     .looseObject({
       ...placedSpec,
-      config: z.looseObject({ kind: optionalText, cku: z.number().int().optional() }).optional(),
+      config: z.looseObject({ kind: optionalText, cku: z.number().int().nullish() }).nullish(),
     })
-    .optional(),
+    .nullish(),
 });
 
 export const ksqlClusterShape = z.looseObject({
@@ -49,25 +51,28 @@ export const ksqlClusterShape = z.looseObject({
   spec: z
     .looseObject({
       display_name: optionalText,
-      kafka_cluster: reference.optional(),
-      environment: reference.optional(),
+      kafka_cluster: optionalReference,
+      environment: optionalReference,
     })
-    .optional(),
+    .nullish(),
 });
 
-/** One value of the `?expand=id,info,status` connector map. */
+/**
+ * One value of the `?expand=id,info,status` connector map. An entry without `id` (or with an `id_type` other than
+ * `ID`) is read, and discovery leaves it out with a warning: one odd connector must not fail the run.
+ */
 export const connectorShape = z.looseObject({
-  id: z.looseObject({ id, id_type: optionalText }),
+  id: z.looseObject({ id: optionalText, id_type: optionalText }).nullish(),
   info: z
     .looseObject({
       name: optionalText,
       type: optionalText,
-      config: z.record(z.string(), z.string()).optional(),
+      config: z.record(z.string(), z.string().nullable()).nullish(),
     })
-    .optional(),
+    .nullish(),
   status: z
-    .looseObject({ connector: z.looseObject({ state: optionalText }).optional(), type: optionalText })
-    .optional(),
+    .looseObject({ connector: z.looseObject({ state: optionalText }).nullish(), type: optionalText })
+    .nullish(),
 });
 
 export const resourceDescriptorShape = z.looseObject({

@@ -1,29 +1,26 @@
 /**
  * Walks an organisation in the order of DESIGN §3 with the minimum number of calls: the Metrics API's resource
- * types, the environments, one listing per resource type per environment, one connector listing per Kafka
- * cluster, then one Metrics API query (paged) for the Kafka clusters' partition counts. Environments are walked in
- * parallel; the client bounds the concurrency. Any failed listing fails the whole discovery (stale beats partial);
- * a failed partition-count query does not (sizes.ts).
+ * types (types.ts), the environments, one listing per resource type per environment, one connector listing per
+ * Kafka cluster, then one Metrics API query (paged) for the Kafka clusters' partition counts. Environments are
+ * walked in parallel; the client bounds the concurrency. A failed listing fails the whole discovery (stale beats
+ * partial), except a permanent refusal or a deleted parent, which lists nothing and is reported (report.ts); a
+ * failed partition-count query does not either (sizes.ts).
  */
 import type { ConfluentClient } from '../confluent/client.js';
 import type { Logger } from '../log.js';
-import {
-  computePoolToResource,
-  connectorToResource,
-  environmentRecordToEnvironment,
-  kafkaClusterToResource,
-  ksqlClusterToResource,
-  schemaRegistryToResource,
-} from './mappers.js';
+import { discoverEnvironment } from './environment.js';
+import { idProblem } from './ids.js';
+import { environmentRecordToEnvironment } from './mappers.js';
+import { DiscoveryRecorder } from './report.js';
 import {
   compareResources,
   type Environment,
   type Inventory,
-  isResourceType,
   type Resource,
   type ResourceType,
 } from './resource.js';
 import { addPartitionCounts } from './sizes.js';
+import { chooseTypes, settleTypes } from './types.js';
 
 /** How far a discovery got, for the caller's progress log. */
 export interface DiscoveryProgress {
@@ -35,75 +32,67 @@ export interface DiscoveryProgress {
 export interface DiscoverDeps {
   client: ConfluentClient;
   log: Logger;
+  /** SD_RESOURCE_TYPES: list and publish exactly these, whatever the Metrics API says. */
+  resourceTypes?: readonly ResourceType[];
   /** Called when the environments are listed and as each one is done. */
   onProgress?: (progress: DiscoveryProgress) => void;
 }
 
-export async function discoverInventory({ client, log, onProgress }: DiscoverDeps): Promise<Inventory> {
-  const descriptors = await client.listResourceTypes();
-  const exportedTypes = [...new Set(descriptors.map((d) => d.type))].sort();
-  const unknown = exportedTypes.filter((t) => !isResourceType(t));
-  if (unknown.length > 0)
-    log.info({ types: unknown }, 'metrics api exports resource types this version does not publish');
-  const exported = new Set<ResourceType>(exportedTypes.filter(isResourceType));
+export async function discoverInventory({
+  client,
+  log,
+  resourceTypes,
+  onProgress,
+}: DiscoverDeps): Promise<Inventory> {
+  const recorder = new DiscoveryRecorder(log);
+  const choice = await chooseTypes(client, resourceTypes, log);
 
-  const environments = (await client.listEnvironments()).map(environmentRecordToEnvironment);
+  const environments = scrapableEnvironments(
+    (await client.listEnvironments()).map(environmentRecordToEnvironment),
+    recorder,
+  );
   log.debug({ environments: environments.length }, 'environments listed');
+  const walk = { client, recorder, listed: choice.listed };
   const progress = { environments: environments.length, environmentsDone: 0 };
   onProgress?.({ ...progress });
   const perEnvironment = await Promise.all(
     environments.map(async (env) => {
-      const resources = await discoverEnvironment(client, env, exported);
+      const resources = await discoverEnvironment(walk, env);
       progress.environmentsDone++;
       onProgress?.({ ...progress });
       return resources;
     }),
   );
 
-  const { resources, sizes } = await addPartitionCounts(client, dedupe(perEnvironment.flat(), log), log);
+  const found = dedupe(perEnvironment.flat(), log);
+  const { published, skipped } = settleTypes(choice, found, log);
+  const kept = found.filter((r) => published.includes(r.type));
+  const { resources, sizes } = await addPartitionCounts(client, kept, log);
 
   return {
     environments: [...environments].sort((a: Environment, b: Environment) =>
       a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
     ),
     resources,
-    exportedTypes,
+    exportedTypes: choice.exportedTypes,
     ...(sizes ? { sizes } : {}),
+    report: recorder.report(published, choice.from, skipped),
   };
 }
 
-/** The resources of one environment, of the exported types: one listing per type, one per Kafka cluster for connectors. */
-async function discoverEnvironment(
-  client: ConfluentClient,
-  env: Environment,
-  exported: ReadonlySet<ResourceType>,
-): Promise<Resource[]> {
-  // connectors and ksqlDB clusters take their place from their Kafka cluster
-  const wantKafka = exported.has('kafka') || exported.has('connector') || exported.has('ksql');
-  const [kafka, schemaRegistries, ksql, pools] = await Promise.all([
-    wantKafka ? client.listKafkaClusters(env.id) : [],
-    exported.has('schema_registry') ? client.listSchemaRegistryClusters(env.id) : [],
-    exported.has('ksql') ? client.listKsqlClusters(env.id) : [],
-    exported.has('compute_pool') ? client.listComputePools(env.id) : [],
-  ]);
-  const kafkaResources = kafka.map((c) => kafkaClusterToResource(c, env));
-  const kafkaById = new Map(kafkaResources.map((r) => [r.id, r]));
-  const connectors = exported.has('connector')
-    ? (
-        await Promise.all(
-          kafkaResources.map(async (k) =>
-            (await client.listConnectors(env.id, k.id)).map((c) => connectorToResource(c, env, k)),
-          ),
-        )
-      ).flat()
-    : [];
-  return [
-    ...(exported.has('kafka') ? kafkaResources : []),
-    ...schemaRegistries.map((c) => schemaRegistryToResource(c, env)),
-    ...ksql.map((c) => ksqlClusterToResource(c, env, kafkaById)),
-    ...pools.map((c) => computePoolToResource(c, env)),
-    ...connectors,
-  ];
+/** An environment whose id cannot be scraped is not walked: its id would go into every listing's query. */
+function scrapableEnvironments(environments: Environment[], recorder: DiscoveryRecorder): Environment[] {
+  return environments.filter((env) => {
+    const problem = idProblem('environment', env.id);
+    if (problem !== undefined)
+      recorder.leaveOut({
+        type: 'environment',
+        id: env.id,
+        ...(env.name ? { name: env.name } : {}),
+        problem,
+      });
+    return problem === undefined;
+  });
 }
 
 /** A listing that shifts while it is paged can return a record twice; keep one. */

@@ -4,20 +4,20 @@
  */
 import type {
   ComputePoolRecord,
-  ConnectorRecord,
   EnvironmentRecord,
   KafkaClusterRecord,
   KsqlClusterRecord,
   PlacedClusterRecord,
   SchemaRegistryClusterRecord,
 } from '../confluent/records.js';
+import { connectorTypeOf, type IdentifiedConnector } from './ids.js';
 import type { Environment, Resource } from './resource.js';
 
-function text(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
+function text(value: string | null | undefined): string | undefined {
+  return value === undefined || value === null || value.trim() === '' ? undefined : value;
 }
 
-function lower(value: string | undefined): string | undefined {
+function lower(value: string | null | undefined): string | undefined {
   return text(value)?.toLowerCase();
 }
 
@@ -51,7 +51,7 @@ export function kafkaClusterToResource(c: KafkaClusterRecord, env: Environment):
   return compact({
     ...placedClusterToResource('kafka', c, env),
     kafkaKind: text(c.spec?.config?.kind),
-    cku: c.spec?.config?.cku,
+    cku: c.spec?.config?.cku ?? undefined,
   });
 }
 
@@ -80,11 +80,14 @@ export function ksqlClusterToResource(
   });
 }
 
-/** Connectors are identified by their `lcc-` id (never the name); cloud and region come from their Kafka cluster. */
-export function connectorToResource(c: ConnectorRecord, env: Environment, kafka: Resource): Resource {
+/**
+ * Connectors are identified by their `lcc-` (custom: `clcc-`) id, never the name; cloud and region come from their
+ * Kafka cluster.
+ */
+export function connectorToResource(c: IdentifiedConnector, env: Environment, kafka: Resource): Resource {
   const config = c.info?.config ?? {};
   return compact({
-    ...base('connector', c.id.id, env),
+    ...base(connectorTypeOf(c), c.id.id, env),
     name: text(c.info?.name) ?? text(c.name),
     cloud: kafka.cloud ?? lower(config['cloud.provider']),
     region: kafka.region ?? text(config['kafka.region']),

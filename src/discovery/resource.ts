@@ -1,6 +1,24 @@
 /** The resource types confluent-sd publishes, named as the Metrics API names them (`resource.<type>.id`). */
-export const RESOURCE_TYPES = ['kafka', 'schema_registry', 'ksql', 'compute_pool', 'connector'] as const;
+export const RESOURCE_TYPES = [
+  'kafka',
+  'schema_registry',
+  'ksql',
+  'compute_pool',
+  'connector',
+  'custom_connector',
+] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+/** The Metrics API dataset a type is exported from: custom connectors have their own (reference §7.2, §12). */
+export type Dataset = 'cloud' | 'cloud-custom';
+export const DATASET_OF: Readonly<Record<ResourceType, Dataset>> = {
+  kafka: 'cloud',
+  schema_registry: 'cloud',
+  ksql: 'cloud',
+  compute_pool: 'cloud',
+  connector: 'cloud',
+  custom_connector: 'cloud-custom',
+};
 
 export function isResourceType(value: string): value is ResourceType {
   return RESOURCE_TYPES.some((type) => type === value);
@@ -44,6 +62,52 @@ export interface Inventory {
   exportedTypes: string[];
   /** Where Kafka clusters' sizes come from; absent when discovery found no Kafka cluster to size. */
   sizes?: InventorySizes;
+  /** What discovery left out and why (absent in inventories built by hand). */
+  report?: DiscoveryReport;
+}
+
+/** Every resource discovery did not publish, and why; each entry was also a warning in the log. */
+export interface DiscoveryReport {
+  /** The types listed and published, and where that list came from. */
+  types: ResourceType[];
+  typesFrom: 'metrics-api' | 'SD_RESOURCE_TYPES';
+  /** Types confluent-sd knows that were not published. */
+  skippedTypes: SkippedType[];
+  /** Listings answered with a permanent refusal (HTTP 403): their resources are missing from this snapshot. */
+  refused: ListingOutcome[];
+  /** Listings of something deleted since it was listed (HTTP 404): nothing there to publish. */
+  gone: ListingOutcome[];
+  /** Records left out because they cannot be scraped (no id, `id_type` NAME, an id with a separator…). */
+  invalid: InvalidRecord[];
+}
+
+export interface SkippedType {
+  type: ResourceType;
+  /** `not-exported`: the Metrics API's descriptors do not name it; `not-configured`: SD_RESOURCE_TYPES leaves it out. */
+  reason: 'not-exported' | 'not-configured';
+  /** Resources of the type found (and not published); null when they were not listed or a listing failed. */
+  resources: number | null;
+}
+
+/** One listing: of a type in an environment, or the connectors of one Kafka cluster. */
+export interface ListingOutcome {
+  /** The type listed (`connector` for the connector listing of a Kafka cluster, custom connectors included). */
+  listing: ResourceType;
+  environmentId: string;
+  kafkaClusterId?: string;
+  status: number;
+  /** The server's answer, e.g. `server returned HTTP 403 (This service is not available …)`. */
+  reason: string;
+}
+
+export interface InvalidRecord {
+  type: ResourceType | 'environment';
+  /** Absent when the record has none. */
+  id?: string;
+  name?: string;
+  environmentId?: string;
+  kafkaClusterId?: string;
+  problem: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type CommandContext, defineCommand, parseCommandArgs, writeLine } from '../command.js';
 import type { ConfigOf } from '../config/load.js';
 import { confluentPart } from '../confluent/config.js';
+import { discoveryPart } from '../discovery/config.js';
 import { AppError, EXIT } from '../errors.js';
 import { logPart } from '../log.js';
 import { renderPart } from '../render/config.js';
@@ -26,7 +27,7 @@ flags:
   --out DIR      with --dry-run: also write the documents as DIR/<name>.json
 
 reads: CONFLUENT_API_KEY, CONFLUENT_API_SECRET, CONFLUENT_API_URL, CONFLUENT_TELEMETRY_URL, SD_API_TIMEOUT_MS,
-  SD_API_CONCURRENCY, SD_API_RETRIES, SD_STORE, S3_ENDPOINT, AWS_REGION (+ AWS credential chain), SD_TARGETS,
+  SD_API_CONCURRENCY, SD_API_RETRIES, SD_RESOURCE_TYPES, SD_STORE, S3_ENDPOINT, AWS_REGION (+ AWS credential chain), SD_TARGETS,
   SD_PREFIXES, SD_PARAM_STYLE, SD_GROUP_BY, SD_BATCH_SIZE, SD_MAX_SHRINK, SD_RUN_TIMEOUT, SD_CONFIG_FILE, LOG_LEVEL,
   LOG_FORMAT
 
@@ -43,6 +44,7 @@ exit: 0 published, unchanged or superseded · 1 failed (latest/ as before, unles
 export const PUBLISH_PARTS = {
   log: logPart,
   confluent: confluentPart,
+  discovery: discoveryPart,
   render: renderPart,
   publish: publishPart,
   store: storePart,
@@ -70,7 +72,7 @@ async function dryRun(
   out: string | undefined,
 ): Promise<number> {
   const { config, log } = ctx;
-  const discovered = await createDiscover(config.confluent, log)(ctx.signal);
+  const discovered = await createDiscover(config.confluent, log, config.discovery)(ctx.signal);
   const docs = renderDocuments(discovered.inventory, config.render);
   writeLine(ctx.stdout, formatInventorySummary(discovered.inventory, docs, discovered.api));
   if (out) {

@@ -3,7 +3,7 @@
  * against Prometheus's own rules), their manifest entries and the resource counts.
  */
 import { sha256 } from '../bucket/canonical.js';
-import type { DocumentEntry, ResourceCounts } from '../bucket/manifest.js';
+import type { DiscoveryReportEntry, DocumentEntry, ResourceCounts } from '../bucket/manifest.js';
 import type { Inventory, InventorySizes } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -19,6 +19,22 @@ export function countResources(inventory: Inventory): ResourceCounts {
     byEnvironment[r.environmentId] = (byEnvironment[r.environmentId] ?? 0) + 1;
   }
   return { total: inventory.resources.length, byType, byEnvironment };
+}
+
+/** Records left out that the manifest names one by one; the rest are counted. */
+export const MANIFEST_INVALID_LIMIT = 100;
+
+/** The manifest's `discovery`: the inventory's report, records left out capped; absent without a report. */
+export function discoveryEntry(inventory: Inventory): { discovery?: DiscoveryReportEntry } {
+  const report = inventory.report;
+  if (!report) return {};
+  return {
+    discovery: {
+      ...report,
+      invalid: report.invalid.slice(0, MANIFEST_INVALID_LIMIT),
+      invalidTotal: report.invalid.length,
+    },
+  };
 }
 
 /** Renders every combination and applies Prometheus's own rules to each document before anything is written. */

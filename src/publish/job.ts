@@ -5,6 +5,7 @@
 import { createTimeoutSignal } from '../confluent/abort.js';
 import { type ConfluentClient, createConfluentClient } from '../confluent/client.js';
 import type { ConfluentConfig } from '../confluent/config.js';
+import type { DiscoveryConfig } from '../discovery/config.js';
 import { type DiscoveryProgress, discoverInventory } from '../discovery/discover.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -14,7 +15,7 @@ import { VERSION } from '../version.js';
 import { formatDuration, type PublishPartConfig } from './config.js';
 import type { Discovered, PublishDeps } from './publish.js';
 
-export interface DiscoverOptions {
+export interface DiscoverOptions extends DiscoveryConfig {
   /** SD_RUN_TIMEOUT: discovery is stopped after this long; none when undefined. */
   runTimeoutMs?: number;
   /** How often progress is logged at info while discovery runs; default 5000. */
@@ -40,7 +41,12 @@ export function createDiscover(
       options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
     );
     try {
-      const inventory = await discoverInventory({ client, log, onProgress: progress.update });
+      const inventory = await discoverInventory({
+        client,
+        log,
+        onProgress: progress.update,
+        ...(options.resourceTypes ? { resourceTypes: options.resourceTypes } : {}),
+      });
       return { inventory, api: client.stats(), durationMs: Date.now() - started };
     } catch (err) {
       // the run's signal aborted but not the job's: the deadline passed
@@ -102,14 +108,22 @@ function deadlineError(
 }
 
 export function createPublishDeps(
-  config: { confluent: ConfluentConfig; render: RenderConfig; publish: PublishPartConfig },
+  config: {
+    confluent: ConfluentConfig;
+    discovery?: DiscoveryConfig;
+    render: RenderConfig;
+    publish: PublishPartConfig;
+  },
   store: Store,
   log: Logger,
   signal?: AbortSignal,
 ): PublishDeps {
   return {
     store,
-    discover: createDiscover(config.confluent, log, { runTimeoutMs: config.publish.runTimeoutMs }),
+    discover: createDiscover(config.confluent, log, {
+      runTimeoutMs: config.publish.runTimeoutMs,
+      ...config.discovery,
+    }),
     render: config.render,
     publish: config.publish,
     log,

@@ -10,7 +10,13 @@ import { chooseRunId } from '../bucket/run-id.js';
 import type { Inventory } from '../discovery/resource.js';
 import { describeError, isAppError } from '../errors.js';
 import type { RenderedDocument } from '../render/render.js';
-import { countResources, documentEntries, renderDocuments, warnAboutPlan } from './documents.js';
+import {
+  countResources,
+  discoveryEntry,
+  documentEntries,
+  renderDocuments,
+  warnAboutPlan,
+} from './documents.js';
 import { checkGuards, planRun, type RunPlan } from './plan.js';
 import type { Pointer } from './pointer.js';
 import { readPrevious } from './previous.js';
@@ -158,6 +164,7 @@ function buildManifest(
     documents: plan.entries,
     resources,
     api: { ...discovered.api, discoveryMs: discovered.durationMs },
+    ...discoveryEntry(discovered.inventory),
   };
 }
 

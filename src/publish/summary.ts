@@ -1,7 +1,7 @@
 /** Human-readable summaries of a run, printed by `publish` (and `publish --dry-run`). */
 
 import type { ApiStats } from '../confluent/stats.js';
-import type { Inventory } from '../discovery/resource.js';
+import type { DiscoveryReport, Inventory, ListingOutcome } from '../discovery/resource.js';
 import type { PlanFigures } from '../render/plan.js';
 import type { RenderedDocument } from '../render/render.js';
 import { countResources } from './documents.js';
@@ -24,6 +24,7 @@ export function formatInventorySummary(
       `  ${env.id} ${JSON.stringify(names.get(env.id) ?? '')}: ${counts.byEnvironment[env.id] ?? 0}`,
     );
   }
+  if (inventory.report) lines.push(...formatDiscoveryReport(inventory.report));
   lines.push(`documents: ${docs.length}`);
   for (const d of docs) {
     lines.push(`  ${d.name}.json: ${d.groups} groups, ${Buffer.byteLength(d.body)} bytes`);
@@ -39,6 +40,48 @@ export function formatInventorySummary(
     `api: ${api.requests} requests, ${api.retries} retries, ${api.throttled} throttled, ${api.failures} failed`,
   );
   return lines.join('\n');
+}
+
+const SHOWN = 20;
+
+/** What discovery did not publish, loudly: types skipped, listings refused or gone, records left out. */
+export function formatDiscoveryReport(report: DiscoveryReport): string[] {
+  const from =
+    report.typesFrom === 'metrics-api' ? 'as the Metrics API exports them' : 'from SD_RESOURCE_TYPES';
+  const lines = [`types: ${report.types.join(', ') || '(none)'} (${from})`];
+  for (const s of report.skippedTypes) {
+    if (s.reason === 'not-configured') lines.push(`  ${s.type}: not listed (SD_RESOURCE_TYPES)`);
+    else
+      lines.push(
+        `  ${s.type}: NOT PUBLISHED, the Metrics API does not export it: ${s.resources} resources left out`,
+      );
+  }
+  const where = (o: ListingOutcome) =>
+    `${o.listing}${o.kafkaClusterId ? ` of ${o.kafkaClusterId}` : ''} in ${o.environmentId}: ${o.reason}`;
+  if (report.refused.length > 0) {
+    lines.push(`REFUSED listings (HTTP 403), their resources left out: ${report.refused.length}`);
+    for (const o of report.refused.slice(0, SHOWN)) lines.push(`  ${where(o)}`);
+  }
+  if (report.gone.length > 0) {
+    lines.push(`listings of something deleted meanwhile (HTTP 404), nothing there: ${report.gone.length}`);
+    for (const o of report.gone.slice(0, SHOWN)) lines.push(`  ${where(o)}`);
+  }
+  if (report.invalid.length > 0) {
+    lines.push(`LEFT OUT, cannot be scraped: ${report.invalid.length}`);
+    for (const r of report.invalid.slice(0, SHOWN)) {
+      const name = r.name === undefined ? '' : ` ${JSON.stringify(r.name)}`;
+      const place = [r.kafkaClusterId, r.environmentId].filter((x) => x !== undefined).join(' in ');
+      lines.push(`  ${r.type} ${r.id ?? '(no id)'}${name}${place ? ` (${place})` : ''}: ${r.problem}`);
+    }
+  }
+  const more = Math.max(
+    0,
+    report.refused.length - SHOWN,
+    report.gone.length - SHOWN,
+    report.invalid.length - SHOWN,
+  );
+  if (more > 0) lines.push('  … and more: every one is a warning in the log');
+  return lines;
 }
 
 /** The scrape plan of one document for people: what it costs against the budgets and what it gave up. */

@@ -34,12 +34,20 @@ function parseTargetLists(text: string, problems: string[]): string[][] {
   });
 }
 
-/** `,confluent_` → ['', 'confluent_'] (an empty entry is "no prefix"). */
+/**
+ * `,confluent_` → ['', 'confluent_'] (an empty entry is "no prefix"). A prefix must end with `_`: `confluent` would
+ * make `confluentcloud_provider`, and silently adding the `_` would rename every label of a running setup, so it is
+ * refused and the message names the prefix to use.
+ */
 function parsePrefixes(text: string, problems: string[]): string[] {
   const prefixes = [...new Set(text.split(',').map((p) => p.trim()))];
   for (const p of prefixes) {
     const problem = checkPrefix(p);
     if (problem) problems.push(`SD_PREFIXES: ${problem}`);
+    else if (p !== '' && !p.endsWith('_'))
+      problems.push(
+        `SD_PREFIXES: prefix "${p}" must end with "_" (its labels would read "${p}cloud_provider"); use "${p}_"`,
+      );
   }
   return prefixes;
 }

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../errors.js';
 import type { BuiltGroups, CheckedOptions, GroupLabels, RenderWarning } from './groups.js';
-import { type LabelledResource, paramLabelName } from './labels.js';
+import { type LabelledResource, metricsPathOf, paramLabelName } from './labels.js';
 
 /** Stands in for a missing environment id in `instance`, so the group stays unique and readable. */
 export const NO_ENVIRONMENT = 'no-environment';
@@ -43,7 +43,7 @@ export function buildEnvironmentGroups(
         return r.id;
       });
       const group: GroupLabels = [
-        ['__metrics_path__', options.metricsPath],
+        ['__metrics_path__', metricsPathOf(first.type, options)],
         [paramLabelName(first.type, options.paramStyle), ids.join(',')],
         ['instance', `${environmentId || NO_ENVIRONMENT}/${first.type}/${b + 1}`],
         [`${prefix}resource_type`, first.type],

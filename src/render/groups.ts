@@ -1,6 +1,6 @@
 /** What a grouping builds (target groups as label lists) and how a group becomes one line of the document. */
 import type { GroupBy, ParamStyle } from '../bucket/manifest.js';
-import type { ResourceType } from '../discovery/resource.js';
+import type { Dataset, ResourceType } from '../discovery/resource.js';
 import type { PlanSettings } from './plan-settings.js';
 
 export interface RenderWarning {
@@ -23,7 +23,8 @@ export interface CheckedOptions {
   paramStyle: ParamStyle;
   groupBy: GroupBy;
   batchSize: number;
-  metricsPath: string;
+  /** `__metrics_path__` per dataset: `/v2/metrics/cloud/export`, `/v2/metrics/cloud-custom/export`. */
+  metricsPaths: Readonly<Record<Dataset, string>>;
   plan?: PlanSettings;
 }
 

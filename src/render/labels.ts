@@ -3,8 +3,14 @@
  * the checked, sorted list of resources every document of one run is rendered from.
  */
 import type { ParamStyle } from '../bucket/manifest.js';
-import type { ResourceType } from '../discovery/resource.js';
-import { compareResources, type Inventory, isResourceType, type Resource } from '../discovery/resource.js';
+import type { Dataset, ResourceType } from '../discovery/resource.js';
+import {
+  compareResources,
+  DATASET_OF,
+  type Inventory,
+  isResourceType,
+  type Resource,
+} from '../discovery/resource.js';
 import { AppError } from '../errors.js';
 
 type LabelSource = (r: Resource, environmentName: string | undefined) => unknown;
@@ -13,7 +19,19 @@ const cloudProvider: LabelSource = (r) => (typeof r.cloud === 'string' ? r.cloud
 const environmentName: LabelSource = (_r, name) => name;
 const resourceName: LabelSource = (r) => r.name;
 
-/** Seed labels per type, before the prefix; each always present unless its value is unknown. */
+/** A custom connector is labelled like a managed one (only its metrics come from another dataset). */
+const CONNECTOR_LABELS: readonly (readonly [string, LabelSource])[] = [
+  ['cloud_provider', cloudProvider],
+  ['environment_name', environmentName],
+  ['connector_name', resourceName],
+  ['cluster_id', (r) => r.kafkaClusterId],
+];
+
+/**
+ * Seed labels per type, before the prefix; each always present unless its value is unknown. Every type that has a
+ * display name carries it: under the seed's names where the seed names one (kafka `cluster_name`, ksql `name`,
+ * connectors `connector_name`), else `name` (Schema Registry, compute pools).
+ */
 export const SEED_LABELS: Readonly<Record<ResourceType, readonly (readonly [string, LabelSource])[]>> = {
   kafka: [
     ['cloud_provider', cloudProvider],
@@ -23,6 +41,7 @@ export const SEED_LABELS: Readonly<Record<ResourceType, readonly (readonly [stri
   schema_registry: [
     ['cloud_provider', cloudProvider],
     ['environment_name', environmentName],
+    ['name', resourceName],
   ],
   ksql: [
     ['cloud_provider', cloudProvider],
@@ -32,13 +51,10 @@ export const SEED_LABELS: Readonly<Record<ResourceType, readonly (readonly [stri
   compute_pool: [
     ['cloud_provider', cloudProvider],
     ['environment_name', environmentName],
+    ['name', resourceName],
   ],
-  connector: [
-    ['cloud_provider', cloudProvider],
-    ['environment_name', environmentName],
-    ['connector_name', resourceName],
-    ['cluster_id', (r) => r.kafkaClusterId],
-  ],
+  connector: CONNECTOR_LABELS,
+  custom_connector: CONNECTOR_LABELS,
 };
 
 /** Labels every type carries, before the prefix. */
@@ -52,6 +68,14 @@ export const EXTRA_LABELS: readonly (readonly [string, LabelSource])[] = [
 /** `__param_resource_kafka_id` (every Prometheus) or `__param_resource.kafka.id` (Prometheus ≥ 3 only). */
 export function paramLabelName(type: ResourceType, style: ParamStyle): string {
   return style === 'dotted' ? `__param_resource.${type}.id` : `__param_resource_${type}_id`;
+}
+
+/** The `__metrics_path__` of a type: the export of the dataset it is exported from. */
+export function metricsPathOf(
+  type: ResourceType,
+  options: { metricsPaths: Readonly<Record<Dataset, string>> },
+): string {
+  return options.metricsPaths[DATASET_OF[type]];
 }
 
 const PARAM_LABEL_RE = /^__param_resource(?:_(.+)_id|\.(.+)\.id)$/;

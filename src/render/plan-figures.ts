@@ -1,7 +1,7 @@
 /** The plan's figures: what it costs against the budgets, its largest group, and what it had to give up. */
 
 import type { PlannedGroup, PlannedResource } from './plan-group.js';
-import { lowerBound, maxPointsPerType, metricsPathBytes, urlBytesOf } from './plan-group.js';
+import { byMetricsPath, lowerBound, maxPointsPerType, metricsPathBytes, urlBytesOf } from './plan-group.js';
 import type { PlanSettings } from './plan-settings.js';
 
 export interface PlanFigures {
@@ -53,11 +53,7 @@ export function figuresOf(
     intervalSeconds: settings.intervalSeconds,
     scrapers: settings.scrapers,
     pointsLimit: settings.pointsPerMetric,
-    lowerBound: lowerBound(
-      resources,
-      settings.pointsPerMetric,
-      Math.max(1, settings.maxUrlBytes - metricsPathBytes(resources)),
-    ),
+    lowerBound: lowerBoundPerPath(resources, settings),
     largestGroup: largest
       ? {
           key: largest.key,
@@ -72,6 +68,16 @@ export function figuresOf(
     overCap: resources.filter((r) => r.points > settings.pointsPerMetric).map((r) => r.id),
     reason: reasonOf(degraded, settings, interval, overflow.shards),
   };
+}
+
+/** Each metrics path needs groups of its own: the bound of the plan is the sum of each path's. */
+function lowerBoundPerPath(resources: readonly PlannedResource[], settings: PlanSettings): number {
+  let bound = 0;
+  for (const members of byMetricsPath(resources)) {
+    const usableUrl = Math.max(1, settings.maxUrlBytes - metricsPathBytes(members));
+    bound += lowerBound(members, settings.pointsPerMetric, usableUrl);
+  }
+  return bound;
 }
 
 function reasonOf(

@@ -8,12 +8,14 @@ export interface PlannedResource {
   /** Position in the document's resource order, so parts of a bucket keep that order. */
   order: number;
   metricsPath: string;
+  /** The dataset of the metrics path; packed groups of another dataset than `cloud` have keys `plan-<dataset>-…`. */
+  dataset?: string;
   /** The query parameter Prometheus sends for the type: `resource_kafka_id` or `resource.kafka.id`. */
   param: string;
 }
 
 export interface PlannedGroup {
-  /** `plan-<bucket>[-<part>]`, or the resource id of a group of one. */
+  /** `plan-[<dataset>-]<bucket>[-<part>]`, or the resource id of a group of one. */
   key: string;
   members: PlannedResource[];
   /** Set when the group is scraped less often than the interval. */
@@ -62,4 +64,15 @@ export function maxPointsPerType(members: readonly PlannedResource[]): number {
 
 export function metricsPathBytes(resources: readonly PlannedResource[]): number {
   return Math.max(0, ...resources.map((r) => r.metricsPath.length));
+}
+
+/** The resources of each metrics path, in their order: a scrape URL has one path, so each is planned apart. */
+export function byMetricsPath(resources: readonly PlannedResource[]): PlannedResource[][] {
+  const byPath = new Map<string, PlannedResource[]>();
+  for (const r of resources) {
+    const members = byPath.get(r.metricsPath);
+    if (members) members.push(r);
+    else byPath.set(r.metricsPath, [r]);
+  }
+  return [...byPath.values()];
 }

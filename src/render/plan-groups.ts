@@ -3,9 +3,9 @@
  * (same labels), packed groups carry one comma-joined scrape parameter per type they hold and no per-resource
  * labels (those travel in the info document). A degraded plan adds `__scrape_interval__` or `<prefix>shard`.
  */
-import type { Resource } from '../discovery/resource.js';
+import { DATASET_OF, type Resource } from '../discovery/resource.js';
 import type { CheckedOptions, GroupLabels, RenderWarning } from './groups.js';
-import { type LabelledResource, paramLabelName } from './labels.js';
+import { type LabelledResource, metricsPathOf, paramLabelName } from './labels.js';
 import { type PlanFigures, type PlannedResource, planGroups } from './plan.js';
 import type { PlannedGroup } from './plan-group.js';
 import { estimatePartitions, type PlanSettings } from './plan-settings.js';
@@ -32,7 +32,8 @@ export function buildPlanGroups(
     id: r.id,
     points: pointsOf(r),
     order,
-    metricsPath: options.metricsPath,
+    metricsPath: metricsPathOf(r.type, options),
+    dataset: DATASET_OF[r.type],
     param: paramLabelName(r.type, options.paramStyle).slice('__param_'.length),
   }));
   const plan = planGroups(planned, options.plan);
@@ -59,7 +60,7 @@ export function singleLabels(
   warnings: RenderWarning[],
 ): GroupLabels {
   const group: GroupLabels = [
-    ['__metrics_path__', options.metricsPath],
+    ['__metrics_path__', metricsPathOf(r.type, options)],
     [paramLabelName(r.type, options.paramStyle), r.id],
     ['instance', r.id],
   ];
@@ -77,8 +78,9 @@ function packedLabels(
 ): GroupLabels {
   const idsByType = new Map<Resource['type'], string[]>();
   for (const { resource: r } of members) idsByType.set(r.type, [...(idsByType.get(r.type) ?? []), r.id]);
+  // the plan never packs two metrics paths into one group
   const group: GroupLabels = [
-    ['__metrics_path__', options.metricsPath],
+    ['__metrics_path__', metricsPathOf(members[0]!.resource.type, options)],
     ['instance', g.key],
   ];
   for (const [type, ids] of idsByType) group.push([paramLabelName(type, options.paramStyle), ids.join(',')]);

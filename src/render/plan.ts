@@ -6,13 +6,14 @@
  * - Otherwise a resource too big to share (over half the cap) keeps a group of its own, and the others go to K
  *   buckets by a hash of their id; K comes from a fixed ladder above the lower bound, so a new resource moves only
  *   its own bucket. A bucket over the cap (per type) or the URL length is split in id order, and only it moves.
+ *   Each metrics path (dataset) is packed on its own: one scrape URL has one path.
  * - When even that is over budget, the overflow setting lengthens the interval of the least important groups or
  *   spreads the groups over shards.
  */
 
 import { figuresOf, type PlanFigures } from './plan-figures.js';
 import type { PlannedGroup, PlannedResource } from './plan-group.js';
-import { lowerBound, maxPointsPerType, metricsPathBytes, urlBytesOf } from './plan-group.js';
+import { byMetricsPath, lowerBound, maxPointsPerType, metricsPathBytes, urlBytesOf } from './plan-group.js';
 import { overflowGroups } from './plan-overflow.js';
 import type { PlanSettings } from './plan-settings.js';
 
@@ -30,9 +31,7 @@ export function planGroups(resources: readonly PlannedResource[], settings: Plan
   const capacity = Math.floor((settings.requestsPerMinute * interval) / 60);
   const fitsAlone = resources.every((r) => r.points <= settings.pointsPerMetric);
   const packed =
-    resources.length <= capacity && fitsAlone
-      ? resources.map(single)
-      : packResources(resources, settings, metricsPathBytes(resources));
+    resources.length <= capacity && fitsAlone ? resources.map(single) : packPerPath(resources, settings);
   const overflow = overflowGroups(packed, capacity, interval, settings.overflow);
   const groups = overflow.groups.map((g) =>
     interval !== settings.intervalSeconds && g.intervalSeconds === undefined
@@ -61,11 +60,23 @@ export function ladderAbove(n: number): number {
   return k;
 }
 
-function packResources(
-  resources: readonly PlannedResource[],
-  settings: PlanSettings,
-  pathBytes: number,
-): PlannedGroup[] {
+/** Resources of each metrics path packed apart: a group is one URL, so it has one path. */
+function packPerPath(resources: readonly PlannedResource[], settings: PlanSettings): PlannedGroup[] {
+  const groups = byMetricsPath(resources).flatMap((members) => packResources(members, settings));
+  return groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * `plan-` and, for another dataset than `cloud`, the dataset (`plan-cloud-custom-3`): keys stay unique across
+ * paths, and sort after the `cloud` groups (`plan-<digit>`), so a document's first group keeps the `cloud` path.
+ */
+function keyPrefixOf(r: PlannedResource | undefined): string {
+  return r?.dataset === undefined || r.dataset === 'cloud' ? 'plan-' : `plan-${r.dataset}-`;
+}
+
+function packResources(resources: readonly PlannedResource[], settings: PlanSettings): PlannedGroup[] {
+  const pathBytes = metricsPathBytes(resources);
+  const prefix = keyPrefixOf(resources[0]);
   const cap = settings.pointsPerMetric;
   const alone = resources.filter((r) => r.points > cap);
   const shared = resources.filter((r) => r.points <= cap);
@@ -79,10 +90,11 @@ function packResources(
     if (members.length === 0) return;
     const parts = splitBucket(members, cap, settings.maxUrlBytes);
     parts.forEach((part, i) => {
-      groups.push({ key: parts.length === 1 ? `plan-${bucket}` : `plan-${bucket}-${i + 1}`, members: part });
+      const key = parts.length === 1 ? `${bucket}` : `${bucket}-${i + 1}`;
+      groups.push({ key: prefix + key, members: part });
     });
   });
-  return groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return groups;
 }
 
 /** Each resource to the bucket its id hashes to; a big one probes on to a bucket with no other big one. */

@@ -19,14 +19,18 @@ import type { PlanSettings } from './plan-settings.js';
 export type { RenderWarning } from './groups.js';
 
 export const DEFAULT_METRICS_PATH = '/v2/metrics/cloud/export';
+/** Custom connectors are exported from their own dataset (reference §7.2, §12). */
+export const DEFAULT_CUSTOM_METRICS_PATH = '/v2/metrics/cloud-custom/export';
 
 export interface RenderOptions {
   paramStyle: ParamStyle;
   groupBy: GroupBy;
   /** Most ids in one group when grouping by environment. */
   batchSize: number;
-  /** Default '/v2/metrics/cloud/export'. */
+  /** Of the `cloud` dataset; default '/v2/metrics/cloud/export'. */
   metricsPath?: string;
+  /** Of the `cloud-custom` dataset (custom connectors); default '/v2/metrics/cloud-custom/export'. */
+  customMetricsPath?: string;
   /** Required with `groupBy: 'plan'`. */
   plan?: PlanSettings;
 }
@@ -144,18 +148,20 @@ function checkOptions(options: RenderOptions): CheckedOptions {
   if (options.groupBy === 'plan' && !options.plan) problems.push('grouping "plan" needs the plan settings');
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
     problems.push(`batch size ${options.batchSize} must be an integer of at least 1`);
-  const metricsPath = options.metricsPath ?? DEFAULT_METRICS_PATH;
+  const metricsPaths = {
+    cloud: options.metricsPath ?? DEFAULT_METRICS_PATH,
+    'cloud-custom': options.customMetricsPath ?? DEFAULT_CUSTOM_METRICS_PATH,
+  };
   // Prometheus escapes the path, so a query string here would reach the API as a literal "%3F".
-  if (!/^\/[^?#\s]*$/.test(metricsPath))
-    problems.push(
-      `metrics path ${JSON.stringify(metricsPath)} must start with "/" and have no query or spaces`,
-    );
+  for (const path of Object.values(metricsPaths))
+    if (!/^\/[^?#\s]*$/.test(path))
+      problems.push(`metrics path ${JSON.stringify(path)} must start with "/" and have no query or spaces`);
   if (problems.length > 0) throw new AppError('RENDER_INVALID', `render: ${problems.join('; ')}`);
   return {
     paramStyle: options.paramStyle,
     groupBy: options.groupBy,
     batchSize: options.batchSize,
-    metricsPath,
+    metricsPaths,
     ...(options.plan ? { plan: options.plan } : {}),
   };
 }

@@ -51,6 +51,15 @@ function countField(body: Body, name: string): number | undefined {
   return value;
 }
 
+/** A boolean field; absent is false. */
+function flagField(body: Body, name: string): boolean {
+  const value = body[name];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean')
+    throw new SimRequestError(400, 'invalid_request', `${name} must be true or false`);
+  return value;
+}
+
 /** What a new Kafka cluster is: `kind`, `cku`, `topics`, `partitions`, each optional. */
 function kafkaShapeOf(body: Body): KafkaShapeInput {
   return {
@@ -160,6 +169,8 @@ export const ADMIN_ROUTES: readonly Route<AdminContext>[] = [
   {
     method: 'POST',
     template: '/_sim/connectors',
-    handler: created((b, ctx) => ctx.store.addConnector({ ...memberOf(b), name: field(b, 'name') })),
+    handler: created((b, ctx) =>
+      ctx.store.addConnector({ ...memberOf(b), name: field(b, 'name'), custom: flagField(b, 'custom') }),
+    ),
   },
 ];

@@ -2,6 +2,7 @@
 
 import { type ConnectorPart, connectorToExpanded } from './connect-records.js';
 import { listReply } from './list-page.js';
+import type { ListingApi } from './listing-refusals.js';
 import type { SimEnvironment } from './org.js';
 import type { OrgStore } from './org-store.js';
 import {
@@ -25,6 +26,10 @@ import type { Route } from './router.js';
 export interface CloudContext {
   store: OrgStore;
   pageTokenTtlMs: number;
+  /** The permanent refusal a listing of `api` in an environment gets (listing-refusals.ts), if any. */
+  refusal(api: ListingApi, environmentId: string): Reply | undefined;
+  /** Ids a listing page just showed: those marked `deleteAfterListing` are deleted now. */
+  listed(ids: readonly string[]): void;
 }
 
 function recordContext(req: SimRequest, ctx: CloudContext): RecordContext {
@@ -44,6 +49,7 @@ function environmentFilter(req: SimRequest, ctx: CloudContext): SimEnvironment |
 }
 
 interface EnvScopedType<T> {
+  api: ListingApi;
   path: string;
   apiVersion: string;
   listKind: string;
@@ -60,15 +66,23 @@ function envScopedRoutes<T extends { id: string }>(type: EnvScopedType<T>): Rout
       handler(req, ctx) {
         const env = environmentFilter(req, ctx);
         if ('status' in env) return env;
+        const refusal = ctx.refusal(type.api, env.id);
+        if (refusal) return refusal;
         const items = type.items(env);
         const rc = recordContext(req, ctx);
-        return listReply(req, ctx.pageTokenTtlMs, {
+        const shown: string[] = [];
+        const reply = listReply(req, ctx.pageTokenTtlMs, {
           apiVersion: type.apiVersion,
           kind: type.listKind,
           total: items.length,
           slice: (offset, size) =>
-            items.slice(offset, offset + size).map((x) => type.toRecord(rc, env, x, ctx)),
+            items.slice(offset, offset + size).map((x) => {
+              shown.push(x.id);
+              return type.toRecord(rc, env, x, ctx);
+            }),
         });
+        ctx.listed(shown);
+        return reply;
       },
     },
     {
@@ -77,6 +91,8 @@ function envScopedRoutes<T extends { id: string }>(type: EnvScopedType<T>): Rout
       handler(req, ctx) {
         const env = environmentFilter(req, ctx);
         if ('status' in env) return env;
+        const refusal = ctx.refusal(type.api, env.id);
+        if (refusal) return refusal;
         const item = type.items(env).find((x) => x.id === req.params.id);
         return item
           ? jsonReply(200, type.toRecord(recordContext(req, ctx), env, item, ctx))
@@ -89,6 +105,8 @@ function envScopedRoutes<T extends { id: string }>(type: EnvScopedType<T>): Rout
 const EXPAND_PARTS: readonly ConnectorPart[] = ['id', 'info', 'status'];
 
 function connectorsHandler(req: SimRequest, ctx: CloudContext): Reply {
+  const refusal = ctx.refusal('connect', req.params.environment_id ?? '');
+  if (refusal) return refusal;
   const found = ctx.store.kafkaCluster(req.params.kafka_cluster_id ?? '');
   if (!found || found.env.id !== req.params.environment_id)
     return connectErrorReply(404, 'account not found');
@@ -96,13 +114,15 @@ function connectorsHandler(req: SimRequest, ctx: CloudContext): Reply {
   // `expand=id,info,status` as the Confluent CLI sends it, or repeated `expand=` params
   const asked = req.query.getAll('expand').flatMap((v) => v.split(','));
   const parts = new Set(EXPAND_PARTS.filter((p) => asked.includes(p)));
+  // custom connectors are in the same listing as managed ones (reference §12)
+  const all = [...cluster.connectors, ...cluster.customConnectors];
   if (asked.length === 0)
     return jsonReply(
       200,
-      cluster.connectors.map((c) => c.name),
+      all.map((c) => c.name),
     );
   const body: Record<string, unknown> = {};
-  for (const c of cluster.connectors) body[c.name] = connectorToExpanded(env, cluster, c, parts);
+  for (const c of all) body[c.name] = connectorToExpanded(env, cluster, c, parts);
   return jsonReply(200, body);
 }
 
@@ -110,7 +130,8 @@ function connectorHandler(req: SimRequest, ctx: CloudContext): Reply {
   const found = ctx.store.kafkaCluster(req.params.kafka_cluster_id ?? '');
   if (!found || found.env.id !== req.params.environment_id)
     return connectErrorReply(404, 'account not found');
-  const c = found.cluster.connectors.find((x) => x.name === req.params.connector_name);
+  const { connectors, customConnectors } = found.cluster;
+  const c = [...connectors, ...customConnectors].find((x) => x.name === req.params.connector_name);
   if (!c) return connectErrorReply(404, `Connector ${req.params.connector_name} not found`);
   const { info } = connectorToExpanded(found.env, found.cluster, c, new Set(['info']));
   return jsonReply(200, info);
@@ -123,12 +144,19 @@ export const CLOUD_ROUTES: readonly Route<CloudContext>[] = [
     handler(req, ctx) {
       const envs = ctx.store.org.environments;
       const rc = recordContext(req, ctx);
-      return listReply(req, ctx.pageTokenTtlMs, {
+      const shown: string[] = [];
+      const reply = listReply(req, ctx.pageTokenTtlMs, {
         apiVersion: 'org/v2',
         kind: 'EnvironmentList',
         total: envs.length,
-        slice: (offset, size) => envs.slice(offset, offset + size).map((e) => environmentToRecord(rc, e)),
+        slice: (offset, size) =>
+          envs.slice(offset, offset + size).map((e) => {
+            shown.push(e.id);
+            return environmentToRecord(rc, e);
+          }),
       });
+      ctx.listed(shown);
+      return reply;
     },
   },
   {
@@ -140,6 +168,7 @@ export const CLOUD_ROUTES: readonly Route<CloudContext>[] = [
     },
   },
   ...envScopedRoutes({
+    api: 'cmk',
     path: '/cmk/v2/clusters',
     apiVersion: 'cmk/v2',
     listKind: 'ClusterList',
@@ -147,6 +176,7 @@ export const CLOUD_ROUTES: readonly Route<CloudContext>[] = [
     toRecord: kafkaClusterToRecord,
   }),
   ...envScopedRoutes({
+    api: 'srcm',
     path: '/srcm/v3/clusters',
     apiVersion: 'srcm/v3',
     listKind: 'ClusterList',
@@ -154,6 +184,7 @@ export const CLOUD_ROUTES: readonly Route<CloudContext>[] = [
     toRecord: schemaRegistryToRecord,
   }),
   ...envScopedRoutes({
+    api: 'ksqldbcm',
     path: '/ksqldbcm/v2/clusters',
     apiVersion: 'ksqldbcm/v2',
     listKind: 'ClusterList',
@@ -162,6 +193,7 @@ export const CLOUD_ROUTES: readonly Route<CloudContext>[] = [
       ksqlClusterToRecord(rc, env, q, ctx.store.kafkaCluster(q.kafkaClusterId)?.cluster),
   }),
   ...envScopedRoutes({
+    api: 'fcpm',
     path: '/fcpm/v2/compute-pools',
     apiVersion: 'fcpm/v2',
     listKind: 'ComputePoolList',

@@ -7,6 +7,8 @@ import { countResources, DEFAULT_SIZES, describeCounts } from './org.js';
 import { type SimulatorOptions, startSimulator } from './server.js';
 import {
   DEFAULT_RUNTIME_CONFIG,
+  DESCRIPTOR_REVISIONS,
+  type DescriptorRevision,
   FAULT_KINDS,
   type FaultKind,
   isFaultKind,
@@ -24,7 +26,9 @@ const OPTIONS = {
   'connectors-per-cluster': { type: 'string' },
   'ksql-per-env': { type: 'string' },
   'compute-pools-per-env': { type: 'string' },
+  'custom-connectors-per-env': { type: 'string' },
   'no-schema-registry': { type: 'boolean' },
+  'schema-registry-unavailable': { type: 'boolean' },
   'latency-ms': { type: 'string' },
   'fault-rate': { type: 'string' },
   'fault-kinds': { type: 'string' },
@@ -33,6 +37,7 @@ const OPTIONS = {
   'fault-timeout-ms': { type: 'string' },
   'metrics-limits': { type: 'string' },
   'time-scale': { type: 'string' },
+  'resource-descriptors': { type: 'string' },
   'api-key': { type: 'string' },
   'api-secret': { type: 'string' },
 } as const;
@@ -52,7 +57,9 @@ flags:
   --connectors-per-cluster N connectors per Kafka cluster (default ${DEFAULT_SIZES.connectorsPerCluster})
   --ksql-per-env N           ksqlDB clusters per environment (default ${DEFAULT_SIZES.ksqlPerEnv})
   --compute-pools-per-env N  Flink compute pools per environment (default ${DEFAULT_SIZES.computePoolsPerEnv})
+  --custom-connectors-per-env N  custom connectors per environment, on its first Kafka cluster (default ${DEFAULT_SIZES.customConnectorsPerEnv})
   --no-schema-registry       no Schema Registry anywhere (default: in most environments)
+  --schema-registry-unavailable  the Schema Registry list answers 403 everywhere (Confluent Cloud for Government)
   --latency-ms N             delay added to every request (default 0)
   --fault-rate R             share 0..1 of API requests answered with a transient fault (default 0)
   --fault-kinds LIST         faults to pick from, comma-separated: ${FAULT_KINDS.join(',')} (default all)
@@ -61,6 +68,8 @@ flags:
   --fault-timeout-ms N       how long a timeout fault holds a request (default ${DEFAULT_RUNTIME_CONFIG.faultTimeoutMs})
   --metrics-limits SET       Metrics API limits to enforce: none, 2025 or 2026 (default none)
   --time-scale N             one simulated minute lasts 60/N seconds, for the limits' windows (default 1)
+  --resource-descriptors R   the Metrics API's resource types: current, or 2022 (no compute_pool, no
+                             cloud-custom dataset) (default current)
   --api-key K, --api-secret S  the accepted basic-auth credentials (default sim-key / sim-secret)
 
 env: LOG_LEVEL, LOG_FORMAT
@@ -113,6 +122,15 @@ function metricsLimitsFlag(values: Values, problems: string[]): MetricsLimitsNam
   return undefined;
 }
 
+function descriptorsFlag(values: Values, problems: string[]): DescriptorRevision | undefined {
+  const text = values['resource-descriptors'];
+  if (typeof text !== 'string') return undefined;
+  const revision = DESCRIPTOR_REVISIONS.find((r) => r === text);
+  if (revision) return revision;
+  problems.push(`--resource-descriptors must be one of ${DESCRIPTOR_REVISIONS.join(', ')} (got "${text}")`);
+  return undefined;
+}
+
 function timeScaleFlag(values: Values, problems: string[]): number | undefined {
   const text = values['time-scale'];
   if (typeof text !== 'string') return undefined;
@@ -144,15 +162,18 @@ export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: n
   set('connectorsPerCluster', integerFlag(values, 'connectors-per-cluster', 0, 10_000, problems));
   set('ksqlPerEnv', integerFlag(values, 'ksql-per-env', 0, 10_000, problems));
   set('computePoolsPerEnv', integerFlag(values, 'compute-pools-per-env', 0, 10_000, problems));
+  set('customConnectorsPerEnv', integerFlag(values, 'custom-connectors-per-env', 0, 10_000, problems));
   set('latencyMs', integerFlag(values, 'latency-ms', 0, 600_000, problems));
   set('rateLimit', integerFlag(values, 'rate-limit', 0, 1_000_000, problems));
   set('pageTokenTtlMs', integerFlag(values, 'page-token-ttl-ms', 1, 86_400_000, problems));
   set('faultTimeoutMs', integerFlag(values, 'fault-timeout-ms', 1, 86_400_000, problems));
   if (values['no-schema-registry']) options.schemaRegistry = false;
+  if (values['schema-registry-unavailable']) options.schemaRegistryUnavailable = true;
   set('faultRate', faultRateFlag(values, problems));
   set('faultKinds', faultKindsFlag(values, problems));
   set('metricsLimits', metricsLimitsFlag(values, problems));
   set('timeScale', timeScaleFlag(values, problems));
+  set('resourceDescriptors', descriptorsFlag(values, problems));
   set('host', textFlag(values, 'host', problems));
   set('apiKey', textFlag(values, 'api-key', problems));
   set('apiSecret', textFlag(values, 'api-secret', problems));

@@ -7,7 +7,7 @@ import { kafkaSizeOf } from './kafka-size.js';
 import { exportName, METRICS, type MetricDef, resourceLabel, type SeriesSize } from './metric-catalog.js';
 import type { IndexEntry } from './org.js';
 import type { OrgStore } from './org-store.js';
-import { isSimResourceType, type SimResourceType } from './resource-types.js';
+import { datasetOf, isSimResourceType, type SimDataset, type SimResourceType } from './resource-types.js';
 
 /** Samples carry `now - 60s`: recent like the real API's (3 min offset) yet inside Prometheus' ingestion window. */
 const SAMPLE_AGE_MS = 60_000;
@@ -26,12 +26,15 @@ export interface RenderedExport {
   seriesCut: number;
 }
 
-/** Requested ids per type, in first-seen order, without duplicates. */
-export function parseExportParams(query: URLSearchParams): Map<SimResourceType, string[]> {
+/** Requested ids per type of `dataset`, in first-seen order, without duplicates (other types' params are ignored). */
+export function parseExportParams(
+  query: URLSearchParams,
+  dataset: SimDataset,
+): Map<SimResourceType, string[]> {
   const asked = new Map<SimResourceType, string[]>();
   for (const [key, value] of query) {
     const type = RESOURCE_PARAM.exec(key)?.[1];
-    if (!type || !isSimResourceType(type)) continue;
+    if (!type || !isSimResourceType(type) || datasetOf(type) !== dataset) continue;
     const ids = asked.get(type) ?? [];
     for (const id of value.split(',').map((s) => s.trim())) if (id && !ids.includes(id)) ids.push(id);
     asked.set(type, ids);
@@ -113,15 +116,16 @@ export function renderExport(
   query: URLSearchParams,
   now: number,
   options: ExportOptions,
+  dataset: SimDataset = 'cloud',
 ): RenderedExport {
-  const asked = parseExportParams(query);
+  const asked = parseExportParams(query, dataset);
   const timestamp = now - SAMPLE_AGE_MS;
   const minute = Math.floor(timestamp / 60_000);
   const keep = metricFilter(query);
   const lines: string[] = [];
   let seriesCut = 0;
   for (const metric of METRICS) {
-    if (!keep(metric.name)) continue;
+    if (!keep(metric.name) || datasetOf(metric.type) !== dataset) continue;
     const run = { store, ids: asked.get(metric.type) ?? [], options, minute, timestamp };
     const { samples, cut } = renderMetric(metric, run);
     seriesCut += cut;

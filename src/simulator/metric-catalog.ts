@@ -40,7 +40,9 @@ const none = (): Labels[] => [{}];
 const connectorOfType =
   (type: 'source' | 'sink') =>
   (entry: IndexEntry): Labels[] =>
-    entry.kind === 'connector' && entry.record.type === type ? [{}] : [];
+    (entry.kind === 'connector' || entry.kind === 'custom_connector') && entry.record.type === type
+      ? [{}]
+      : [];
 
 function noisy(max: number) {
   return (entry: IndexEntry, labels: Labels, minute: number, name = ''): number => {
@@ -75,6 +77,40 @@ function def(
 
 const bytes = noisy(50_000_000);
 const records = noisy(200_000);
+
+/**
+ * A connector's metrics, for managed connectors (`cloud`) and custom ones (`cloud-custom`, with
+ * `custom_connector_id`). The reference names the dataset and the parameter, not the metrics of custom
+ * connectors [U]: they are modelled as the managed ones' records metrics.
+ */
+function connectorMetrics(type: 'connector' | 'custom_connector'): MetricDef[] {
+  return [
+    def(
+      'io.confluent.kafka.connect/sent_records',
+      type,
+      'The delta count of total number of records sent from the transformations and written to Kafka for the source connector.',
+      '1',
+      (e, l, m) => records(e, l, m, 'sent'),
+      connectorOfType('source'),
+    ),
+    def(
+      'io.confluent.kafka.connect/received_records',
+      type,
+      'The delta count of total number of records received by the sink connector.',
+      '1',
+      (e, l, m) => records(e, l, m, 'recv'),
+      connectorOfType('sink'),
+    ),
+    def(
+      'io.confluent.kafka.connect/dead_letter_queue_records',
+      type,
+      'The delta count of dead letter queue records written to Kafka for the sink connector.',
+      '1',
+      (e, l, m) => noisy(5)(e, l, m, 'dlq'),
+      connectorOfType('sink'),
+    ),
+  ];
+}
 
 export const METRICS: readonly MetricDef[] = [
   def(
@@ -115,30 +151,7 @@ export const METRICS: readonly MetricDef[] = [
     '1',
     (e, l, m) => 10 + noisy(300)(e, l, m, 'conn'),
   ),
-  def(
-    'io.confluent.kafka.connect/sent_records',
-    'connector',
-    'The delta count of total number of records sent from the transformations and written to Kafka for the source connector.',
-    '1',
-    (e, l, m) => records(e, l, m, 'sent'),
-    connectorOfType('source'),
-  ),
-  def(
-    'io.confluent.kafka.connect/received_records',
-    'connector',
-    'The delta count of total number of records received by the sink connector.',
-    '1',
-    (e, l, m) => records(e, l, m, 'recv'),
-    connectorOfType('sink'),
-  ),
-  def(
-    'io.confluent.kafka.connect/dead_letter_queue_records',
-    'connector',
-    'The delta count of dead letter queue records written to Kafka for the sink connector.',
-    '1',
-    (e, l, m) => noisy(5)(e, l, m, 'dlq'),
-    connectorOfType('sink'),
-  ),
+  ...connectorMetrics('connector'),
   def(
     'io.confluent.kafka.ksql/streaming_unit_count',
     'ksql',
@@ -181,6 +194,7 @@ export const METRICS: readonly MetricDef[] = [
     '1',
     (e) => (e.kind === 'compute_pool' ? e.record.maxCfu : 0),
   ),
+  ...connectorMetrics('custom_connector'),
 ];
 
 /** Per resource type, in the order the Metrics API lists them: its description and that of its `<type>.id` label. */
@@ -191,4 +205,5 @@ export const RESOURCE_DESCRIPTORS: Readonly<Record<SimResourceType, { descriptio
     ksql: { description: 'A ksqlDB application.', label: 'ID of the ksqlDB application' },
     schema_registry: { description: 'A schema registry.', label: 'ID of the schema registry' },
     compute_pool: { description: 'A Flink compute pool.', label: 'ID of the Flink compute pool' },
+    custom_connector: { description: 'A custom connector.', label: 'ID of the custom connector' },
   };

@@ -7,6 +7,7 @@ import { parseExportParams } from './export-render.js';
 import { MetricsLimiter, type RateLimitState } from './metrics-limiter.js';
 import { limitSetOf } from './metrics-limits.js';
 import { metricsErrorReply, type Reply, type SimRequest } from './reply.js';
+import { SIM_DATASETS, type SimDataset } from './resource-types.js';
 import type { RuntimeSettings } from './sim-config.js';
 import type { StatsRecorder } from './stats.js';
 
@@ -44,8 +45,14 @@ function addHeaderSet(headers: GateHeaders, state: RateLimitState): void {
 }
 
 /** `kafka.id:lkc-1`…: the requested resources of an `/export` as the 429 names them. */
-function exportResources(req: SimRequest): string[] {
-  return [...parseExportParams(req.query)].flatMap(([type, ids]) => ids.map((id) => `${type}.id:${id}`));
+function exportResources(req: SimRequest, dataset: SimDataset): string[] {
+  return [...parseExportParams(req.query, dataset)].flatMap(([type, ids]) =>
+    ids.map((id) => `${type}.id:${id}`),
+  );
+}
+
+function isDataset(value: string | undefined): value is SimDataset {
+  return SIM_DATASETS.some((d) => d === value);
 }
 
 export class MetricsGate {
@@ -70,8 +77,10 @@ export class MetricsGate {
       this.stats.metrics.rateLimited(req.now, 'perIp');
       return { refusal: metricsErrorReply(429, PER_IP_DETAIL), headers };
     }
-    if (input.template !== EXPORT_TEMPLATE || req.params.dataset !== 'cloud') return { headers };
-    const budget = this.limiter.takeResources(input.principal, exportResources(req), req.now, set, timeScale);
+    const { dataset } = req.params;
+    if (input.template !== EXPORT_TEMPLATE || !isDataset(dataset)) return { headers };
+    const asked = exportResources(req, dataset);
+    const budget = this.limiter.takeResources(input.principal, asked, req.now, set, timeScale);
     addHeaderSet(headers, budget.state);
     if (budget.allowed) return { headers };
     this.stats.metrics.rateLimited(req.now, 'perResource');

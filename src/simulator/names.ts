@@ -96,6 +96,29 @@ export const CONNECTOR_PLUGINS: readonly ConnectorPlugin[] = [
   { suffix: 'http-source', type: 'source', connectorClass: 'HttpSourceV2' },
 ];
 
+/**
+ * Plugins a customer uploads and runs as custom connectors; the first is the class of Confluent's recorded custom
+ * connector (`connector/custom/read_created_connectors.json`), the others are common open-source connectors.
+ */
+export const CUSTOM_PLUGINS: readonly ConnectorPlugin[] = [
+  {
+    suffix: 'datagen-plugin-source',
+    type: 'source',
+    connectorClass: 'io.confluent.kafka.connect.datagen.DatagenConnector',
+  },
+  {
+    suffix: 'mqtt-plugin-source',
+    type: 'source',
+    connectorClass: 'io.confluent.connect.mqtt.MqttSourceConnector',
+  },
+  { suffix: 'jdbc-plugin-sink', type: 'sink', connectorClass: 'io.confluent.connect.jdbc.JdbcSinkConnector' },
+  {
+    suffix: 'file-plugin-sink',
+    type: 'sink',
+    connectorClass: 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+  },
+];
+
 /** `base`, or `base-2`, `base-3`… whichever is not taken yet. */
 export function uniqueName(base: string, taken: (name: string) => boolean): string {
   if (!taken(base)) return base;

@@ -8,6 +8,8 @@ import {
   CLUSTER_PURPOSES,
   type Cloud,
   CONNECTOR_PLUGINS,
+  type ConnectorPlugin,
+  CUSTOM_PLUGINS,
   cloudOfRegion,
   DOMAINS,
   ENVIRONMENT_STAGES,
@@ -109,6 +111,7 @@ export class RecordFactory {
       endpointId: `pkc-${rand.alnum(5)}`,
       ...this.ctx.stamps(),
       connectors: [],
+      customConnectors: [],
     };
     if (kind === 'Dedicated') cluster.cku = availability === 'MULTI_ZONE' ? rand.int(2, 6) : rand.int(1, 4);
     if (input.cku !== undefined) cluster.cku = input.cku;
@@ -118,14 +121,29 @@ export class RecordFactory {
 
   /** A connector named after its plugin (`orders-s3-sink`); a name asked for picks the plugin it ends with. */
   connector(cluster: SimKafkaCluster, input: { name?: string }): SimConnector {
+    return this.connectorOf(cluster, input, 'lcc', CONNECTOR_PLUGINS);
+  }
+
+  /** A custom connector (`clcc-…`) running an uploaded plugin (`ccp-…`). */
+  customConnector(cluster: SimKafkaCluster, input: { name?: string }): SimConnector {
+    const connector = this.connectorOf(cluster, input, 'clcc', CUSTOM_PLUGINS);
+    return { ...connector, pluginId: `ccp-${this.ctx.rand.alnum(6)}` };
+  }
+
+  private connectorOf(
+    cluster: SimKafkaCluster,
+    input: { name?: string },
+    idPrefix: string,
+    plugins: readonly ConnectorPlugin[],
+  ): SimConnector {
     const { rand } = this.ctx;
-    const id = this.ctx.newId('lcc');
-    const named = input.name ? CONNECTOR_PLUGINS.find((p) => input.name?.endsWith(p.suffix)) : undefined;
-    const plugin = named ?? rand.pick(CONNECTOR_PLUGINS);
+    const id = this.ctx.newId(idPrefix);
+    const named = input.name ? plugins.find((p) => input.name?.endsWith(p.suffix)) : undefined;
+    const plugin = named ?? rand.pick(plugins);
     const domain = rand.pick(DOMAINS);
-    const name =
-      input.name ??
-      uniqueName(`${domain}-${plugin.suffix}`, (n) => cluster.connectors.some((c) => c.name === n));
+    const taken = (n: string) =>
+      [...cluster.connectors, ...cluster.customConnectors].some((c) => c.name === n);
+    const name = input.name ?? uniqueName(`${domain}-${plugin.suffix}`, taken);
     return {
       id,
       name,

@@ -2,6 +2,7 @@
 import { createGeneratorContext } from './generator-context.js';
 import { DEFAULT_SIZES, type OrgSizes, type SimEnvironment, type SimulatedOrg } from './org.js';
 import { RecordFactory } from './org-factory.js';
+import { hashString } from './random.js';
 
 /** Share of environments (after the first, which always has one) that enable Stream Governance. */
 const SCHEMA_REGISTRY_SHARE = 0.85;
@@ -33,5 +34,19 @@ export function generateOrg(seed: number, sizes: Partial<OrgSizes> = {}): Simula
     for (let p = 0; p < size.computePoolsPerEnv; p++) env.computePools.push(build.computePool(env, {}));
     environments.push(env);
   }
+  addCustomConnectors(seed, environments, size.customConnectorsPerEnv);
   return { seed, organizationId, environments };
+}
+
+/**
+ * Custom connectors on each environment's first Kafka cluster, drawn from a stream of their own: the rest of a
+ * seed's organisation is what it was before they existed (their `clcc-` ids cannot meet another type's).
+ */
+function addCustomConnectors(seed: number, environments: SimEnvironment[], perEnv: number): void {
+  const build = new RecordFactory(createGeneratorContext(hashString(`custom-connectors:${seed}`)));
+  for (const env of environments) {
+    const cluster = env.kafkaClusters[0];
+    if (!cluster) continue;
+    for (let c = 0; c < perEnv; c++) cluster.customConnectors.push(build.customConnector(cluster, {}));
+  }
 }

@@ -5,7 +5,11 @@ import type { IndexEntry, SimEnvironment, SimKafkaCluster, SimulatedOrg } from '
 export function idsOfEnvironment(env: SimEnvironment): string[] {
   return [
     env.id,
-    ...env.kafkaClusters.flatMap((c) => [c.id, ...c.connectors.map((x) => x.id)]),
+    ...env.kafkaClusters.flatMap((c) => [
+      c.id,
+      ...c.connectors.map((x) => x.id),
+      ...c.customConnectors.map((x) => x.id),
+    ]),
     ...(env.schemaRegistry ? [env.schemaRegistry.id] : []),
     ...env.ksqlClusters.map((q) => q.id),
     ...env.computePools.map((p) => p.id),
@@ -17,7 +21,12 @@ function detachKafkaCluster(env: SimEnvironment, cluster: SimKafkaCluster): stri
   env.kafkaClusters.splice(env.kafkaClusters.indexOf(cluster), 1);
   const ksql = env.ksqlClusters.filter((k) => k.kafkaClusterId === cluster.id);
   env.ksqlClusters = env.ksqlClusters.filter((k) => k.kafkaClusterId !== cluster.id);
-  return [cluster.id, ...cluster.connectors.map((c) => c.id), ...ksql.map((q) => q.id)];
+  return [
+    cluster.id,
+    ...cluster.connectors.map((c) => c.id),
+    ...cluster.customConnectors.map((c) => c.id),
+    ...ksql.map((q) => q.id),
+  ];
 }
 
 /** Takes the record of `entry` and what belongs to it out of `org`; returns every id taken out. */
@@ -41,6 +50,9 @@ export function detachFromOrg(org: SimulatedOrg, entry: IndexEntry): string[] {
       break;
     case 'connector':
       entry.cluster.connectors = entry.cluster.connectors.filter((c) => c.id !== record.id);
+      break;
+    case 'custom_connector':
+      entry.cluster.customConnectors = entry.cluster.customConnectors.filter((c) => c.id !== record.id);
       break;
   }
   return [record.id];

@@ -90,11 +90,22 @@ export class OrgStore {
     return this.indexed({ kind: 'compute_pool', env, record: pool });
   }
 
-  addConnector(input: { environment: string; kafkaCluster?: string; name?: string }): SimConnector {
+  /** A managed connector, or with `custom` a custom one (`clcc-…`); both share their cluster's names. */
+  addConnector(input: {
+    environment: string;
+    kafkaCluster?: string;
+    name?: string;
+    custom?: boolean;
+  }): SimConnector {
     const env = this.requireEnvironment(input.environment);
     const cluster = this.requireKafkaCluster(env, input.kafkaCluster);
     const name = requireName(input.name, 'name');
     requireFreeConnectorName(cluster, name);
+    if (input.custom) {
+      const custom = this.build.customConnector(cluster, { name });
+      cluster.customConnectors.push(custom);
+      return this.indexed({ kind: 'custom_connector', env, cluster, record: custom });
+    }
     const connector = this.build.connector(cluster, { name });
     cluster.connectors.push(connector);
     return this.indexed({ kind: 'connector', env, cluster, record: connector });
@@ -104,7 +115,7 @@ export class OrgStore {
   rename(id: string, newName: string | undefined): IndexEntry['record'] {
     const name = requireName(newName, 'display_name');
     const entry = this.requireEntry(id);
-    if (entry.kind === 'connector') {
+    if (entry.kind === 'connector' || entry.kind === 'custom_connector') {
       requireFreeConnectorName(entry.cluster, name, id);
       entry.record.name = name;
     } else {
@@ -156,6 +167,8 @@ export class OrgStore {
       this.index.set(cluster.id, { kind: 'kafka', env, record: cluster });
       for (const c of cluster.connectors)
         this.index.set(c.id, { kind: 'connector', env, cluster, record: c });
+      for (const c of cluster.customConnectors)
+        this.index.set(c.id, { kind: 'custom_connector', env, cluster, record: c });
     }
     const sr = env.schemaRegistry;
     if (sr) this.index.set(sr.id, { kind: 'schema_registry', env, record: sr });
@@ -166,7 +179,8 @@ export class OrgStore {
 
 /** A connector's name is the key of its cluster's listing: two connectors of one cluster never share it. */
 function requireFreeConnectorName(cluster: SimKafkaCluster, name: string, exceptId?: string): void {
-  if (cluster.connectors.some((c) => c.name === name && c.id !== exceptId)) {
+  const all = [...cluster.connectors, ...cluster.customConnectors];
+  if (all.some((c) => c.name === name && c.id !== exceptId)) {
     throw new SimRequestError(409, 'conflict', `connector ${name} already exists in ${cluster.id}`);
   }
 }

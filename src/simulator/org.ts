@@ -31,6 +31,8 @@ export interface SimKafkaCluster {
   createdAt: string;
   updatedAt: string;
   connectors: SimConnector[];
+  /** Custom connectors (`clcc-…`): in the same Connect listing, exported from the `cloud-custom` dataset. */
+  customConnectors: SimConnector[];
   /** Set only when the admin API asked for a size; generated clusters draw theirs apart (kafka-size.ts). */
   size?: KafkaSize;
 }
@@ -44,13 +46,15 @@ export interface KafkaSize {
 
 export interface SimConnector {
   id: string;
-  /** Unique within its Kafka cluster: the key of the Connect API's expanded listing. */
+  /** Unique within its Kafka cluster (custom connectors included): the key of the Connect API's expanded listing. */
   name: string;
   type: 'source' | 'sink';
   connectorClass: string;
   state: 'RUNNING' | 'FAILED' | 'PAUSED' | 'PROVISIONING';
   tasksMax: number;
   topic: string;
+  /** Custom connectors only: the `ccp-…` id of the uploaded plugin they run. */
+  pluginId?: string;
 }
 
 export interface SimSchemaRegistry {
@@ -96,6 +100,7 @@ export type IndexEntry =
   | { kind: 'environment'; env: SimEnvironment; record: SimEnvironment }
   | { kind: 'kafka'; env: SimEnvironment; record: SimKafkaCluster }
   | { kind: 'connector'; env: SimEnvironment; cluster: SimKafkaCluster; record: SimConnector }
+  | { kind: 'custom_connector'; env: SimEnvironment; cluster: SimKafkaCluster; record: SimConnector }
   | { kind: 'schema_registry'; env: SimEnvironment; record: SimSchemaRegistry }
   | { kind: 'ksql'; env: SimEnvironment; record: SimKsqlCluster }
   | { kind: 'compute_pool'; env: SimEnvironment; record: SimComputePool };
@@ -106,6 +111,8 @@ export interface OrgSizes {
   connectorsPerCluster: number;
   ksqlPerEnv: number;
   computePoolsPerEnv: number;
+  /** Custom connectors per environment, on its first Kafka cluster (none in an environment without one). */
+  customConnectorsPerEnv: number;
   /** Schema Registry in most environments (Stream Governance enabled); false: none anywhere. */
   schemaRegistry: boolean;
 }
@@ -116,6 +123,7 @@ export const DEFAULT_SIZES: Readonly<OrgSizes> = Object.freeze({
   connectorsPerCluster: 2,
   ksqlPerEnv: 1,
   computePoolsPerEnv: 1,
+  customConnectorsPerEnv: 1,
   schemaRegistry: true,
 });
 
@@ -133,13 +141,17 @@ export function countResources(org: SimulatedOrg): ResourceCounts {
     ksql: 0,
     compute_pool: 0,
     connector: 0,
+    custom_connector: 0,
   };
   for (const env of org.environments) {
     byType.kafka += env.kafkaClusters.length;
     byType.schema_registry += env.schemaRegistry ? 1 : 0;
     byType.ksql += env.ksqlClusters.length;
     byType.compute_pool += env.computePools.length;
-    for (const cluster of env.kafkaClusters) byType.connector += cluster.connectors.length;
+    for (const cluster of env.kafkaClusters) {
+      byType.connector += cluster.connectors.length;
+      byType.custom_connector += cluster.customConnectors.length;
+    }
   }
   const total = Object.values(byType).reduce((a, b) => a + b, 0);
   return { environments: org.environments.length, byType, total };

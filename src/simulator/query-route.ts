@@ -67,5 +67,6 @@ function answerQuery(req: SimRequest, ctx: QueryContext): Reply {
 export const QUERY_ROUTE: Route<QueryContext> = {
   method: 'POST',
   template: '/v2/metrics/{dataset}/query',
-  handler: (req, ctx) => checkDataset(req) ?? answerQuery(req, ctx),
+  // the one query modelled is of the `cloud` dataset
+  handler: (req, ctx) => checkDataset(req, ['cloud']) ?? answerQuery(req, ctx),
 };

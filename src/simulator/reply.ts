@@ -65,9 +65,9 @@ export function connectErrorReply(status: number, message: string): Reply {
   return jsonReply(status, { error: { code: status, message } });
 }
 
-/** The Metrics API serves the `cloud` dataset only: the 404 for any other, or undefined. */
-export function checkDataset(req: SimRequest): Reply | undefined {
-  return req.params.dataset === 'cloud'
+/** The 404 for a dataset the endpoint does not serve (`datasets`), or undefined. */
+export function checkDataset(req: SimRequest, datasets: readonly string[]): Reply | undefined {
+  return datasets.includes(req.params.dataset ?? '')
     ? undefined
     : errorsReply(404, 'resource_not_found', `Unknown dataset: ${req.params.dataset}`);
 }

@@ -9,6 +9,7 @@ import { ADMIN_ROUTES, type AdminContext } from './admin-routes.js';
 import { CLOUD_ROUTES, type CloudContext } from './cloud-routes.js';
 import { isAuthorized, principalOf } from './credentials.js';
 import { createFaultPicker, type FaultPicker, faultedReply } from './faults.js';
+import { deleteListed, refusalOf } from './listing-refusals.js';
 import { MetricsGate } from './metrics-gate.js';
 import { limitSetOf } from './metrics-limits.js';
 import { METRICS_ROUTES, type MetricsContext } from './metrics-routes.js';
@@ -90,6 +91,9 @@ export class SimulatorHandler {
         return { sized: set !== undefined, pointsCap: set?.pointsPerMetric ?? Number.POSITIVE_INFINITY };
       },
       truncated: (now, seriesCut) => stats.metrics.truncated(now, seriesCut),
+      resourceDescriptors: () => settings.value.resourceDescriptors,
+      refusal: (api, environmentId) => refusalOf(settings, api, environmentId),
+      listed: (ids) => deleteListed(deps.store, settings, ids),
       resetLimits: () => gate.reset(),
       config: () => settings.snapshot(),
       setConfig(partial) {

@@ -61,6 +61,10 @@ function runtimeOptions(o: SimulatorOptions): { [K in keyof RuntimeConfig]: Runt
     faultTimeoutMs: o.faultTimeoutMs,
     metricsLimits: o.metricsLimits,
     timeScale: o.timeScale,
+    resourceDescriptors: o.resourceDescriptors,
+    schemaRegistryUnavailable: o.schemaRegistryUnavailable,
+    forbiddenEnvironments: o.forbiddenEnvironments,
+    deleteAfterListing: o.deleteAfterListing,
   };
 }
 
@@ -73,6 +77,7 @@ function orgSizes(o: SimulatorOptions): Partial<OrgSizes> {
     'connectorsPerCluster',
     'ksqlPerEnv',
     'computePoolsPerEnv',
+    'customConnectorsPerEnv',
   ] as const) {
     if (o[k] !== undefined) sizes[k] = o[k];
   }

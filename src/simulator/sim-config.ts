@@ -4,6 +4,13 @@ import { isMetricsLimitsName, METRICS_LIMITS_NAMES, type MetricsLimitsName } fro
 export const FAULT_KINDS = ['500', '503', 'timeout', 'broken-body', 'expired-token'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * Which resource descriptors the Metrics API lists: `current` (2025+: the five `cloud` types, and
+ * `custom_connector` in `cloud-custom`) or `2022` (the 2022 spec's four: no `compute_pool`, no `cloud-custom`).
+ */
+export const DESCRIPTOR_REVISIONS = ['current', '2022'] as const;
+export type DescriptorRevision = (typeof DESCRIPTOR_REVISIONS)[number];
+
 export interface RuntimeConfig {
   /** Share (0–1) of authenticated API requests answered with a transient fault. */
   faultRate: number;
@@ -20,6 +27,14 @@ export interface RuntimeConfig {
   metricsLimits: MetricsLimitsName;
   /** One simulated minute lasts 60/timeScale real seconds; the limits' windows run on it. */
   timeScale: number;
+  /** The resource descriptors the Metrics API lists. */
+  resourceDescriptors: DescriptorRevision;
+  /** The Schema Registry list answers 403 everywhere, as in Confluent Cloud for Government (listing-refusals.ts). */
+  schemaRegistryUnavailable: boolean;
+  /** Environments whose listings answer 403, as for a key limited to other environments. */
+  forbiddenEnvironments: string[];
+  /** Environments and Kafka clusters deleted right after a listing page showed them. */
+  deleteAfterListing: string[];
 }
 
 export const DEFAULT_RUNTIME_CONFIG: Readonly<RuntimeConfig> = Object.freeze({
@@ -31,6 +46,10 @@ export const DEFAULT_RUNTIME_CONFIG: Readonly<RuntimeConfig> = Object.freeze({
   faultTimeoutMs: 30_000,
   metricsLimits: 'none',
   timeScale: 1,
+  resourceDescriptors: 'current',
+  schemaRegistryUnavailable: false,
+  forbiddenEnvironments: [],
+  deleteAfterListing: [],
 });
 
 export function isFaultKind(value: unknown): value is FaultKind {
@@ -44,7 +63,18 @@ interface NumberRule {
   hint: string;
 }
 
-type NumberSetting = Exclude<keyof RuntimeConfig, 'faultKinds' | 'metricsLimits'>;
+type NumberSetting = {
+  [K in keyof RuntimeConfig]: RuntimeConfig[K] extends number ? K : never;
+}[keyof RuntimeConfig];
+type IdListSetting = 'forbiddenEnvironments' | 'deleteAfterListing';
+
+function isIdListSetting(key: string): key is IdListSetting {
+  return key === 'forbiddenEnvironments' || key === 'deleteAfterListing';
+}
+
+function isIdList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.trim() !== '');
+}
 
 const DAY_MS = 86_400_000;
 /** At 3600 a simulated hour lasts one real second. */
@@ -90,6 +120,17 @@ export function readRuntimeConfig(partial: Record<string, unknown>): {
       const name = typeof value === 'number' ? String(value) : value;
       if (isMetricsLimitsName(name)) values.metricsLimits = name;
       else problems.push(`metricsLimits must be one of ${METRICS_LIMITS_NAMES.join(', ')}`);
+    } else if (key === 'resourceDescriptors') {
+      const name = typeof value === 'number' ? String(value) : value;
+      if (DESCRIPTOR_REVISIONS.some((r) => r === name))
+        values.resourceDescriptors = name as DescriptorRevision;
+      else problems.push(`resourceDescriptors must be one of ${DESCRIPTOR_REVISIONS.join(', ')}`);
+    } else if (key === 'schemaRegistryUnavailable') {
+      if (typeof value === 'boolean') values.schemaRegistryUnavailable = value;
+      else problems.push('schemaRegistryUnavailable must be true or false');
+    } else if (isIdListSetting(key)) {
+      if (isIdList(value)) values[key] = [...value];
+      else problems.push(`${key} must be a list of ids`);
     } else if (key === 'faultKinds') {
       if (Array.isArray(value) && value.length > 0 && value.every(isFaultKind)) values.faultKinds = value;
       else problems.push(`faultKinds must be a non-empty list of ${FAULT_KINDS.join(', ')}`);

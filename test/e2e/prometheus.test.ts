@@ -18,6 +18,8 @@ import { listSimResources, resourceKey } from '../helpers/sim-resources.js';
 
 const ROTATED_TOKEN = 'e2e-rotated-token-9876543210';
 const EXPORT_PATH = '/v2/metrics/cloud/export';
+/** Custom connectors are exported from their own dataset. */
+const CUSTOM_EXPORT_PATH = '/v2/metrics/cloud-custom/export';
 /** Targets are listed about 5 s after start and after a change (Prometheus's discovery throttle); ample margin. */
 const TARGETS_DEADLINE_MS = 40_000;
 
@@ -58,7 +60,7 @@ function expectedTargets(sim: RunningSimulator) {
     key: resourceKey(r),
     params: 1,
     address: `127.0.0.1:${sim.port}`,
-    path: EXPORT_PATH,
+    path: r.type === 'custom_connector' ? CUSTOM_EXPORT_PATH : EXPORT_PATH,
     discoveredParam: r.id,
     instance: r.id,
     resourceLabel: resourceKey(r),

@@ -22,6 +22,7 @@ const WATCH_SECONDS = 8;
 const PER_TYPE = [
   ['kafka', 'confluent_kafka_server_.+', 'kafka_id'],
   ['connector', 'confluent_kafka_connect_.+', 'connector_id'],
+  ['custom_connector', 'confluent_kafka_connect_.+', 'custom_connector_id'],
   ['ksql', 'confluent_kafka_ksql_.+', 'ksql_id'],
   ['schema_registry', 'confluent_kafka_schema_registry_.+', 'schema_registry_id'],
   ['compute_pool', 'confluent_flink_.+', 'compute_pool_id'],
@@ -60,7 +61,10 @@ function expectedIds(sim: RunningSimulator): Record<string, string[]> {
 async function exportedIds(ctx: Ctx): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const [type, metric, label] of PER_TYPE) {
-    const series = await ctx.prom.query(`count by (${label}) ({__name__=~"${metric}",job="${CLOUD_JOB}"})`);
+    // managed and custom connectors export the same metrics, under their own id label
+    const series = await ctx.prom.query(
+      `count by (${label}) ({__name__=~"${metric}",job="${CLOUD_JOB}",${label}!=""})`,
+    );
     out[type] = series.map((s) => s.metric[label] ?? '').sort();
   }
   return out;

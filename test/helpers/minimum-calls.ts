@@ -6,11 +6,12 @@ const pages = (n: number, pageSize: number) => Math.max(1, Math.ceil(n / pageSiz
 export const QUERY_LIMIT = 1000;
 
 /**
- * The fewest listing calls that walk an organisation completely: the Metrics API's resource types, the environment
- * pages, per environment one listing (plus pages) per type, and one connector listing per Kafka cluster.
+ * The fewest listing calls that walk an organisation completely: the Metrics API's resource types (of both
+ * datasets), the environment pages, per environment one listing (plus pages) per type, and one connector listing
+ * per Kafka cluster.
  */
 export function minimumListingCalls(org: SimulatedOrg, pageSize = 100): number {
-  let calls = 1 + pages(org.environments.length, pageSize);
+  let calls = 2 + pages(org.environments.length, pageSize);
   for (const env of org.environments) {
     calls += pages(env.kafkaClusters.length, pageSize);
     calls += pages(env.schemaRegistry ? 1 : 0, pageSize);

@@ -15,6 +15,7 @@ export function listSimResources(org: SimulatedOrg): SimResource[] {
     for (const cluster of environment.kafkaClusters) {
       out.push({ type: 'kafka', id: cluster.id, environment });
       for (const c of cluster.connectors) out.push({ type: 'connector', id: c.id, environment });
+      for (const c of cluster.customConnectors) out.push({ type: 'custom_connector', id: c.id, environment });
     }
     if (environment.schemaRegistry) {
       out.push({ type: 'schema_registry', id: environment.schemaRegistry.id, environment });

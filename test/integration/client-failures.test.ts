@@ -120,7 +120,7 @@ test('401 and 403 fail at once with API_AUTH naming the endpoint, status, key ty
       call: (c: ReturnType<typeof createTestClient>['client']) => c.listKafkaClusters('env-1'),
       want:
         "list kafka clusters in env-1: server returned HTTP 403 (user_unauthorized) for GET /cmk/v2/clusters: the API key's principal lacks permission; " +
-        'this needs a Cloud API key (confluent api-key create --resource cloud) whose principal has read access to environment env-1 (e.g. EnvironmentAdmin on env-1, or OrganizationAdmin)',
+        'this needs a Cloud API key (confluent api-key create --resource cloud) whose principal has permission to list the resources of env-1 (e.g. OrganizationAdmin)',
     },
     {
       name: 'connect 401',
@@ -130,7 +130,7 @@ test('401 and 403 fail at once with API_AUTH naming the endpoint, status, key ty
       call: (c: ReturnType<typeof createTestClient>['client']) => c.listConnectors('env-1', 'lkc-1'),
       want:
         'list connectors of lkc-1 in env-1: server returned HTTP 401 (Unauthorized) for GET /connect/v1/environments/env-1/clusters/lkc-1/connectors: ' +
-        'the API key was not accepted; this needs a Cloud API key (confluent api-key create --resource cloud) whose principal has read access to environment env-1 (e.g. EnvironmentAdmin on env-1, or OrganizationAdmin)',
+        'the API key was not accepted; this needs a Cloud API key (confluent api-key create --resource cloud) whose principal has permission to list the resources of env-1 (e.g. OrganizationAdmin)',
     },
     {
       name: 'metrics 403',
@@ -261,11 +261,12 @@ test('a body of the wrong shape is API_BAD_RESPONSE naming the endpoint and fiel
       'list environments: GET /org/v2/environments returned an unexpected body: data: expected array, received object',
     ],
     [
-      'connector without id.id',
+      // (an entry without id.id is read: discovery leaves it out with a warning)
+      'connector with an id.id of the wrong type',
       '/connect/v1/environments/env-1/clusters/lkc-1/connectors',
-      { good: { id: { id: 'lcc-1' } }, 'bad-one': { id: { id_type: 'ID' } } },
+      { good: { id: { id: 'lcc-1' } }, 'bad-one': { id: { id: 7, id_type: 'ID' } } },
       (c) => c.listConnectors('env-1', 'lkc-1'),
-      'list connectors of lkc-1 in env-1: GET /connect/v1/environments/env-1/clusters/lkc-1/connectors returned an unexpected body: ["bad-one"].id.id: is missing',
+      'list connectors of lkc-1 in env-1: GET /connect/v1/environments/env-1/clusters/lkc-1/connectors returned an unexpected body: ["bad-one"].id.id: expected string, received number',
     ],
     [
       'next without a token',

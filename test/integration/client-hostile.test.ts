@@ -123,7 +123,8 @@ test('credentials echoed by the server never reach an error message or the log',
     ],
     [
       'a body of the wrong shape keyed by the secret',
-      [{ status: 200, body: { [TEST_SECRET]: { id: { id_type: 'ID' } } } }],
+      // (a connector without id.id is read, and discovery leaves it out: an id of the wrong type is a bad body)
+      [{ status: 200, body: { [TEST_SECRET]: { id: { id: 7, id_type: 'ID' } } } }],
       (c) => c.listConnectors('env-1', 'lkc-1'),
       'API_BAD_RESPONSE',
     ],

@@ -27,7 +27,10 @@ function expectedListing(org: SimulatedOrg) {
       ksql: env.ksqlClusters.map((q) => `${q.id}@${q.kafkaClusterId}`).sort(),
       pools: byId(env.computePools),
       connectors: env.kafkaClusters
-        .map((c) => [c.id, c.connectors.map((x) => `${x.name}=${x.id}`).sort()] as const)
+        .map(
+          (c) =>
+            [c.id, [...c.connectors, ...c.customConnectors].map((x) => `${x.name}=${x.id}`).sort()] as const,
+        )
         .sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -42,7 +45,7 @@ async function listOrg(client: ConfluentClient) {
     const connectors = [];
     for (const c of [...kafka].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const list = await client.listConnectors(env.id, c.id);
-      connectors.push([c.id, list.map((x) => `${x.name}=${x.id.id}`)] as const);
+      connectors.push([c.id, list.map((x) => `${x.name}=${x.id?.id}`)] as const);
     }
     out.push({
       id: env.id,

@@ -37,12 +37,32 @@ function reply(path: string, query: () => ScriptedReply): ScriptedReply {
           { id: 'lkc-2', spec: { display_name: 'scratch', config: { kind: 'Basic' } } },
         ]),
       };
+    case '/srcm/v3/clusters':
+    case '/ksqldbcm/v2/clusters':
+    case '/fcpm/v2/compute-pools':
+      return { body: listPage([]) };
     case QUERY:
       return query();
+    case '/v2/metrics/cloud-custom/descriptors/resources':
+      return { status: 404, body: { errors: [{ status: '404', detail: 'Unknown dataset: cloud-custom' }] } };
     default:
       return { body: {} };
   }
 }
+
+/** The Metrics API exports kafka and connector only: the other types are listed to count them (none here). */
+const REPORT: Inventory['report'] = {
+  types: ['kafka', 'connector'],
+  typesFrom: 'metrics-api',
+  skippedTypes: (['schema_registry', 'ksql', 'compute_pool', 'custom_connector'] as const).map((type) => ({
+    type,
+    reason: 'not-exported',
+    resources: 0,
+  })),
+  refused: [],
+  gone: [],
+  invalid: [],
+};
 
 const cluster = (id: string, name: string, more: Partial<Resource>): Resource => ({
   type: 'kafka',
@@ -132,6 +152,7 @@ for (const c of cases) {
         resources: c.resources,
         exportedTypes: ['connector', 'kafka'],
         sizes: c.sizes,
+        report: REPORT,
       });
       const paths = server.requests.map((r) => r.path);
       assert.is(paths.filter((p) => p === QUERY).length, c.queries);
@@ -168,6 +189,7 @@ test('no kafka cluster found: no query, no sizes', async () => {
       environments: [{ id: 'env-1', name: 'prod' }],
       resources: [],
       exportedTypes: ['connector', 'kafka'],
+      report: REPORT,
     });
     assert.is(server.requestsTo(QUERY).length, 0);
   } finally {

@@ -94,7 +94,7 @@ for (const size of sizes) {
           assert.equal(g.targets, ['api.telemetry.confluent.cloud']);
         }
       }
-      // connectors are published by their lcc- ids, ksqlDB clusters with their Kafka cluster's cloud
+      // connectors are published by their lcc- ids (custom ones by clcc-), ksqlDB clusters with their Kafka cluster's cloud
       for (const env of sim.org.environments) {
         for (const k of env.kafkaClusters) {
           for (const c of k.connectors) {
@@ -105,6 +105,10 @@ for (const size of sizes) {
               k.id,
               k.cloud,
             ]);
+          }
+          for (const c of k.customConnectors) {
+            const r = inventory.resources.find((x) => x.id === c.id);
+            assert.equal(r && [r.type, r.name, r.kafkaClusterId], ['custom_connector', c.name, k.id]);
           }
         }
         for (const q of env.ksqlClusters) {

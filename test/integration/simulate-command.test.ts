@@ -43,7 +43,7 @@ test('simulate --seed 7 --port 0 prints its URL and an org summary, serves, and 
     );
     assert.match(
       summary,
-      /: 3 environments, 6 kafka, \d schema_registry, 3 ksql, 3 compute_pool, 12 connector \(\d+ resources\)$/,
+      /: 3 environments, 6 kafka, \d schema_registry, 3 ksql, 3 compute_pool, 12 connector, 3 custom_connector \(\d+ resources\)$/,
     );
     const res = await fetch(`${url}/org/v2/environments?page_size=2`, { headers: AUTH });
     const body = (await res.json()) as { metadata: { next?: string } };

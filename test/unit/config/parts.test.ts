@@ -103,9 +103,10 @@ test('s3 store, several target lists and dotted params', () => {
 });
 
 test('document names that collide are a config error', () => {
+  // (prefixes "cc" and "cc_" no longer can: a prefix must end with "_"; targets still can, ":" is written "-")
   assert.throws(
-    () => loadNamedParts({ SD_PREFIXES: 'cc,cc_' }, ['render']),
-    /share the document name "cc--api.telemetry.confluent.cloud"/,
+    () => loadNamedParts({ SD_TARGETS: 'a.example:9000; a.example-9000', SD_PREFIXES: 'cc_' }, ['render']),
+    /share the document name "cc--a.example-9000"/,
   );
 });
 

@@ -122,10 +122,34 @@ test('a partition-count page: FLAT points with a kafka id and a number, paged by
 
 test('parseShape quotes connector names that are not identifiers', () => {
   assert.is(
-    problemOf(connectorMapShape, { 'orders-sink': { id: { id_type: 'ID' } } }),
-    '["orders-sink"].id.id: is missing',
+    problemOf(connectorMapShape, { 'orders-sink': { id: { id: 7, id_type: 'ID' } } }),
+    '["orders-sink"].id.id: expected string, received number',
   );
   assert.is(problemOf(connectorMapShape, ['a', 'b']), '(body): expected record, received array');
+});
+
+test('what may be absent may be null; a connector may come without id (discovery leaves it out)', () => {
+  const cases: [string, Parameters<typeof parseShape>[0], unknown][] = [
+    [
+      'spec.cloud null',
+      kafkaClusterListShape,
+      { data: [{ id: 'lkc-1', spec: { cloud: null, region: null } }] },
+    ],
+    ['spec null', kafkaClusterListShape, { data: [{ id: 'lkc-1', spec: null }] }],
+    [
+      'config and cku null',
+      kafkaClusterListShape,
+      { data: [{ id: 'lkc-1', spec: { config: { cku: null } } }] },
+    ],
+    ['connector without id', connectorMapShape, { a: { info: { name: 'a' } } }],
+    ['connector id without id', connectorMapShape, { a: { id: { id_type: 'NAME' } } }],
+    ['connector config null, a null value', connectorMapShape, { a: { info: { config: { x: null } } } }],
+    ['connector info null', connectorMapShape, { a: { id: null, info: null, status: null } }],
+  ];
+  for (const [name, shape, data] of cases) assert.is(problemOf(shape, data), 'ok', name);
+  assert.equal(connectorMapToRecords(parseShape(connectorMapShape, { a: { id: null, info: null } })), [
+    { name: 'a' },
+  ]);
 });
 
 test('connectorMapToRecords sorts by name and keeps id, info and status', () => {

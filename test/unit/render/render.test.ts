@@ -59,8 +59,50 @@ test('one group per resource, with the counts and the warnings of the missing fi
   assert.is(JSON.parse(doc.body).length, 8);
   assert.equal(doc.warnings, [
     { resourceId: 'lkc-0a1b2c', type: 'kafka', missing: ['confluent_cluster_name', 'confluent_region'] },
+    // a Schema Registry has a name label since compute pools and registries carry theirs; this one has none
+    { resourceId: 'lsrc-4r5t6y', type: 'schema_registry', missing: ['confluent_name'] },
   ]);
   assert.ok(doc.body.endsWith('}\n]\n'));
+});
+
+test('every type that has a name carries it, under the seed names (cluster_name, name, connector_name)', () => {
+  const named = (type: string, name: string) => ({
+    type,
+    id:
+      { kafka: 'lkc-1', schema_registry: 'lsrc-1', ksql: 'lksqlc-1', compute_pool: 'lfcp-1' }[type] ??
+      `x-${type}`,
+    name,
+    environmentId: 'env-1',
+  });
+  const inventory = {
+    environments: [],
+    exportedTypes: [],
+    resources: [
+      named('kafka', 'orders'),
+      named('schema_registry', 'Stream Governance Package'),
+      named('ksql', 'enrich'),
+      named('compute_pool', 'fraud-pool'),
+      { ...named('connector', 'orders-s3-sink'), id: 'lcc-1' },
+      { ...named('custom_connector', 'my-plugin'), id: 'clcc-1' },
+    ],
+  } as Inventory;
+  const doc = renderDocument(inventory, { targets: [TELEMETRY], prefix: '' }, BY_RESOURCE);
+  const groups = JSON.parse(doc.body) as { labels: Record<string, string> }[];
+  const names = groups.map((g) => {
+    const l = g.labels;
+    return [l.resource_type, l.cluster_name ?? l.name ?? l.connector_name];
+  });
+  assert.equal(names, [
+    ['kafka', 'orders'],
+    ['schema_registry', 'Stream Governance Package'],
+    ['ksql', 'enrich'],
+    ['compute_pool', 'fraud-pool'],
+    ['connector', 'orders-s3-sink'],
+    ['custom_connector', 'my-plugin'],
+  ]);
+  const pool = groups.find((g) => g.labels.resource_type === 'compute_pool')?.labels;
+  assert.is(pool?.name, 'fraud-pool');
+  assert.match(doc.info.body, /compute_pool_id="lfcp-1",environment_id="env-1",name="fraud-pool"/);
 });
 
 test('unusual names come through as exact label values', () => {
@@ -113,7 +155,17 @@ test('label rules per type: seed labels, extras, cloud lower case, connector clu
     'resource_id',
     'resource_type',
   ]);
-  assert.equal(names('compute_pool'), ['cloud_provider', ...extras]);
+  // the compute pool has a name (a label since names of every type are published), the registry none
+  assert.equal(names('compute_pool'), [
+    'cloud_provider',
+    'environment_id',
+    'environment_name',
+    'instance',
+    'name',
+    'region',
+    'resource_id',
+    'resource_type',
+  ]);
 });
 
 test('environment name falls back to the inventory environments; metrics path is an option', () => {
@@ -133,7 +185,7 @@ test('environment name falls back to the inventory environments; metrics path is
       '"environment_id":"env-1","environment_name":"prod","instance":"lsrc-1","region":"r","resource_id":"lsrc-1",' +
       '"resource_type":"schema_registry"},"targets":["localhost:9000"]}\n]\n',
   );
-  assert.equal(doc.warnings, []);
+  assert.equal(doc.warnings, [{ resourceId: 'lsrc-1', type: 'schema_registry', missing: ['name'] }]);
 });
 
 test('grouping by environment: batches of at most batchSize sorted ids, warnings for a missing environment name', () => {

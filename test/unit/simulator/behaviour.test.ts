@@ -12,13 +12,15 @@ test('export params: dotted, underscore, repeated and comma-separated, deduplica
       '&resource.compute_pool.id=lfcp-1&resource.custom_connector.id=lcc-9&metric=x',
   );
   assert.equal(
-    [...parseExportParams(query)],
+    [...parseExportParams(query, 'cloud')],
     [
       ['kafka', ['lkc-1', 'lkc-2', 'lkc-3']],
       ['schema_registry', ['lsrc-1']],
       ['compute_pool', ['lfcp-1']],
     ],
   );
+  // custom connectors are the cloud-custom dataset's only type
+  assert.equal([...parseExportParams(query, 'cloud-custom')], [['custom_connector', ['lcc-9']]]);
 });
 
 test('rate limit: fixed one-second windows with relative reset and Retry-After on refusal', () => {

@@ -9,7 +9,11 @@ const sha256 = (org: SimulatedOrg) => createHash('sha256').update(JSON.stringify
 function allIds(org: SimulatedOrg): string[] {
   return org.environments.flatMap((env) => [
     env.id,
-    ...env.kafkaClusters.flatMap((c) => [c.id, ...c.connectors.map((x) => x.id)]),
+    ...env.kafkaClusters.flatMap((c) => [
+      c.id,
+      ...c.connectors.map((x) => x.id),
+      ...c.customConnectors.map((x) => x.id),
+    ]),
     ...(env.schemaRegistry ? [env.schemaRegistry.id] : []),
     ...env.ksqlClusters.map((q) => q.id),
     ...env.computePools.map((p) => p.id),
@@ -23,7 +27,16 @@ test('the same seed and sizes give a byte-identical organisation', () => {
 
 test('seed 7 with default sizes is stable across versions (golden hash)', () => {
   // A change here means every user's `simulate --seed 7` org changed: update docs/simulator.md examples too.
-  assert.is(sha256(generateOrg(7)), 'e39be0018cb3f989ecc4d2d3fdf8a8cde2e34cf082021673855695296ecdbff2');
+  // (Changed once, deliberately: custom connectors, one per environment.)
+  assert.is(sha256(generateOrg(7)), '6728dfe7970aa65263916343d675767b16a60fbd0da2bb29a9011ae3310d117d');
+});
+
+test('custom connectors leave the rest of the organisation of a seed as it was before them', () => {
+  const withoutCustom = JSON.stringify(generateOrg(7), (k, v) => (k === 'customConnectors' ? undefined : v));
+  const hash = createHash('sha256').update(withoutCustom).digest('hex');
+  assert.is(hash, 'e39be0018cb3f989ecc4d2d3fdf8a8cde2e34cf082021673855695296ecdbff2', 'the hash before them');
+  const none = generateOrg(7, { customConnectorsPerEnv: 0 });
+  assert.ok(none.environments.every((e) => e.kafkaClusters.every((k) => k.customConnectors.length === 0)));
 });
 
 test('different seeds give different organisations', () => {
@@ -42,6 +55,7 @@ test('ids have the real prefixes and six lowercase alphanumerics, and are unique
     for (const c of env.kafkaClusters) {
       assert.match(c.id, /^lkc-[a-z0-9]{6}$/);
       for (const x of c.connectors) assert.match(x.id, /^lcc-[a-z0-9]{6}$/);
+      for (const x of c.customConnectors) assert.match(x.id, /^clcc-[a-z0-9]{6}$/);
     }
     if (env.schemaRegistry) assert.match(env.schemaRegistry.id, /^lsrc-[a-z0-9]{6}$/);
     for (const q of env.ksqlClusters) assert.match(q.id, /^lksqlc-[a-z0-9]{6}$/);
@@ -98,8 +112,8 @@ test('countResources counts per type what discovery should find', () => {
   assert.ok(srs >= 1, 'the first environment always has a schema registry');
   assert.equal(countResources(org), {
     environments: 4,
-    byType: { kafka: 8, schema_registry: srs, ksql: 4, compute_pool: 8, connector: 24 },
-    total: 8 + srs + 4 + 8 + 24,
+    byType: { kafka: 8, schema_registry: srs, ksql: 4, compute_pool: 8, connector: 24, custom_connector: 4 },
+    total: 8 + srs + 4 + 8 + 24 + 4,
   });
 });
 
@@ -107,7 +121,7 @@ test('schemaRegistry false and zero sizes give an org without those resources', 
   const org = generateOrg(7, { environments: 2, kafkaPerEnv: 0, schemaRegistry: false });
   assert.equal(countResources(org), {
     environments: 2,
-    byType: { kafka: 0, schema_registry: 0, ksql: 0, compute_pool: 2, connector: 0 },
+    byType: { kafka: 0, schema_registry: 0, ksql: 0, compute_pool: 2, connector: 0, custom_connector: 0 },
     total: 2,
   });
 });
