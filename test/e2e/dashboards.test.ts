@@ -8,9 +8,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLOUD_JOB, INFO_JOB, SELF_JOB, SERVER_JOB } from '../helpers/e2e-prometheus-config.js';
 import { createE2eStack, type E2eStack } from '../helpers/e2e-stack.js';
+import { useE2eStack } from '../helpers/e2e-suite.js';
 import { dashboardQueries, readDashboards, substituteVariables } from '../helpers/k8s-manifests.js';
 import { eventually } from '../helpers/poll.js';
-import { findPrometheus, PROMETHEUS_BIN } from '../helpers/prometheus-process.js';
+import { findPrometheus } from '../helpers/prometheus-process.js';
 
 /** Time for the first scrapes of every job, the info join and a few rate() samples. */
 const DEADLINE_MS = 60_000;
@@ -23,30 +24,7 @@ const test = suite<Ctx>('e2e: every dashboard query returns data', {} as Ctx);
 const queries = readDashboards().flatMap((d) => dashboardQueries(d));
 const NAMES = ['Prometheus scrapes every job the dashboards read', ...queries.map((q) => q.where)];
 
-if (version === undefined) {
-  const message = `prometheus binary not found (${PROMETHEUS_BIN}): the dashboard queries were not run`;
-  if (process.env.CI === 'true')
-    test('prometheus is installed (required when CI=true)', () => assert.unreachable(message));
-  else {
-    process.stderr.write(`\n!!! SKIPPED: ${message} !!!\n\n`);
-    for (const name of NAMES) test.skip(name, () => {});
-  }
-} else {
-  let startError: unknown;
-  test.before(async (ctx) => {
-    try {
-      Object.assign(ctx, await handle.start());
-    } catch (err) {
-      startError = err;
-    }
-  });
-  test.before.each(() => {
-    if (startError) throw startError;
-  });
-  test.after(async () => {
-    await handle.close();
-  });
-
+if (useE2eStack(test, handle, version, 'the dashboard queries', NAMES)) {
   test(NAMES[0]!, async (ctx) => {
     await eventually(
       async () => {

@@ -11,8 +11,9 @@ import { RESOURCE_TYPES } from '../../src/discovery/resource.js';
 import type { RunningSimulator } from '../../src/simulator/server.js';
 import { CLOUD_JOB, SERVER_JOB } from '../helpers/e2e-prometheus-config.js';
 import { createE2eStack, type E2eStack } from '../helpers/e2e-stack.js';
+import { useE2eStack } from '../helpers/e2e-suite.js';
 import { eventually } from '../helpers/poll.js';
-import { type ActiveTarget, findPrometheus, PROMETHEUS_BIN } from '../helpers/prometheus-process.js';
+import { type ActiveTarget, findPrometheus } from '../helpers/prometheus-process.js';
 import { createSimAdmin } from '../helpers/sim-admin.js';
 import { listSimResources, resourceKey } from '../helpers/sim-resources.js';
 
@@ -88,35 +89,7 @@ async function publish(ctx: Ctx): Promise<void> {
   assert.is(run.code, 0, run.stderr);
 }
 
-if (version === undefined) {
-  const message = `prometheus binary not found (${PROMETHEUS_BIN}): the end-to-end test with a real Prometheus did not run`;
-  if (process.env.CI === 'true') {
-    test('prometheus is installed (required when CI=true)', () => assert.unreachable(message));
-  } else {
-    process.stderr.write(
-      `\n!!! SKIPPED: ${message} (install the prometheus package or set PROMETHEUS) !!!\n\n`,
-    );
-    for (const name of NAMES) test.skip(name, () => {});
-  }
-} else {
-  // uvu 0.5 swallows an error thrown by a before hook (its runner returns from `finally`): keep it and fail every
-  // test with it instead
-  let startError: unknown;
-  test.before(async (ctx) => {
-    try {
-      Object.assign(ctx, await handle.start());
-    } catch (err) {
-      startError = err;
-    }
-  });
-  test.before.each(() => {
-    if (startError) throw startError;
-  });
-
-  test.after(async () => {
-    await handle.close();
-  });
-
+if (useE2eStack(test, handle, version, 'the end-to-end test with a real Prometheus', NAMES)) {
   test(NAMES[0]!, async (ctx) => {
     const types = new Set(listSimResources(ctx.sim.org).map((r) => r.type));
     assert.equal([...types].sort(), [...RESOURCE_TYPES].sort(), 'the organisation has every resource type');

@@ -10,8 +10,9 @@ import * as assert from 'uvu/assert';
 import type { RunningSimulator } from '../../src/simulator/server.js';
 import { CLOUD_JOB } from '../helpers/e2e-prometheus-config.js';
 import { createE2eStack, type E2eStack } from '../helpers/e2e-stack.js';
+import { useE2eStack } from '../helpers/e2e-suite.js';
 import { eventually } from '../helpers/poll.js';
-import { findPrometheus, PROMETHEUS_BIN } from '../helpers/prometheus-process.js';
+import { findPrometheus } from '../helpers/prometheus-process.js';
 import { listSimResources } from '../helpers/sim-resources.js';
 
 const DEADLINE_MS = 40_000;
@@ -74,30 +75,7 @@ function metricsApi(sim: RunningSimulator) {
   return sim.stats().metricsApi;
 }
 
-if (version === undefined) {
-  const message = `prometheus binary not found (${PROMETHEUS_BIN}): the scrape plan end-to-end test did not run`;
-  if (process.env.CI === 'true')
-    test('prometheus is installed (required when CI=true)', () => assert.unreachable(message));
-  else {
-    process.stderr.write(`\n!!! SKIPPED: ${message} !!!\n\n`);
-    for (const name of NAMES) test.skip(name, () => {});
-  }
-} else {
-  let startError: unknown;
-  test.before(async (ctx) => {
-    try {
-      Object.assign(ctx, await handle.start());
-    } catch (err) {
-      startError = err;
-    }
-  });
-  test.before.each(() => {
-    if (startError) throw startError;
-  });
-  test.after(async () => {
-    await handle.close();
-  });
-
+if (useE2eStack(test, handle, version, 'the scrape plan end-to-end test', NAMES)) {
   test(NAMES[0]!, async (ctx) => {
     const resources = listSimResources(ctx.sim.org).length;
     // 2026: 300 requests per minute per IP, 240 with the margin
