@@ -51,6 +51,6 @@ if (useE2eStack(test, handle, version, 'the dashboard queries', NAMES)) {
       );
     });
   }
-
-  test.run();
 }
+
+test.run();

@@ -139,6 +139,6 @@ if (useE2eStack(test, handle, version, 'the scrape plan end-to-end test', NAMES)
     const stats = metricsApi(ctx.sim);
     assert.ok(stats.rateLimitedPerIp > 0, JSON.stringify(stats));
   });
-
-  test.run();
 }
+
+test.run();
