@@ -9,36 +9,13 @@ import { KEYS } from '../../../src/bucket/keys.js';
 import { parseManifest } from '../../../src/bucket/manifest.js';
 import { parseStatus } from '../../../src/bucket/status.js';
 import type { Inventory } from '../../../src/discovery/resource.js';
-import { type PublishDeps, publishRun } from '../../../src/publish/publish.js';
+import { publishRun } from '../../../src/publish/publish.js';
 import { createMemoryStore } from '../../../src/store/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { bucketProblems, latestRunId } from '../../helpers/bucket-check.js';
-import { createCapturedLog } from '../../helpers/captured-log.js';
-import { buildRenderInventory, DEFAULT_PLAN, TELEMETRY } from '../../helpers/render-inventory.js';
+import { fixedPublishDeps as depsFor } from '../../helpers/publish-deps.js';
+import { buildRenderInventory } from '../../helpers/render-inventory.js';
 import { isPointerWrite, withGate } from '../../helpers/store-gate.js';
-
-const API = { requests: 5, retries: 0, throttled: 0, failures: 0, durationMs: 3 };
-
-function depsFor(store: Store, inventory: Inventory, at: string): PublishDeps {
-  return {
-    store,
-    discover: async () => ({ inventory, api: API, durationMs: 3 }),
-    render: {
-      combinations: [
-        { targets: [TELEMETRY], prefix: '' },
-        { targets: [TELEMETRY], prefix: 'confluent_' },
-      ],
-      paramStyle: 'underscore',
-      groupBy: 'resource',
-      batchSize: 50,
-      plan: DEFAULT_PLAN,
-    },
-    publish: { maxShrink: 0.5 },
-    log: createCapturedLog().log,
-    version: '0.0.0-test',
-    now: () => new Date(at),
-  };
-}
 
 /** The organisation with its last `drop` resources gone: another set of documents. */
 function inventoryWithout(drop: number): Inventory {

@@ -7,7 +7,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KEYS } from '../../../src/bucket/keys.js';
-import type { Inventory } from '../../../src/discovery/resource.js';
 import { AppError, isAppError } from '../../../src/errors.js';
 import { type PublishDeps, publishRun } from '../../../src/publish/publish.js';
 import { withFaults } from '../../../src/store/fault-store.js';
@@ -15,33 +14,14 @@ import { createMemoryStore } from '../../../src/store/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { bucketProblems } from '../../helpers/bucket-check.js';
 import { type CapturedLog, createCapturedLog } from '../../helpers/captured-log.js';
-import { buildRenderInventory, DEFAULT_PLAN, TELEMETRY } from '../../helpers/render-inventory.js';
+import { fixedPublishDeps } from '../../helpers/publish-deps.js';
+import { buildRenderInventory } from '../../helpers/render-inventory.js';
 
 const API = { requests: 5, retries: 0, throttled: 0, failures: 0, durationMs: 3 };
+const depsFor = (store: Store, at: string, log: CapturedLog = createCapturedLog()): PublishDeps =>
+  fixedPublishDeps(store, buildRenderInventory(), at, log);
 const NOPREFIX = 'noprefix--api.telemetry.confluent.cloud';
 const CONFLUENT = 'confluent--api.telemetry.confluent.cloud';
-
-function depsFor(store: Store, at: string, log: CapturedLog = createCapturedLog()): PublishDeps {
-  const inventory: Inventory = buildRenderInventory();
-  return {
-    store,
-    discover: async () => ({ inventory, api: API, durationMs: 3 }),
-    render: {
-      combinations: [
-        { targets: [TELEMETRY], prefix: '' },
-        { targets: [TELEMETRY], prefix: 'confluent_' },
-      ],
-      paramStyle: 'underscore',
-      groupBy: 'resource',
-      batchSize: 50,
-      plan: DEFAULT_PLAN,
-    },
-    publish: { maxShrink: 0.5 },
-    log: log.log,
-    version: '0.0.0-test',
-    now: () => new Date(at),
-  };
-}
 
 function messages(log: CapturedLog, level: string): string[] {
   return log

@@ -9,36 +9,15 @@ import { parseManifest } from '../../../src/bucket/manifest.js';
 import { parseStatus } from '../../../src/bucket/status.js';
 import type { Inventory } from '../../../src/discovery/resource.js';
 import { isAppError } from '../../../src/errors.js';
-import { type Discovered, type PublishDeps, publishRun } from '../../../src/publish/publish.js';
+import { type PublishDeps, publishRun } from '../../../src/publish/publish.js';
 import { withFaults } from '../../../src/store/fault-store.js';
 import { createMemoryStore } from '../../../src/store/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
-import { createCapturedLog } from '../../helpers/captured-log.js';
-import { buildRenderInventory, DEFAULT_PLAN, TELEMETRY } from '../../helpers/render-inventory.js';
+import { fixedPublishDeps } from '../../helpers/publish-deps.js';
+import { buildRenderInventory } from '../../helpers/render-inventory.js';
 
-const API = { requests: 5, retries: 0, throttled: 0, failures: 0, durationMs: 3 };
-
-function depsFor(store: Store, inventory: Inventory, at = '2025-03-01T10:00:00Z'): PublishDeps {
-  const discovered: Discovered = { inventory, api: API, durationMs: 3 };
-  return {
-    store,
-    discover: async () => discovered,
-    render: {
-      combinations: [
-        { targets: [TELEMETRY], prefix: '' },
-        { targets: [TELEMETRY], prefix: 'confluent_' },
-      ],
-      paramStyle: 'underscore',
-      groupBy: 'resource',
-      batchSize: 50,
-      plan: DEFAULT_PLAN,
-    },
-    publish: { maxShrink: 0.5 },
-    log: createCapturedLog().log,
-    version: '0.0.0-test',
-    now: () => new Date(at),
-  };
-}
+const depsFor = (store: Store, inventory: Inventory, at = '2025-03-01T10:00:00Z'): PublishDeps =>
+  fixedPublishDeps(store, inventory, at);
 
 async function snapshotOf(store: Store): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
