@@ -34,9 +34,15 @@ test('the selected bytes, their gzip, and ETags from the document hash and the n
   assert.match(got.etag, new RegExp(`^"${SHA.slice(0, 32)}-[0-9a-f]{16}"$`));
   assert.is(got.gzipEtag, `${got.etag.slice(0, -1)}-gzip"`);
   // however the selection is written, the same tag; another selection or document, another tag
-  assert.equal(selectionEtags(SHA, parseSelection({ env: 'env-b,env-a' })!), selectionEtags(SHA, parseSelection({ env: 'env-a, env-b,env-a' })!));
+  assert.equal(
+    selectionEtags(SHA, parseSelection({ env: 'env-b,env-a' })!),
+    selectionEtags(SHA, parseSelection({ env: 'env-a, env-b,env-a' })!),
+  );
   assert.not.equal(selectionEtags(SHA, sel('env-a')).etag, selectionEtags(SHA, sel('env-b')).etag);
-  assert.not.equal(selectionEtags(SHA, sel('env-a')).etag, selectionEtags('cd'.repeat(32), sel('env-a')).etag);
+  assert.not.equal(
+    selectionEtags(SHA, sel('env-a')).etag,
+    selectionEtags('cd'.repeat(32), sel('env-a')).etag,
+  );
 });
 
 test('a repeated selection is a hit and returns the same buffers; concurrent misses share one rendering', async () => {
@@ -46,7 +52,12 @@ test('a repeated selection is a hit and returns the same buffers; concurrent mis
   const [a, b] = await Promise.all([cache.get(set, doc, sel('env-a')), cache.get(set, doc, sel('env-a'))]);
   assert.ok(a === b);
   assert.ok((await cache.get(set, doc, sel('env-a'))) === a);
-  assert.equal(cache.stats(), { entries: 1, bytes: a.body.length + (a.gzip?.length ?? 0), hits: 1, misses: 1 });
+  assert.equal(cache.stats(), {
+    entries: 1,
+    bytes: a.body.length + (a.gzip?.length ?? 0),
+    hits: 1,
+    misses: 1,
+  });
 });
 
 test('a new document set empties the cache', async () => {

@@ -103,7 +103,11 @@ for (const query of QUERIES) {
 }
 
 test('environment groups asked for an environment and types: the renderer’s groups of those', () => {
-  for (const query of [{ env: PROD }, { env: STAGING, resource_type: 'kafka,compute_pool' }]) {
+  const queries: Record<string, string>[] = [
+    { env: PROD },
+    { env: STAGING, resource_type: 'kafka,compute_pool' },
+  ];
+  for (const query of queries) {
     assert.fixture(select(BY_ENVIRONMENT, query), renderedFrom(BY_ENVIRONMENT, wanted(query)));
   }
 });
@@ -142,7 +146,8 @@ test('a selection of everything gives the document’s own bytes, under every gr
 });
 
 test('a well-formed id that matches nothing: the empty document', () => {
-  for (const query of [{ env: 'env-nothere' }, { associated_kafka_id: 'lkc-nothere' }]) {
+  const queries: Record<string, string>[] = [{ env: 'env-nothere' }, { associated_kafka_id: 'lkc-nothere' }];
+  for (const query of queries) {
     for (const options of [BY_RESOURCE, BY_ENVIRONMENT, PACKED]) assert.is(select(options, query), '[]\n');
   }
 });
@@ -155,7 +160,10 @@ test('the dotted param style is read as well', () => {
 test('packed groups without an info document: no resource is known to be of an environment', () => {
   assert.is(select(PACKED, { env: PROD }, false), '[]\n');
   // the type is in the group's parameters, so a type needs no info document
-  assert.equal(idsOf(select(PACKED, { resource_type: 'kafka' }, false)), inventoryIds(wanted({ resource_type: 'kafka' })));
+  assert.equal(
+    idsOf(select(PACKED, { resource_type: 'kafka' }, false)),
+    inventoryIds(wanted({ resource_type: 'kafka' })),
+  );
 });
 
 test('the info document is read with its escapes (quotes, backslashes, new lines in names)', () => {
@@ -177,7 +185,10 @@ test('the info document is read with its escapes (quotes, backslashes, new lines
 
 test('a body that is not an array of target groups is a bug, not an empty answer', () => {
   const selection = parseSelection({ env: PROD })!;
-  assert.throws(() => renderSelection('{"targets":[]}', undefined, '', selection), /not an array of target groups/);
+  assert.throws(
+    () => renderSelection('{"targets":[]}', undefined, '', selection),
+    /not an array of target groups/,
+  );
   assert.throws(() => renderSelection('[{"labels":{"a":1},"targets":[]}]', undefined, '', selection));
 });
 

@@ -15,13 +15,20 @@ const T = { targets: 'api.telemetry.confluent.cloud', prefix: 'confluent_' };
 
 test('the types and id prefixes are the discovery layer’s own', () => {
   assert.equal([...SELECTABLE_TYPES].sort(), [...RESOURCE_TYPES].sort());
-  assert.equal(SELECTION_ID_PREFIXES, { env: ID_PREFIXES.environment, associated_kafka_id: ID_PREFIXES.kafka });
+  assert.equal(SELECTION_ID_PREFIXES, {
+    env: ID_PREFIXES.environment,
+    associated_kafka_id: ID_PREFIXES.kafka,
+  });
 });
 
 const PARSED: [string, Record<string, unknown>, Selection | undefined][] = [
   ['no selection: the whole document', { ...T }, undefined],
   ['targets alone', { targets: T.targets }, undefined],
-  ['one environment', { ...T, env: 'env-a1b2c3' }, { filters: { env: ['env-a1b2c3'] }, key: 'env=env-a1b2c3' }],
+  [
+    'one environment',
+    { ...T, env: 'env-a1b2c3' },
+    { filters: { env: ['env-a1b2c3'] }, key: 'env=env-a1b2c3' },
+  ],
   [
     "Confluent's example query",
     { ...T, env: 'env-123', resource_type: 'connector' },
@@ -34,7 +41,11 @@ const PARSED: [string, Record<string, unknown>, Selection | undefined][] = [
     'comma lists are sorted, deduplicated and trimmed; the key orders the parameters',
     { resource_type: 'kafka, connector,kafka', associated_kafka_id: 'lkc-2', env: 'env-b,env-a', ...T },
     {
-      filters: { associated_kafka_id: ['lkc-2'], env: ['env-a', 'env-b'], resource_type: ['connector', 'kafka'] },
+      filters: {
+        associated_kafka_id: ['lkc-2'],
+        env: ['env-a', 'env-b'],
+        resource_type: ['connector', 'kafka'],
+      },
       key: 'associated_kafka_id=lkc-2&env=env-a,env-b&resource_type=connector,kafka',
     },
   ],
@@ -57,7 +68,11 @@ const REFUSED: [string, Record<string, unknown>, string][] = [
     { ...T, environment: 'env-1' },
     'unknown parameter "environment"; /discovery takes targets, prefix, env, associated_kafka_id, resource_type',
   ],
-  ['the export parameter is not a selection', { ...T, resource_kafka_id: 'lkc-1' }, 'unknown parameter "resource_kafka_id"'],
+  [
+    'the export parameter is not a selection',
+    { ...T, resource_kafka_id: 'lkc-1' },
+    'unknown parameter "resource_kafka_id"',
+  ],
   [
     'an unknown type, with the supported ones',
     { ...T, resource_type: 'abc' },
@@ -67,10 +82,18 @@ const REFUSED: [string, Record<string, unknown>, string][] = [
   ['a repeated env (Confluent refuses it too)', { ...T, env: ['env-1', 'env-2'] }, 'env must be given once'],
   ['an empty env', { ...T, env: '' }, 'env has an empty value'],
   ['an empty entry in a list', { ...T, env: 'env-1,,env-2' }, 'env has an empty value'],
-  ['an env id without its prefix', { ...T, env: 'lkc-1' }, 'env "lkc-1" is not an id: it must start with "env-"'],
+  [
+    'an env id without its prefix',
+    { ...T, env: 'lkc-1' },
+    'env "lkc-1" is not an id: it must start with "env-"',
+  ],
   ['the prefix alone', { ...T, env: 'env-' }, 'must start with "env-"'],
   ['a Kafka id without its prefix', { ...T, associated_kafka_id: 'env-1' }, 'must start with "lkc-"'],
-  ['white space inside an id', { ...T, env: 'env-1 2' }, 'is not an id (up to 255 characters, no white space)'],
+  [
+    'white space inside an id',
+    { ...T, env: 'env-1 2' },
+    'is not an id (up to 255 characters, no white space)',
+  ],
   ['a control character', { ...T, env: 'env-1\u0000' }, 'is not an id'],
   ['an id over 255 characters', { ...T, env: `env-${'a'.repeat(252)}` }, 'is not an id'],
   ['a value over 4096 characters', { ...T, env: 'env-1,'.repeat(700) }, 'env is longer than 4096 characters'],
