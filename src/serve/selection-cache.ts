@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { DocumentSet, ServedBody, ServedDocument } from './document-set.js';
 import type { Selection } from './selection.js';
-import { renderSelection } from './selection-filter.js';
+import { type Attributes, infoToAttributes, renderSelection } from './selection-filter.js';
 
 export const SELECTION_CACHE_ENTRIES = 256;
 export const SELECTION_CACHE_BYTES = 32 * 1024 * 1024;
@@ -46,13 +46,25 @@ export function selectionEtags(
   return { etag: `"${tag}"`, gzipEtag: `"${tag}-gzip"` };
 }
 
+const NO_ATTRIBUTES: ReadonlyMap<string, Attributes> = new Map();
+/**
+ * Read once per info document, for every selection: a set keeps the info document's ServedBody when its bytes did
+ * not change, so this outlives document switches, and goes with the last set that holds it.
+ */
+const attributesByInfo = new WeakMap<ServedBody, ReadonlyMap<string, Attributes>>();
+
+function attributesOf(doc: ServedDocument): ReadonlyMap<string, Attributes> {
+  if (!doc.info) return NO_ATTRIBUTES;
+  let attributes = attributesByInfo.get(doc.info);
+  if (!attributes) {
+    attributes = infoToAttributes(doc.info.body.toString('utf8'), doc.prefix);
+    attributesByInfo.set(doc.info, attributes);
+  }
+  return attributes;
+}
+
 async function buildBody(doc: ServedDocument, selection: Selection): Promise<ServedBody> {
-  const text = renderSelection(
-    doc.body.toString('utf8'),
-    doc.info?.body.toString('utf8'),
-    doc.prefix,
-    selection,
-  );
+  const text = renderSelection(doc.body.toString('utf8'), attributesOf(doc), doc.prefix, selection);
   const body = Buffer.from(text);
   const gz = await gzipAsync(body);
   return {

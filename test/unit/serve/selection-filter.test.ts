@@ -32,7 +32,8 @@ function render(options: RenderOptions, inventory: Inventory = buildRenderInvent
 
 function select(options: RenderOptions, query: Record<string, string>, withInfo = true): string {
   const doc = render(options);
-  return renderSelection(doc.body, withInfo ? doc.info.body : undefined, PREFIX, parseSelection(query)!);
+  const attributes = withInfo ? infoToAttributes(doc.info.body, PREFIX) : new Map();
+  return renderSelection(doc.body, attributes, PREFIX, parseSelection(query)!);
 }
 
 /** What a selection should hold, from the inventory (ksqlDB is not matched by its Kafka cluster: see docs). */
@@ -186,10 +187,10 @@ test('the info document is read with its escapes (quotes, backslashes, new lines
 test('a body that is not an array of target groups is a bug, not an empty answer', () => {
   const selection = parseSelection({ env: PROD })!;
   assert.throws(
-    () => renderSelection('{"targets":[]}', undefined, '', selection),
+    () => renderSelection('{"targets":[]}', new Map(), '', selection),
     /not an array of target groups/,
   );
-  assert.throws(() => renderSelection('[{"labels":{"a":1},"targets":[]}]', undefined, '', selection));
+  assert.throws(() => renderSelection('[{"labels":{"a":1},"targets":[]}]', new Map(), '', selection));
 });
 
 test.run();
