@@ -12,6 +12,8 @@ import type { DocumentCache } from './document-cache.js';
 import type { DocumentSet, ServedBody } from './document-set.js';
 import { HttpError } from './errors.js';
 import { acceptsGzip, isNotModified } from './http-cache.js';
+import { parseSelection } from './selection.js';
+import { createSelectionCache } from './selection-cache.js';
 
 /** Longer than any target list anybody configures, far shorter than what would cost us work. */
 const MAX_PARAM_LENGTH = 4096;
@@ -87,6 +89,7 @@ export function sendBody(
 }
 
 export function registerDocumentRoutes(app: FastifyInstance, documents: DocumentCache): void {
+  const selections = createSelectionCache();
   app.get('/discovery', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const targetsText = singleParam(query.targets, 'targets', 'invalid_targets');
@@ -101,6 +104,7 @@ export function registerDocumentRoutes(app: FastifyInstance, documents: Document
     if (problems.length > 0) throw new HttpError('invalid_targets', problems.join('; '));
     const prefixProblem = checkPrefix(prefix);
     if (prefixProblem) throw new HttpError('invalid_prefix', prefixProblem);
+    const selection = parseSelection(query);
     const set = requireSet(documents);
     const name = set.byCombination.get(combinationKey({ targets, prefix }));
     const doc = name === undefined ? undefined : set.byName.get(name);
@@ -114,6 +118,7 @@ export function registerDocumentRoutes(app: FastifyInstance, documents: Document
         { available },
       );
     }
+    if (selection) return sendBody(request, reply, set, await selections.get(set, doc, selection));
     return sendBody(request, reply, set, doc);
   });
 

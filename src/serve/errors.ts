@@ -8,6 +8,7 @@ import type { FastifyReply } from 'fastify';
 export const HTTP_ERRORS = {
   invalid_targets: 400, // `targets` missing, empty, repeated or holding an invalid target
   invalid_prefix: 400, // `prefix` repeated or not a valid label prefix
+  invalid_selection: 400, // /discovery: an unknown parameter, or a repeated or bad env, associated_kafka_id, resource_type
   bad_request: 400, // a malformed URL or query string
   bad_path: 400, // a bucket path with traversal, encoded slashes, NUL bytes or characters no key has
   unauthorized: 401, // no bearer token, or none of the valid ones

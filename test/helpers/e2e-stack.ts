@@ -35,7 +35,16 @@ export interface E2eHandle {
   close(): Promise<void>;
 }
 
-export function createE2eStack(simOptions: SimulatorOptions, extraPublishEnv: Env = {}): E2eHandle {
+export interface E2eStackOptions {
+  /** Path and query of Prometheus's http_sd URL on the server (default `/sd/<the confluent_ document>.json`). */
+  sdPath?: (sim: RunningSimulator) => string;
+}
+
+export function createE2eStack(
+  simOptions: SimulatorOptions,
+  extraPublishEnv: Env = {},
+  options: E2eStackOptions = {},
+): E2eHandle {
   const handle: E2eHandle & { cleanups: (() => Promise<unknown>)[] } = {
     cleanups: [],
     async start() {
@@ -90,7 +99,7 @@ export function createE2eStack(simOptions: SimulatorOptions, extraPublishEnv: En
       const doc = documentName({ targets: [`127.0.0.1:${sim.port}`], prefix: 'confluent_' });
       const promPort = await findFreePort();
       const config = buildE2eConfig(readShippedConfig(), {
-        sdUrl: `http://127.0.0.1:${serverPort}/sd/${doc}.json`,
+        sdUrl: `http://127.0.0.1:${serverPort}${options.sdPath?.(sim) ?? `/sd/${doc}.json`}`,
         tokenFile: promTokenFile,
         apiKey: 'sim-key',
         apiSecretFile,
