@@ -3,7 +3,8 @@
  * server on loopback, Node's https client with and without a client certificate. Rotation is done as Kubernetes
  * updates a mounted Secret: the files are links through `..data`, which is swapped to a new directory.
  */
-import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { createNodeServer } from '../../src/serve/node-server.js';
 import { loadTls } from '../../src/serve/tls.js';
 import { type ClientAuthType, parseWebConfig } from '../../src/serve/web-config.js';
 import { createCapturedLog } from '../helpers/captured-log.js';
+import { ROOT } from '../helpers/k8s-manifests.js';
 import { eventually, findFreePort } from '../helpers/poll.js';
 import { runCommand } from '../helpers/run-command.js';
 import { type CertFiles, createTestCa, fingerprintOf, type TlsAnswer, tlsGet } from '../helpers/tls-certs.js';
@@ -58,7 +60,6 @@ test.after(async (ctx) => {
 async function mountPair(dir: string, pair: CertFiles, version: string): Promise<void> {
   const target = path.join(dir, `..${version}`);
   await mkdir(target, { recursive: true });
-  const { readFile } = await import('node:fs/promises');
   await writeFile(path.join(target, 'tls.crt'), await readFile(pair.cert));
   await writeFile(path.join(target, 'tls.key'), await readFile(pair.key));
   // as the kubelet does: a new link, renamed over ..data in one step
@@ -252,6 +253,44 @@ test('the connection caps see a TLS connection busy while its request is in flig
   } finally {
     release();
     await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test("the image's HEALTHCHECK asks over HTTPS when SD_WEB_CONFIG_FILE is set, over HTTP otherwise", async ({
+  certs,
+}) => {
+  const dockerfile = await readFile(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const script = /HEALTHCHECK [^\n]*\\\n\s*CMD node -e "(.*)"$/m.exec(dockerfile)?.[1];
+  assert.ok(script, 'the HEALTHCHECK command');
+  const exitOf = (env: Record<string, string>) =>
+    new Promise<number>((resolve) => {
+      const { SD_WEB_CONFIG_FILE: _, ...inherited } = process.env;
+      execFile('node', ['-e', script as string], { env: { ...inherited, ...env }, timeout: 10_000 }, (err) =>
+        resolve(err ? Number(err.code ?? 1) : 0),
+      );
+    });
+  const text = `tls_server_config: {cert_file: ${certs.serverA.cert}, key_file: ${certs.serverA.key}}`;
+  const tls = await loadTls(parseWebConfig(text, 'w.yml'), createCapturedLog().log, 3_600_000);
+  const https = createNodeServer(
+    (req, res) => res.writeHead(req.url === '/health' ? 200 : 404).end(),
+    {},
+    tls,
+  ) as Server;
+  const http = createNodeServer(
+    (req, res) => res.writeHead(req.url === '/health' ? 200 : 404).end(),
+    {},
+    undefined,
+  ) as Server;
+  for (const s of [https, http]) await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const portOf = (s: Server) => String((s.address() as AddressInfo).port);
+  try {
+    assert.is(await exitOf({ SD_LISTEN: `:${portOf(https)}`, SD_WEB_CONFIG_FILE: '/etc/web.yml' }), 0);
+    assert.is(await exitOf({ SD_LISTEN: `0.0.0.0:${portOf(http)}` }), 0);
+    // the wrong scheme fails the check
+    assert.is(await exitOf({ SD_LISTEN: `:${portOf(https)}` }), 1);
+    assert.is(await exitOf({ SD_LISTEN: `:${portOf(http)}`, SD_WEB_CONFIG_FILE: '/etc/web.yml' }), 1);
+  } finally {
+    for (const s of [https, http]) await new Promise((resolve) => s.close(resolve));
   }
 });
 
