@@ -24,7 +24,7 @@ export interface TlsServing {
   readonly config: WebTlsConfig;
   /** The options of `https.createServer`: the current certificate and the client-certificate policy. */
   serverOptions(): TlsOptions;
-  /** Enforces the client policy and polls the files every `pollMs` until the server closes. */
+  /** Enforces the client policy on the server and polls the files every `pollMs` until every server closed. */
   attach(server: HttpsServer): void;
   /** Checks the files once and adopts a changed, usable set (the poll calls it; so can a test). */
   check(): Promise<void>;
@@ -98,7 +98,9 @@ function refusal(type: ClientAuthType, socket: TLSSocket): string | undefined {
 class ReloadingTls implements TlsServing {
   private checking: Promise<void> | undefined;
   private seen: string;
-  private server: HttpsServer | undefined;
+  /** Several when fastify binds a second address (`localhost`: 127.0.0.1 and ::1), each made by serverFactory. */
+  private readonly servers = new Set<HttpsServer>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly config: WebTlsConfig,
@@ -114,7 +116,7 @@ class ReloadingTls implements TlsServing {
   }
 
   attach(server: HttpsServer): void {
-    this.server = server;
+    this.servers.add(server);
     const type = this.config.clientAuthType;
     server.on('secureConnection', (socket: TLSSocket) => {
       const why = refusal(type, socket);
@@ -125,9 +127,13 @@ class ReloadingTls implements TlsServing {
     server.on('tlsClientError', (err, socket) => {
       this.log.debug({ remoteAddress: socket.remoteAddress, reason: err.message }, 'tls handshake failed');
     });
-    const timer = setInterval(() => void this.check(), this.pollMs);
-    timer.unref();
-    server.once('close', () => clearInterval(timer));
+    server.once('close', () => {
+      this.servers.delete(server);
+      if (this.servers.size === 0) clearInterval(this.timer);
+    });
+    if (this.servers.size > 1) return;
+    this.timer = setInterval(() => void this.check(), this.pollMs);
+    this.timer.unref();
   }
 
   check(): Promise<void> {
@@ -144,7 +150,7 @@ class ReloadingTls implements TlsServing {
     try {
       const loaded = await loadFiles(this.config);
       this.seen = loaded.version;
-      this.server?.setSecureContext(loaded.options);
+      for (const server of this.servers) server.setSecureContext(loaded.options);
       this.current = loaded;
       this.log.info({ certFile: this.config.certFile, ...loaded.about }, 'tls certificate reloaded');
     } catch (err) {

@@ -146,7 +146,10 @@ async function start(): Promise<TlsStack> {
 const handle = {
   start,
   async close() {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    // last started, first stopped; every cleanup runs even when one fails
+    const failures: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((err) => failures.push(err));
+    if (failures.length > 0) throw new AggregateError(failures, 'e2e tls stack: cleanup failed');
   },
 };
 
