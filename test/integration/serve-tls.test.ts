@@ -219,6 +219,36 @@ test('a changed pair that does not load keeps the old certificate, with one warn
   ]);
 });
 
+test('two servers of one app (fastify binds localhost twice) both take the reloaded certificate', async ({
+  certs,
+}) => {
+  const mount = path.join(certs.dir, 'mount-two');
+  await mkdir(mount);
+  await mountPair(mount, certs.serverA, '1');
+  const config = parseWebConfig(
+    `tls_server_config: {cert_file: ${mount}/tls.crt, key_file: ${mount}/tls.key}`,
+    'w.yml',
+  );
+  const tls = await loadTls(config, createCapturedLog().log, 3_600_000);
+  const servers = [0, 1].map(() => createNodeServer((_req, res) => res.end('ok'), {}, tls) as Server);
+  for (const s of servers) await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const served = () =>
+    Promise.all(
+      servers.map(async (s) => {
+        const a = await tlsGet(`https://127.0.0.1:${(s.address() as AddressInfo).port}/`, certs.serverCa);
+        return 'error' in a ? a.error : a.fingerprint256;
+      }),
+    );
+  try {
+    const c = await fingerprintOf(certs.serverC.cert);
+    await mountPair(mount, certs.serverC, '2');
+    await tls.check();
+    assert.equal(await served(), [c, c]);
+  } finally {
+    for (const s of servers) await new Promise((resolve) => s.close(resolve));
+  }
+});
+
 test('the connection caps see a TLS connection busy while its request is in flight', async ({ certs }) => {
   const text = `tls_server_config: {cert_file: ${certs.serverA.cert}, key_file: ${certs.serverA.key}}`;
   const tls = await loadTls(parseWebConfig(text, 'w.yml'), createCapturedLog().log, 3_600_000);
