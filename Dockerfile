@@ -36,8 +36,9 @@ RUN printf '#!/bin/sh\nexec node /app/dist/cli.js "$@"\n' > /usr/local/bin/confl
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8080
-# For `serve` (SD_LISTEN, default 0.0.0.0:8080). Run other long-lived commands with --no-healthcheck.
+# For `serve` (SD_LISTEN, default 0.0.0.0:8080); over HTTPS when SD_WEB_CONFIG_FILE is set (the server asking itself
+# on loopback: its certificate is not verified). Run other long-lived commands with --no-healthcheck.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.SD_LISTEN||':8080').split(':').pop()+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "require(process.env.SD_WEB_CONFIG_FILE?'node:https':'node:http').get({host:'127.0.0.1',port:(process.env.SD_LISTEN||':8080').split(':').pop(),path:'/health',rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
 ENTRYPOINT ["confluent-sd"]
 CMD ["serve"]

@@ -7,6 +7,7 @@
  * `{"error","message","code"}`.
  */
 
+import type { Server } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from '../log.js';
@@ -18,7 +19,9 @@ import type { DocumentCache } from './document-cache.js';
 import { registerDocumentRoutes } from './document-routes.js';
 import { answerClientError, HttpError, httpErrorFromFastify, sendError } from './errors.js';
 import { createServeMetrics, type ServeMetrics } from './metrics.js';
+import { createNodeServer } from './node-server.js';
 import { registerProbeRoutes } from './probe-routes.js';
+import type { TlsServing } from './tls.js';
 import type { TokenSource } from './tokens.js';
 
 /**
@@ -53,6 +56,8 @@ export interface ServeDeps {
   bucketDir?: string;
   /** Built by the app when not given (tests pass their own to read it). */
   metrics?: ServeMetrics;
+  /** HTTPS from SD_WEB_CONFIG_FILE (tls.ts); plain HTTP without. The server is made by node-server.ts. */
+  tls?: TlsServing;
 }
 
 const AUTHENTICATE = { 'www-authenticate': 'Bearer realm="confluent-sd"' };
@@ -68,9 +73,10 @@ function createRecorder(metrics: ServeMetrics, log: Logger): RecordRequest {
   };
 }
 
-function createFastify(log: Logger, record: RecordRequest) {
+function createFastify(log: Logger, record: RecordRequest, tls: TlsServing | undefined) {
   return Fastify({
     loggerInstance: log,
+    serverFactory: (handler, opts) => createNodeServer(handler, opts, tls) as Server,
     // without Host, Node answers a bare 400 itself, unlogged and uncounted: addMethodGuard answers it instead
     http: {
       requireHostHeader: false,
@@ -216,7 +222,7 @@ export function buildApp(deps: ServeDeps) {
     deps.metrics ??
     createServeMetrics({ version: deps.version, documents, now, connections: () => connections?.stats() });
   const record = createRecorder(metrics, log);
-  const app = createFastify(log, record);
+  const app = createFastify(log, record, deps.tls);
   connections = guardConnections(app, config, log);
   const limit = registerRateLimit(app, config.rateLimitPerMinute);
   setErrorHandlers(app, log, limit);

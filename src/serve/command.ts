@@ -16,7 +16,9 @@ import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { type ServeConfig, servePart } from './config.js';
 import { createDocumentCache } from './document-cache.js';
-import { createTokenSource } from './tokens.js';
+import { loadTls } from './tls.js';
+import { createTokenSource, type TokenSource } from './tokens.js';
+import { loadWebConfig } from './web-config.js';
 
 const HELP = `usage: confluent-sd serve
 
@@ -28,7 +30,7 @@ endpoints: GET /discovery?targets=a,b&prefix=p · GET /sd/<name>.json · GET /sd
 
 reads: SD_STORE, S3_ENDPOINT, AWS_REGION (+ AWS credential chain), SD_LISTEN, SD_AUTH, SD_BEARER_TOKENS,
   SD_BEARER_TOKEN_FILE, SD_RATE_LIMIT, SD_RELOAD_INTERVAL_MS, SD_MAX_CONNECTIONS, SD_MAX_CONNECTIONS_PER_CLIENT,
-  SD_MAX_DOCUMENT_BYTES, SD_CONFIG_FILE, LOG_LEVEL, LOG_FORMAT
+  SD_MAX_DOCUMENT_BYTES, SD_WEB_CONFIG_FILE (TLS), SD_CONFIG_FILE, LOG_LEVEL, LOG_FORMAT
 
 exit: 0 after a graceful shutdown (SIGTERM/SIGINT) · 1 failed to start · 2 bad configuration or no token`;
 
@@ -68,6 +70,25 @@ function waitForAbort(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
+/** The bearer tokens, read once; CONFIG_INVALID when auth is on and there is none. */
+async function startTokens(config: ServeConfig, log: Logger): Promise<TokenSource> {
+  const tokens = createTokenSource({
+    tokens: config.bearerTokens,
+    ...(config.bearerTokenFile ? { file: config.bearerTokenFile } : {}),
+    log,
+  });
+  await tokens.start();
+  if (config.auth === 'on' && tokens.count() === 0) {
+    tokens.stop();
+    throw new AppError(
+      'CONFIG_INVALID',
+      `SD_BEARER_TOKEN_FILE ${config.bearerTokenFile ?? ''} holds no token of 16 characters or more (or set SD_AUTH=off explicitly)`,
+    );
+  }
+  if (config.auth === 'off') log.warn('SD_AUTH=off: every endpoint is open without a token');
+  return tokens;
+}
+
 export const serveCommand = defineCommand({
   summary: 'the server: SD documents behind a bearer token, /health, /ready, /metrics',
   help: HELP,
@@ -77,20 +98,12 @@ export const serveCommand = defineCommand({
   config: { serve: servePart, store: storePart, log: logPart },
   async run(ctx) {
     const { config, log } = ctx;
-    const tokens = createTokenSource({
-      tokens: config.serve.bearerTokens,
-      ...(config.serve.bearerTokenFile ? { file: config.serve.bearerTokenFile } : {}),
-      log,
-    });
-    await tokens.start();
-    if (config.serve.auth === 'on' && tokens.count() === 0) {
-      tokens.stop();
-      throw new AppError(
-        'CONFIG_INVALID',
-        `SD_BEARER_TOKEN_FILE ${config.serve.bearerTokenFile ?? ''} holds no token of 16 characters or more (or set SD_AUTH=off explicitly)`,
-      );
-    }
-    if (config.serve.auth === 'off') log.warn('SD_AUTH=off: every endpoint is open without a token');
+    const webConfig = config.serve.webConfigFile
+      ? await loadWebConfig(config.serve.webConfigFile)
+      : undefined;
+    // the certificate files are polled as often as the manifest
+    const tls = webConfig ? await loadTls(webConfig, log, config.serve.reloadIntervalMs) : undefined;
+    const tokens = await startTokens(config.serve, log);
 
     const store = withReaderRetry(await createServeStore(config.store), {
       retries: STORE_RETRIES,
@@ -111,12 +124,19 @@ export const serveCommand = defineCommand({
       documents,
       tokens,
       ...(config.store.kind === 'file' ? { bucketDir: config.store.dir } : {}),
+      ...(tls ? { tls } : {}),
     });
     try {
       await app.listen({ host: config.serve.host, port: config.serve.port });
       const address = app.server.address() as AddressInfo;
       log.info(
-        { address: address.address, port: address.port, store: store.location, auth: config.serve.auth },
+        {
+          address: address.address,
+          port: address.port,
+          scheme: tls ? 'https' : 'http',
+          store: store.location,
+          auth: config.serve.auth,
+        },
         'server listening',
       );
       // after listen: /ready answers 503 with the reason while the first load waits on a slow store

@@ -1,7 +1,7 @@
 /**
  * The `serve` config part: SD_LISTEN, SD_AUTH and the bearer tokens (SD_BEARER_TOKENS, SD_BEARER_TOKEN_FILE),
  * SD_RATE_LIMIT, SD_RELOAD_INTERVAL_MS, the connection caps (SD_MAX_CONNECTIONS, SD_MAX_CONNECTIONS_PER_CLIENT)
- * and SD_MAX_DOCUMENT_BYTES.
+ * SD_MAX_DOCUMENT_BYTES and SD_WEB_CONFIG_FILE (TLS, read by web-config.ts).
  */
 import { oneOf, optionalText, wholeNumber } from '../config/fields.js';
 import { defineConfigPart, field } from '../config/part.js';
@@ -21,16 +21,19 @@ export interface ServeConfig {
   maxConnectionsPerClient: number;
   /** A document or info document larger than this is not loaded (the reload fails, the previous set stays). */
   maxDocumentBytes: number;
+  /** The exporter-toolkit web config file (TLS); plain HTTP without. */
+  webConfigFile?: string;
 }
 
+/** `host:port`; an empty host (`:8080`, the Prometheus `--web.listen-address` way) is every IPv4 interface. */
 export function parseListen(text: string, problems: string[]): { host: string; port: number } {
   const m = /^(.*):(\d{1,5})$/.exec(text.trim());
   const port = m ? Number(m[2]) : Number.NaN;
-  if (!m?.[1] || port > 65535) {
-    problems.push(`SD_LISTEN must be host:port such as 0.0.0.0:8080, got "${text}"`);
+  if (!m || m[1] === '[]' || port > 65535) {
+    problems.push(`SD_LISTEN must be host:port such as 0.0.0.0:8080 or :8080, got "${text}"`);
     return { host: '0.0.0.0', port: 8080 };
   }
-  return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+  return { host: m[1] === '' ? '0.0.0.0' : (m[1] ?? '').replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function parseTokens(text: string, problems: string[]): string[] {
@@ -54,6 +57,7 @@ export const servePart = defineConfigPart(
     SD_MAX_CONNECTIONS: wholeNumber(1, 1_000_000),
     SD_MAX_CONNECTIONS_PER_CLIENT: wholeNumber(0, 1_000_000),
     SD_MAX_DOCUMENT_BYTES: wholeNumber(1024, 1024 * 1024 * 1024),
+    SD_WEB_CONFIG_FILE: optionalText(),
   },
   {
     defaults: {
@@ -88,6 +92,7 @@ export const servePart = defineConfigPart(
       maxConnections: v.SD_MAX_CONNECTIONS,
       maxConnectionsPerClient: v.SD_MAX_CONNECTIONS_PER_CLIENT,
       maxDocumentBytes: v.SD_MAX_DOCUMENT_BYTES,
+      ...(v.SD_WEB_CONFIG_FILE ? { webConfigFile: v.SD_WEB_CONFIG_FILE } : {}),
     }),
   },
 );

@@ -47,6 +47,14 @@ interface Tracked {
   timer?: NodeJS.Timeout;
 }
 
+/**
+ * The socket the 'connection' event gave: over HTTPS a request's socket is the TLSSocket wrapping it, which Node
+ * links to it as `_parent` (node lib/_tls_wrap.js); without this a TLS connection would be closed as silent.
+ */
+function rawSocketOf(socket: Socket): Socket {
+  return (socket as Socket & { _parent?: Socket | null })._parent ?? socket;
+}
+
 /** Insertion order is idle order: a connection moves to the end whenever its last request in flight ends. */
 type Pool = Map<Socket, Tracked>;
 
@@ -64,7 +72,9 @@ class Guard implements ConnectionGuard {
     // Node's own cap, a backstop above ours: sockets closed to make room are counted by Node until their close event
     server.maxConnections = this.limits.max + 64;
     server.on('connection', (socket: Socket) => this.admit(socket));
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.started(req.socket, res));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      this.started(rawSocketOf(req.socket), res),
+    );
   }
 
   stats(): ConnectionStats {

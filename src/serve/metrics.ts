@@ -4,6 +4,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
 import type { ConnectionStats } from './connection-guard.js';
+import { registerDiscoveryGauges } from './discovery-metrics.js';
 import type { DocumentCache } from './document-cache.js';
 import { registerPlanGauges } from './plan-metrics.js';
 
@@ -208,17 +209,29 @@ function registerConnectionMetrics(registers: Registry[], stats: () => Connectio
   }
 }
 
+/**
+ * prom-client's default process and Node metrics under their standard names (`process_*`, `nodejs_*`), as stock
+ * Node.js dashboards read them, less three gauges named `…_total` that `promtool check metrics` flags as not
+ * counters: `sum(nodejs_active_handles)` (and `_requests`, `_resources`, by type) gives the same number.
+ */
+function registerDefaultMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`nodejs_active_${name}_total`);
+}
+
 export function createServeMetrics(options: ServeMetricsOptions): ServeMetrics {
   const { documents, now } = options;
   const registry = new Registry();
   const registers = [registry];
-  collectDefaultMetrics({ register: registry, prefix: 'confluent_sd_' });
+  registerDefaultMetrics(registry);
   const observeRequest = registerRequestMetrics(registers);
   registerBuildInfo(registers, options.version);
   registerDocumentGauges(registers, documents);
   registerStatusGauges(registry, documents, now);
   registerReloadCounters(registers, documents);
   registerPlanGauges(registers, documents);
+  registerDiscoveryGauges(registers, documents);
   registerConnectionMetrics(registers, options.connections ?? (() => undefined));
   return { registry, observeRequest };
 }

@@ -8,9 +8,9 @@ import type { E2eHandle, E2eStack } from './e2e-stack.js';
 import { PROMETHEUS_BIN } from './prometheus-process.js';
 
 /** True when the caller should define its tests (Prometheus is there). */
-export function useE2eStack(
-  test: Test<E2eStack>,
-  handle: E2eHandle,
+export function useE2eStack<S = E2eStack>(
+  test: Test<S>,
+  handle: Pick<E2eHandle, 'close'> & { start(): Promise<S> },
   version: string | undefined,
   what: string,
   names: readonly string[],

@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import { canonicalJson } from '../../src/bucket/canonical.js';
 import { KEYS } from '../../src/bucket/keys.js';
-import type { PlanFiguresEntry } from '../../src/bucket/manifest.js';
+import type { DiscoveryReportEntry, PlanFiguresEntry } from '../../src/bucket/manifest.js';
 import { INFO_TYPE, JSON_TYPE } from '../../src/bucket/objects.js';
 import { AppError } from '../../src/errors.js';
 import { REDACT_PATHS } from '../../src/log.js';
@@ -177,6 +177,8 @@ export interface InfoRun extends FakeRun {
   withoutInfo?: string[];
   /** Plan figures per document name; documents not named get none. */
   plans?: Record<string, PlanFiguresEntry>;
+  /** The manifest's `discovery` report (none without). */
+  discovery?: DiscoveryReportEntry;
 }
 
 export interface PublishedInfoRun extends PublishedRun {
@@ -200,6 +202,7 @@ export function renderFakeInfo(runId: string, prefix: string, groups: number): B
 export function buildInfoRun(run: InfoRun): PublishedInfoRun {
   const published = buildFakeRun(run);
   const infos = new Map<string, Buffer>();
+  if (run.discovery) published.manifest.discovery = run.discovery;
   for (const [name, entry] of Object.entries(published.manifest.documents)) {
     const plan = run.plans?.[name];
     if (plan) entry.plan = plan;

@@ -213,6 +213,9 @@ test('the alerts: the server group and the group of what Prometheus sees', () =>
     'ConfluentSDPlanDegraded',
     'ConfluentSDResourcesOverPointsCap',
     'ConfluentSDPlanSizesEstimated',
+    'ConfluentSDResourceTypeNotExported',
+    'ConfluentSDListingsRefused',
+    'ConfluentSDRecordsLeftOut',
   ]);
   assert.equal(ruleNames('confluent-sd-prometheus'), [
     'ConfluentSDDiscoveryFailing',
@@ -220,10 +223,10 @@ test('the alerts: the server group and the group of what Prometheus sees', () =>
     'ConfluentCloudScrapeFailing',
     'ConfluentCloudResourceInaccessible',
   ]);
-  assert.is(rules.length, 12);
+  assert.is(rules.length, 15);
 });
 
-const serverSource = ['src/serve/metrics.ts', 'src/serve/plan-metrics.ts']
+const serverSource = ['src/serve/metrics.ts', 'src/serve/plan-metrics.ts', 'src/serve/discovery-metrics.ts']
   .map((f) => readFileSync(path.join(ROOT, f), 'utf8'))
   .join('\n');
 // Where each alert's metrics come from: the server, Prometheus itself, or the Metrics API via the confluent-cloud job.
@@ -291,6 +294,7 @@ test('alerts on plan figures and on a state one publish run clears wait longer t
   const slow = rules.filter(
     (r) =>
       String(r.expr).includes('confluent_sd_plan_') ||
+      String(r.expr).includes('confluent_sd_discovery_') ||
       String(r.expr).includes('confluent_scrape_resource_access_error'),
   );
   assert.equal(
@@ -299,10 +303,13 @@ test('alerts on plan figures and on a state one publish run clears wait longer t
       'ConfluentSDPlanDegraded',
       'ConfluentSDResourcesOverPointsCap',
       'ConfluentSDPlanSizesEstimated',
+      'ConfluentSDResourceTypeNotExported',
+      'ConfluentSDListingsRefused',
+      'ConfluentSDRecordsLeftOut',
       'ConfluentCloudResourceInaccessible',
     ],
   );
-  // the plan and the published resources change once per publish run (30 minutes)
+  // the plan, the discovery report and the published resources change once per publish run (30 minutes)
   for (const r of slow) assert.ok(durationSeconds(r.for) > 1800, `${r.alert} for: ${r.for}`);
 });
 
@@ -386,7 +393,7 @@ promtoolTest(
     const output = `${r.stdout}${r.stderr}`;
     assert.is(r.status, 0, output);
     assert.equal(output.match(/^Checking .*$/gm), ['Checking alerts.yaml']);
-    assert.match(output, /SUCCESS: 12 rules found/);
+    assert.match(output, /SUCCESS: 15 rules found/);
   },
 );
 

@@ -30,7 +30,7 @@ const dashboards = readDashboards();
 const DATASOURCE = { type: 'prometheus', uid: `\${datasource}` };
 const PANEL_TYPES = ['stat', 'timeseries', 'table'];
 
-const serverSource = ['src/serve/metrics.ts', 'src/serve/plan-metrics.ts']
+const serverSource = ['src/serve/metrics.ts', 'src/serve/plan-metrics.ts', 'src/serve/discovery-metrics.ts']
   .map((f) => readFileSync(path.join(ROOT, f), 'utf8'))
   .join('\n');
 const exported = new Set(METRICS.map((m) => exportName(m.name)));

@@ -7,9 +7,13 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { parse as parseYaml } from 'yaml';
+import { parseWebConfig } from '../../../src/serve/web-config.js';
 import {
   findKubectl,
   GRAFANA_DIR,
@@ -205,5 +209,76 @@ run('k8s/grafana renders one sidecar ConfigMap per dashboard, holding the file a
     assert.is(text, readFileSync(path.join(GRAFANA_DIR, file), 'utf8'), file);
   }
 });
+
+/** The overlay of docs/deploy.md "TLS with cert-manager", with the paths of this checkout. */
+function tlsOverlayOfDocs(): Obj {
+  const docs = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
+  const section = docs.slice(docs.indexOf('#### TLS with cert-manager'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(block, 'docs/deploy.md: the overlay of "TLS with cert-manager"');
+  return parseYaml(block as string) as Obj;
+}
+
+/** What cert-manager v1 requires of a Certificate and an Issuer (no schema package for its CRDs is installed). */
+function checkCertManager(objs: Obj[]): void {
+  const issuers = new Set(ofKind(objs, 'Issuer').map((i) => i.metadata.name));
+  const USAGES = ['digital signature', 'key encipherment', 'server auth', 'client auth', 'cert sign'];
+  for (const c of ofKind(objs, 'Certificate')) {
+    assert.is(c.apiVersion, 'cert-manager.io/v1');
+    assert.type(c.spec.secretName, 'string');
+    assert.ok(issuers.has(c.spec.issuerRef.name) && c.spec.issuerRef.kind === 'Issuer', c.metadata.name);
+    assert.ok(['RSA', 'ECDSA', 'Ed25519'].includes(c.spec.privateKey.algorithm));
+    for (const u of c.spec.usages ?? []) assert.ok(USAGES.includes(u), u);
+    assert.ok(c.spec.commonName || c.spec.dnsNames?.length, c.metadata.name);
+  }
+  for (const i of ofKind(objs, 'Issuer')) assert.is(Object.keys(i.spec).length, 1);
+}
+
+run(
+  'the tls component: web config, certificate Secret mounted as a directory, HTTPS probes, dnsNames',
+  () => {
+    const overlay = tlsOverlayOfDocs();
+    const dir = writeOverlay((k8s) => ({
+      ...overlay,
+      resources: [k8s('.')],
+      components: [k8s('components/tls')],
+    }));
+    let objs: Obj[];
+    try {
+      objs = renderKustomize(kubectl as string, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal([...new Set(objs.map((o) => o.metadata.namespace))], [overlay.namespace]);
+    checkCertManager(objs);
+    const deployment = named(objs, 'Deployment', 'confluent-sd-server');
+    new Deployment(deployment as never).validate();
+    const pod = podSpecOf(deployment) as Obj;
+    const server = pod.containers[0];
+    const mountOf = (volume: Obj) => server.volumeMounts.find((m: Obj) => m.name === volume.name);
+    // SD_WEB_CONFIG_FILE is a key of the generated ConfigMap, mounted as a directory
+    const file = server.env.find((e: Obj) => e.name === 'SD_WEB_CONFIG_FILE').value as string;
+    const cmVolume = pod.volumes.find((v: Obj) => v.configMap?.name.startsWith('confluent-sd-web-config-'));
+    const configMap = named(objs, 'ConfigMap', cmVolume.configMap.name);
+    new ConfigMap(configMap as never).validate();
+    assert.is(path.dirname(file), mountOf(cmVolume).mountPath);
+    const web = parseWebConfig(configMap.data[path.basename(file)], file);
+    // every file it names is a key of the server certificate's Secret, mounted without subPath
+    const certificate = named(objs, 'Certificate', 'confluent-sd-server');
+    const tlsVolume = pod.volumes.find((v: Obj) => v.secret?.secretName === certificate.spec.secretName);
+    assert.is(mountOf(tlsVolume).subPath, undefined);
+    const files = [web.certFile, web.keyFile, web.clientCaFile].map((f) =>
+      path.relative(mountOf(tlsVolume).mountPath, f ?? ''),
+    );
+    assert.equal(files, ['tls.crt', 'tls.key', 'ca.crt']);
+    assert.equal(
+      [server.livenessProbe.httpGet.scheme, server.readinessProbe.httpGet.scheme],
+      ['HTTPS', 'HTTPS'],
+    );
+    // the certificate names the Service in the overlay's namespace
+    const service = named(objs, 'Service', 'confluent-sd');
+    assert.ok(certificate.spec.dnsNames.includes(`${service.metadata.name}.${overlay.namespace}.svc`));
+  },
+);
 
 test.run();

@@ -272,7 +272,12 @@ app('/health, /ready and /metrics', async ({ f }) => {
     assert.ok(lines.includes(want), want);
   }
   assert.not.ok(lines.some((l) => l.startsWith('confluent_sd_seconds_since_last_failure ')));
-  assert.ok(lines.some((l) => l.startsWith('confluent_sd_process_resident_memory_bytes ')));
+  // the default process and Node metrics under their standard names
+  assert.ok(lines.some((l) => l.startsWith('process_resident_memory_bytes ')));
+  assert.ok(lines.some((l) => l.startsWith('nodejs_heap_size_used_bytes ')));
+  assert.not.ok(
+    lines.some((l) => l.startsWith('confluent_sd_process_') || l.startsWith('confluent_sd_nodejs_')),
+  );
 });
 
 app('one access-log line per response: method, route, status, duration, never a header', async ({ f }) => {
