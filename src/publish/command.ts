@@ -117,7 +117,8 @@ async function publishOnce(
     );
     writeLine(ctx.stdout, formatOutcome(result));
     if (result.statusError) writeLine(ctx.stdout, `warning: status.json not written: ${result.statusError}`);
-    if (result.runLogError) writeLine(ctx.stdout, `warning: run log record not written: ${result.runLogError}`);
+    if (result.runLogError)
+      writeLine(ctx.stdout, `warning: run log record not written: ${result.runLogError}`);
     for (const d of result.documents) {
       if (d.plan && d.plan.degraded !== 'none')
         writeLine(

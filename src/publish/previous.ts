@@ -29,9 +29,13 @@ export async function readPrevious(store: StoreReader, force: boolean, log: Logg
     };
   } catch (err) {
     if (isAppError(err, 'SCHEMA_UNSUPPORTED')) {
-      throw new AppError('SCHEMA_UNSUPPORTED', `${err.message}; refusing to publish over it (even with --force)`, {
-        cause: err,
-      });
+      throw new AppError(
+        'SCHEMA_UNSUPPORTED',
+        `${err.message}; refusing to publish over it (even with --force)`,
+        {
+          cause: err,
+        },
+      );
     }
     if (!isAppError(err, 'MANIFEST_INVALID')) throw err;
     if (!force) {

@@ -7,8 +7,8 @@
 import { canonicalJson } from '../bucket/canonical.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest, type ResourceCounts } from '../bucket/manifest.js';
 import { chooseRunId } from '../bucket/run-id.js';
-import type { Inventory } from '../discovery/resource.js';
 import { organizationIdsOf } from '../discovery/organization.js';
+import type { Inventory } from '../discovery/resource.js';
 import { describeError, isAppError } from '../errors.js';
 import type { RenderedDocument } from '../render/render.js';
 import {
@@ -61,7 +61,8 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
   try {
     const previous = await readPrevious(deps.store, run.force, run.log);
     run.previousSnapshot = previous.manifest?.runId ?? null;
-    if (previous.forcedPast) run.forced.push(`${previous.forcedPast}; taken as no previous snapshot (--force)`);
+    if (previous.forcedPast)
+      run.forced.push(`${previous.forcedPast}; taken as no previous snapshot (--force)`);
     run.runId = takeRunId(run, started, previous.manifest);
     const result = await publishSteps(run, previous);
     const statusError = result.outcome === 'superseded' ? null : await writeStatus(run, status, result);

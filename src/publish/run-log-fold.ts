@@ -108,7 +108,11 @@ export function summarizeUnchanged(day: string, records: readonly RunRecord[]): 
     day,
     count: sorted.length,
     firstStartedAt: sorted[0]?.startedAt ?? `${day}T00:00:00.000Z`,
-    lastFinishedAt: sorted.map((r) => r.finishedAt).sort().at(-1) ?? `${day}T00:00:00.000Z`,
+    lastFinishedAt:
+      sorted
+        .map((r) => r.finishedAt)
+        .sort()
+        .at(-1) ?? `${day}T00:00:00.000Z`,
     attemptIds: sorted.map((r) => r.attemptId),
     snapshots: unique(sorted.flatMap((r) => (r.snapshot ? [r.snapshot] : []))),
     versions: unique(sorted.map((r) => r.version)),

@@ -5,12 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { canonicalJson } from '../bucket/canonical.js';
 import { formatRunId } from '../bucket/run-id.js';
-import {
-  RUN_LOG_SCHEMA_VERSION,
-  type RunOutcome,
-  type RunRecord,
-  runRecordKey,
-} from '../bucket/run-log.js';
+import { RUN_LOG_SCHEMA_VERSION, type RunOutcome, type RunRecord, runRecordKey } from '../bucket/run-log.js';
 import { describeError, exitCodeFor, isAppError } from '../errors.js';
 import type { Run } from './run.js';
 import { foldEndedDay } from './run-log-fold.js';

@@ -1,5 +1,6 @@
 /** Run-log records for tests, built from one whole default record. */
-import type { RunRecord } from '../../src/bucket/run-log.js';
+import { type RunRecord, readRunLog } from '../../src/bucket/run-log.js';
+import type { StoreReader } from '../../src/store/store.js';
 
 /** A plain unchanged run of 2026-11-20T07:00Z, with `over` applied. */
 export function runRecord(over: Partial<RunRecord> = {}): RunRecord {
@@ -27,3 +28,8 @@ export function runRecord(over: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
+/** The outcome of the newest run-log record in the store, or undefined when there is none. */
+export async function lastRunOutcome(store: StoreReader): Promise<string | undefined> {
+  const runs = (await readRunLog(store)).entries.filter((e) => e.kind === 'run');
+  return runs.at(-1)?.outcome;
+}

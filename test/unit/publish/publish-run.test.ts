@@ -71,7 +71,11 @@ test('an unchanged run rewrites only the pointer and the status (and adds its ru
   assert.is(result.objectsWritten, 2);
   const after = await snapshotOf(store);
   const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
-  assert.equal(changed.sort(), [KEYS.latestManifest, `runs/2025-03-01/${result.attemptId}.json`, KEYS.status]);
+  assert.equal(changed.sort(), [
+    KEYS.latestManifest,
+    `runs/2025-03-01/${result.attemptId}.json`,
+    KEYS.status,
+  ]);
   const pointer = parseManifest(after[KEYS.latestManifest] ?? '', 'test');
   assert.is(pointer.checkedAt, '2025-03-01T10:30:00.000Z');
 });
