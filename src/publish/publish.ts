@@ -132,7 +132,10 @@ async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
 
 /** A guard refuses the run, unless `--force`: then what it objected to is the run's forced reason. */
 function applyGuards(run: Run, resources: ResourceCounts, previous: Manifest | undefined): void {
-  if (!run.force) return checkGuards(resources, previous, run.deps.publish.maxShrink);
+  if (!run.force) {
+    checkGuards(resources, previous, run.deps.publish.maxShrink);
+    return;
+  }
   const refusal = findGuardRefusal(resources, previous, run.deps.publish.maxShrink);
   if (refusal) {
     run.forced.push(`${refusal.code}: ${refusal.fact}; published anyway (--force)`);
