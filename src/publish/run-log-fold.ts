@@ -20,8 +20,8 @@ import type { Logger } from '../log.js';
 import { isNotFound, type Store } from '../store/store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Days before today a run looks back for one to fold (a week of failed folds is caught up). */
-export const FOLD_LOOKBACK_DAYS = 7;
+/** Days before today a run looks back for one to fold (a fold cut short is finished by a later run). */
+export const FOLD_LOOKBACK_DAYS = 3;
 /** A day is folded only this long after it ended, so a run that started just before midnight has written its record. */
 export const FOLD_GRACE_MS = 60 * 60 * 1000;
 
@@ -52,25 +52,35 @@ export async function foldEndedDay(store: Store, now: Date, log: Logger): Promis
   return undefined;
 }
 
-/** Folds one day; returns how many records it deleted. */
+/**
+ * Folds one day; returns how many records it deleted. A day already folded costs one listing and the summary's
+ * read: only the records the summary lists are deleted, without reading the others.
+ */
 export async function foldDay(store: Store, day: string): Promise<number> {
   const prefix = `${RUN_LOG_PREFIX}${day}/`;
   const summaryKey = unchangedSummaryKey(day);
-  const infos = await store.list(prefix);
-  const records: RunRecord[] = [];
-  let summary: UnchangedSummary | undefined;
-  for (const info of infos) {
-    const entry = await readEntry(store, info.key);
-    if (entry?.kind === 'unchanged-summary' && info.key === summaryKey) summary = entry;
-    else if (entry?.kind === 'run' && isFoldable(entry)) records.push(entry);
+  const keys = (await store.list(prefix)).map((i) => i.key).filter((k) => k !== summaryKey);
+  if (keys.length === 0) return 0;
+  let summary = await readSummary(store, summaryKey);
+  if (!summary) {
+    const records: RunRecord[] = [];
+    for (const key of keys) {
+      const entry = await readEntry(store, key);
+      if (entry?.kind === 'run' && isFoldable(entry)) records.push(entry);
+    }
+    if (records.length === 0) return 0;
+    summary = await createSummary(store, day, records);
   }
-  if (records.length === 0) return 0;
-  if (!summary) summary = await createSummary(store, day, records);
   // a record not in the summary came after it (a run that straddled midnight): it stays as written
-  const listed = new Set(summary.attemptIds);
-  const folded = records.filter((r) => listed.has(r.attemptId));
-  for (const r of folded) await store.delete(`${prefix}${r.attemptId}.json`);
+  const present = new Set(keys);
+  const folded = summary.attemptIds.map((id) => `${prefix}${id}.json`).filter((k) => present.has(k));
+  for (const key of folded) await store.delete(key);
   return folded.length;
+}
+
+async function readSummary(store: Store, key: string): Promise<UnchangedSummary | undefined> {
+  const entry = await readEntry(store, key);
+  return entry?.kind === 'unchanged-summary' ? entry : undefined;
 }
 
 async function readEntry(store: Store, key: string) {
@@ -91,8 +101,8 @@ async function createSummary(store: Store, day: string, records: RunRecord[]): P
     return summary;
   } catch (err) {
     if (!isAppError(err, 'STORE_CONFLICT')) throw err;
-    const existing = await readEntry(store, unchangedSummaryKey(day));
-    if (existing?.kind !== 'unchanged-summary') throw err;
+    const existing = await readSummary(store, unchangedSummaryKey(day));
+    if (!existing) throw err;
     return existing;
   }
 }
