@@ -93,7 +93,9 @@ async function main(): Promise<void> {
     };
     if (weekly && slot === 30) {
       deps.discover = async () => {
-        throw new AppError('API_UNAVAILABLE', 'list environments: server returned HTTP 503', { retryable: true });
+        throw new AppError('API_UNAVAILABLE', 'list environments: server returned HTTP 503', {
+          retryable: true,
+        });
       };
     }
     let outcome: string;
@@ -114,8 +116,12 @@ async function main(): Promise<void> {
   out();
   out('| | objects under runs/ | bytes under runs/ | bytes per attempt |');
   out('|---|---|---|---|');
-  out(`| without compaction (every record as written) | ${written.objects} | ${written.bytes} | ${Math.round(written.bytes / runs)} |`);
-  out(`| with compaction (ended days folded) | ${kept.objects} | ${kept.bytes} | ${Math.round(kept.bytes / runs)} |`);
+  out(
+    `| without compaction (every record as written) | ${written.objects} | ${written.bytes} | ${Math.round(written.bytes / runs)} |`,
+  );
+  out(
+    `| with compaction (ended days folded) | ${kept.objects} | ${kept.bytes} | ${Math.round(kept.bytes / runs)} |`,
+  );
   out();
   const perRun = Object.entries(counts.calls)
     .sort(([a], [b]) => (a < b ? -1 : 1))
