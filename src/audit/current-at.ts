@@ -8,6 +8,8 @@ import { chainedManifests, readAllSnapshots, selectCurrentAt } from './snapshots
 export interface CurrentAt extends CurrentPeriod {
   at: string;
   createdAt: string;
+  /** `latest/` still points at it. False with `until` null: older than a cut in the chain, its end is unknown. */
+  stillCurrent: boolean;
 }
 
 /** The snapshot current at `time` and its period; SNAPSHOT_NOT_FOUND when none was. */
@@ -24,7 +26,8 @@ export async function findCurrentAt(store: StoreReader, time: Date): Promise<Cur
   const period =
     currentPeriods(chained, s.switches).find((p) => p.runId === current.runId) ??
     offChain(current, s.switches);
-  return { at: time.toISOString(), createdAt: current.createdAt, ...period };
+  const stillCurrent = chained[0]?.runId === current.runId;
+  return { at: time.toISOString(), createdAt: current.createdAt, stillCurrent, ...period };
 }
 
 /** A snapshot older than a cut in the chain: when it became current is known, until when is not. */
@@ -35,6 +38,10 @@ function offChain(m: Manifest, switches: ReadonlyMap<string, string>): CurrentPe
 /** `<runId>  current from <time> (<source>) until <time> (replaced by <runId>)`, or `until now` for latest/. */
 export function formatCurrentAt(c: CurrentAt): string {
   const source = c.from.source === 'switch' ? 'latest/ switched to it' : 'its createdAt: no switch recorded';
-  const until = c.replacedBy === null ? 'until now' : `until ${c.until} (replaced by ${c.replacedBy})`;
+  const until = c.stillCurrent
+    ? 'until now'
+    : c.replacedBy === null
+      ? 'until unknown (the chain of snapshots is cut after it: pruned or unreadable)'
+      : `until ${c.until} (replaced by ${c.replacedBy})`;
   return `${c.runId}  current from ${c.from.time} (${source}) ${until}`;
 }

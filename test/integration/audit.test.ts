@@ -220,6 +220,7 @@ for (const kind of ['file', 's3'] as const) {
       from: { source: 'switch', time: switchB },
       replacedBy: null,
       runId: s.b.runId,
+      stillCurrent: true,
       until: null,
     });
     const before = await run(s, diffCommand, '--at', '2000-01-01');
