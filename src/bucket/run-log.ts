@@ -78,7 +78,7 @@ export const unchangedSummarySchema = z.object({
   firstStartedAt: z.string(),
   lastFinishedAt: z.string(),
   /** The attempts folded in, oldest first: a fold cut short after the summary was created deletes exactly these. */
-  attemptIds: z.array(z.string().regex(ATTEMPT_ID_RE)),
+  attemptIds: z.array(z.string().regex(ATTEMPT_ID_RE)).default([]),
   /** Snapshots kept by those runs (normally one). */
   snapshots: z.array(z.string()),
   versions: z.array(z.string()),
