@@ -31,7 +31,8 @@ export function outcomeOfError(err: unknown): RunOutcome {
 
 export function buildRunRecord(run: Run, end: RunEnd): RunRecord {
   const failed = end.error !== undefined;
-  const code = isAppError(end.error) ? end.error.code : 'INTERNAL';
+  // an error that is not an AppError is a defect: no code says more than its message
+  const code = isAppError(end.error) ? end.error.code : 'UNKNOWN';
   return {
     kind: 'run',
     schemaVersion: RUN_LOG_SCHEMA_VERSION,
