@@ -107,6 +107,7 @@ async function publishOnce(
       {
         outcome: result.outcome,
         snapshot: result.snapshot,
+        attemptId: result.attemptId,
         resources: result.resources.total,
         documents: result.documents.length,
         objectsWritten: result.objectsWritten,
