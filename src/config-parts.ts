@@ -8,7 +8,7 @@ import { CONFIG_FILE_VARIABLE, type ConfigVars, type Env, readConfigVars } from 
 import { confluentPart } from './confluent/config.js';
 import { discoveryPart } from './discovery/config.js';
 import { logPart } from './log.js';
-import { publishPart, schedulePart } from './publish/config.js';
+import { publishPart, schedulePart, wherePart } from './publish/config.js';
 import { renderPart } from './render/config.js';
 import { servePart } from './serve/config.js';
 import { storePart } from './store/config.js';
@@ -20,6 +20,7 @@ export const CONFIG_PARTS = {
   render: renderPart,
   publish: publishPart,
   schedule: schedulePart,
+  where: wherePart,
   serve: servePart,
   log: logPart,
 } as const;

@@ -6,6 +6,7 @@ import { defineCommand, parseCommandArgs } from '../command.js';
 import { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
 import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
+import { findCurrentAt, formatCurrentAt } from './current-at.js';
 import { diffSnapshots, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
 import { formatDiff } from './format-diff.js';
@@ -86,13 +87,15 @@ degraded otherwise) is "regrouped": groups before → after, resources moved, no
 Documents are matched by targets + prefix, so snapshots written with other prefixes or param styles compare.
 
 A and B are run ids (YYYYMMDDTHHMMSSZ), "latest" (the snapshot latest/ points to), or an ISO time (the snapshot
-current at that time). No argument: latest against the snapshot it replaced. One argument: A against latest.
+current at that time, as --at tells it). No argument: latest against the snapshot it replaced. One argument: A against latest.
 Only snapshots latest/ pointed at count as current (previousRunId followed back from latest/manifest.json); an
 orphan (a run that wrote its snapshot but never switched latest/) is compared only when named by run id.
 
 flags:
   --json        machine-readable output (sorted keys; shape in the README, "For auditors")
-  --at TIME     print the snapshot that was current at TIME (ISO 8601; no zone = UTC) and exit
+  --at TIME     print the snapshot that was current at TIME (ISO 8601; no zone = UTC): the one latest/ pointed
+                at then, from the time its run switched latest/ to it (its createdAt when no switch is
+                recorded) until the next switch; and exit
 
 ${READS}
 
@@ -106,12 +109,8 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
     const { json, at, refs } = ctx.args;
     return withStore(ctx, false, async (store) => {
       if (at) {
-        const m = await resolveSnapshotRef(store, { kind: 'time', time: at });
-        ctx.stdout.write(
-          json
-            ? canonicalJson({ at: at.toISOString(), createdAt: m.createdAt, runId: m.runId })
-            : `${m.runId}\n`,
-        );
+        const current = await findCurrentAt(store, at);
+        ctx.stdout.write(json ? canonicalJson(current) : `${formatCurrentAt(current)}\n`);
         return 0;
       }
       const [from, to] =

@@ -1,18 +1,27 @@
 /** `history`: the snapshots in the store, newest first (results on stdout, logs on stderr). */
+import type { Writable } from 'node:stream';
 import { canonicalJson } from '../bucket/canonical.js';
 import { defineCommand, parseCommandArgs, writeLine } from '../command.js';
+import type { StoreReader } from '../store/store.js';
 import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
 import { formatHistory, listHistory } from './history.js';
+import { formatRuns, listRuns } from './history-runs.js';
 import { parseTime } from './snapshots.js';
 
-function parseHistoryArgs(argv: string[]): { json: boolean; filter: { since?: Date; until?: Date } } {
+function parseHistoryArgs(argv: string[]): {
+  json: boolean;
+  runs: boolean;
+  filter: { since?: Date; until?: Date };
+} {
   const { values } = parseCommandArgs(argv, {
     json: { type: 'boolean', default: false },
+    runs: { type: 'boolean', default: false },
     since: { type: 'string' },
     until: { type: 'string' },
   });
   return {
     json: values.json,
+    runs: values.runs,
     filter: {
       ...(values.since !== undefined ? { since: parseTime(values.since, '--since') } : {}),
       ...(values.until !== undefined ? { until: parseTime(values.until, '--until') } : {}),
@@ -20,27 +29,51 @@ function parseHistoryArgs(argv: string[]): { json: boolean; filter: { since?: Da
   };
 }
 
+async function historyOfRuns(
+  ctx: { stdout: Writable; stderr: Writable },
+  store: StoreReader,
+  json: boolean,
+  filter: { since?: Date; until?: Date },
+): Promise<number> {
+  const runs = await listRuns(store, filter);
+  ctx.stdout.write(json ? canonicalJson(runs) : `${formatRuns(runs)}\n`);
+  for (const p of runs.problems) writeLine(ctx.stderr, `confluent-sd history: ${p.key}: ${p.problem}`);
+  return runs.problems.length > 0 ? 1 : 0;
+}
+
 export const historyCommand = defineCommand({
-  summary: 'list the snapshots in the store, newest first',
+  summary: 'list the snapshots in the store (--runs: every attempt), newest first',
   help: `usage: confluent-sd history [--json] [--since TIME] [--until TIME]
+       confluent-sd history --runs [--json] [--since TIME] [--until TIME]
 
 One line per snapshot, newest first: run id, time written, resources per type, documents, the run it
 replaced, and for the snapshot latest/ points to the last time a run found it unchanged (checkedAt).
 A snapshot latest/ never pointed at (previousRunId followed back from latest/manifest.json) is marked
-"orphan": its run wrote it and died before the switch, so it was never current.
+"orphan": its run wrote it and died before the switch, so it was never current. A current one says when:
+"current FROM → UNTIL" (from its run's switch of latest/, or its createdAt when none is recorded, until the
+next switch; "now" for the snapshot latest/ points to).
+
+--runs: the attempts instead, from the run log (runs/ in the store), newest first: start time, outcome
+(published, unchanged, failed, refused, superseded, aborted), exit code, error, a forced run's reason, resources,
+the snapshot it produced or kept, where it ran and its attempt id. The unchanged runs of a day that has ended
+are folded into one line per day.
 
 flags:
   --json          machine-readable output (sorted keys; shape in the README, "For auditors")
-  --since TIME    only snapshots written at or after TIME (ISO 8601, e.g. 2025-01-31T12:00:00Z; no zone = UTC)
-  --until TIME    only snapshots written at or before TIME
+  --runs          list the attempts of the run log, not the snapshots
+  --since TIME    only snapshots written (runs: running) at or after TIME (ISO 8601, e.g. 2025-01-31T12:00:00Z;
+                  no zone = UTC)
+  --until TIME    only snapshots written (runs: started) at or before TIME
 
 ${READS}
 
-exit: 0 ok · 1 store unreachable or a manifest unreadable · 2 bad flag, or a manifest of a newer schema`,
+exit: 0 ok · 1 store unreachable, a manifest or run-log object unreadable · 2 bad flag, or a manifest of a newer
+      schema`,
   parseArgs: parseHistoryArgs,
   config: AUDIT_PARTS,
   async run(ctx) {
     const { json, filter } = ctx.args;
+    if (ctx.args.runs) return withStore(ctx, false, (store) => historyOfRuns(ctx, store, json, filter));
     return withStore(ctx, false, async (store) => {
       const history = await listHistory(store, filter);
       ctx.stdout.write(json ? canonicalJson(history) : `${formatHistory(history)}\n`);

@@ -8,7 +8,8 @@ import { parseRunId } from '../bucket/run-id.js';
 import type { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
 import { isOrphan } from './current-chain.js';
-import { readAllSnapshots, snapshotTime } from './snapshots.js';
+import { type CurrentPeriod, type CurrentSince, currentPeriods } from './current-times.js';
+import { chainedManifests, readAllSnapshots, snapshotTime } from './snapshots.js';
 import { plural } from './text.js';
 
 export interface HistoryEntry {
@@ -21,6 +22,12 @@ export interface HistoryEntry {
   latest: boolean;
   /** `latest/` never pointed at it (its run died before the switch): never current, never served. */
   orphan: boolean;
+  /**
+   * When it was current (current-times.ts): from its run's switch of `latest/` (`fromSource: switch`) or its
+   * createdAt (`createdAt`: no switch recorded) until the next switch (null: still current, or not known past a
+   * cut in the chain); null for an orphan or a snapshot older than a cut.
+   */
+  current: { from: string; fromSource: CurrentSince['source']; until: string | null } | null;
   /** For the snapshot `latest/` points to: the last run that found the documents unchanged. */
   checkedAt: string | null;
   toolVersion: string | null;
@@ -72,10 +79,16 @@ function planOf(m: Manifest): Record<string, PlanBrief> | undefined {
   );
 }
 
-export function manifestToEntry(m: Manifest, latest: Manifest | undefined, orphan: boolean): HistoryEntry {
+export function manifestToEntry(
+  m: Manifest,
+  latest: Manifest | undefined,
+  orphan: boolean,
+  period?: CurrentPeriod,
+): HistoryEntry {
   const isLatest = latest?.runId === m.runId;
   const plan = planOf(m);
   return {
+    current: period ? { from: period.from.time, fromSource: period.from.source, until: period.until } : null,
     runId: m.runId,
     createdAt: m.createdAt,
     previousRunId: m.previousRunId,
@@ -100,12 +113,15 @@ function isWithin(time: number, filter: HistoryFilter): boolean {
 
 /** Reads every snapshot manifest; unreadable ones are listed with their error instead of hiding them. */
 export async function listHistory(store: StoreReader, filter: HistoryFilter = {}): Promise<History> {
-  const { latest, reads, chain } = await readAllSnapshots(store);
+  const s = await readAllSnapshots(store);
+  const { latest, reads, chain } = s;
+  const periods = new Map(currentPeriods(chainedManifests(s), s.switches).map((p) => [p.runId, p]));
   const entries: HistoryEntry[] = [];
   for (const read of reads) {
     if (read.manifest) {
+      const orphan = isOrphan(chain, read.runId);
       if (isWithin(snapshotTime(read.manifest), filter))
-        entries.push(manifestToEntry(read.manifest, latest, isOrphan(chain, read.runId)));
+        entries.push(manifestToEntry(read.manifest, latest, orphan, periods.get(read.runId)));
       continue;
     }
     if (!isWithin(parseRunId(read.runId)?.getTime() ?? 0, filter)) continue;
@@ -117,6 +133,7 @@ export async function listHistory(store: StoreReader, filter: HistoryFilter = {}
       documents: [],
       latest: latest?.runId === read.runId,
       orphan: isOrphan(chain, read.runId),
+      current: null,
       checkedAt: null,
       toolVersion: null,
       error: read.error?.message ?? 'unreadable',
@@ -156,6 +173,7 @@ export function formatHistory(h: History): string {
         `${e.documents.length} documents`,
         ...(e.plan ? [formatPlan(e.plan)] : []),
         e.previousRunId ? `replaces ${e.previousRunId}` : 'first',
+        ...(e.current ? [`current ${e.current.from} → ${e.current.until ?? 'now'}`] : []),
       ];
       if (e.latest) parts.push(`latest, checked ${e.checkedAt ?? '?'}`);
       if (e.orphan) parts.push('orphan: latest/ never pointed at it');

@@ -11,6 +11,7 @@ import { parseRunId } from '../bucket/run-id.js';
 import { AppError, isAppError } from '../errors.js';
 import { isNotFound, type StoreReader } from '../store/store.js';
 import { type CurrentChain, traceCurrentChain } from './current-chain.js';
+import { readSwitchTimes, sinceMs } from './current-times.js';
 
 /** Manifests read at once: enough to hide S3 latency, few enough to stay polite. */
 const READ_CONCURRENCY = 8;
@@ -71,15 +72,22 @@ export function parseSnapshotRef(text: string): SnapshotRef {
   }
 }
 
-/** When a snapshot became current: its manifest's createdAt (written just before the `latest/` switch). */
+/** When a snapshot was written: its manifest's createdAt (the run id's time when that is not a time). */
 export function snapshotTime(m: Manifest): number {
   const t = Date.parse(m.createdAt);
   return Number.isNaN(t) ? (parseRunId(m.runId)?.getTime() ?? 0) : t;
 }
 
-/** The newest snapshot created at or before `time`. `manifests` newest first. */
-export function selectSnapshotAt(manifests: readonly Manifest[], time: Date): Manifest | undefined {
-  return manifests.find((m) => snapshotTime(m) <= time.getTime());
+/**
+ * The newest snapshot that had become current at or before `time` (current-times.ts: its switch, else its
+ * createdAt). `manifests` newest first.
+ */
+export function selectSnapshotAt(
+  manifests: readonly Manifest[],
+  time: Date,
+  switches: ReadonlyMap<string, string> = new Map(),
+): Manifest | undefined {
+  return manifests.find((m) => sinceMs(m, switches) <= time.getTime());
 }
 
 /** Every snapshot of the store read at once: the pointer, each manifest, and the runs `latest/` pointed at. */
@@ -88,34 +96,39 @@ export interface SnapshotsRead {
   /** Every snapshot's manifest (or why it cannot be read), newest first. */
   reads: ManifestRead[];
   chain: CurrentChain;
+  /** When each snapshot's run switched `latest/` to it, from the run log (absent for older snapshots). */
+  switches: ReadonlyMap<string, string>;
 }
 
 export async function readAllSnapshots(store: StoreReader): Promise<SnapshotsRead> {
   const [listing, latest] = await Promise.all([listSnapshots(store), readLatestManifest(store)]);
   const reads = await readManifests(store, listing.runIds);
-  return { latest, reads, chain: traceCurrentChain(latest, reads) };
+  const manifests = reads.flatMap((r) => (r.manifest ? [r.manifest] : []));
+  const switches = await readSwitchTimes(store, manifests);
+  return { latest, reads, chain: traceCurrentChain(latest, reads), switches };
+}
+
+/** The manifests of the snapshots `latest/` pointed at, newest first (latest/ itself when its own is unreadable). */
+export function chainedManifests(s: SnapshotsRead): Manifest[] {
+  const byRunId = new Map(s.reads.map((r) => [r.runId, r.manifest]));
+  return s.chain.runIds
+    .map((id) => (id === s.latest?.runId ? (byRunId.get(id) ?? s.latest) : byRunId.get(id)))
+    .filter((m): m is Manifest => m !== undefined);
 }
 
 /**
- * The snapshot that was current at `time`: of the runs `latest/` pointed at, the newest created at or before it
- * (an orphan never was). Past a cut in the chain (a pruned snapshot) the older snapshots are taken as they are;
+ * The snapshot that was current at `time`: of the runs `latest/` pointed at, the newest that had become current at
+ * or before it (an orphan never was). Past a cut in the chain (a pruned snapshot) the older snapshots are taken as they are;
  * an unreadable manifest there is thrown, as nothing can be said without it.
  */
 export function selectCurrentAt(s: SnapshotsRead, time: Date): Manifest | undefined {
-  const byRunId = new Map(s.reads.map((r) => [r.runId, r.manifest]));
-  const chained = s.chain.runIds.map((id) =>
-    id === s.latest?.runId ? (byRunId.get(id) ?? s.latest) : byRunId.get(id),
-  );
-  const current = selectSnapshotAt(
-    chained.filter((m): m is Manifest => m !== undefined),
-    time,
-  );
+  const current = selectSnapshotAt(chainedManifests(s), time, s.switches);
   const cut = s.chain.cut;
   if (current || cut === undefined) return current;
   for (const read of s.reads) {
     if (read.runId > cut) continue;
     if (read.error) throw read.error;
-    if (read.manifest && snapshotTime(read.manifest) <= time.getTime()) return read.manifest;
+    if (read.manifest && sinceMs(read.manifest, s.switches) <= time.getTime()) return read.manifest;
   }
   return undefined;
 }

@@ -122,6 +122,14 @@ export const manifestSchema = z.object({
   resources: resourceCountsSchema,
   api: apiStatsSchema.extend({ discoveryMs: z.number().nonnegative() }),
   discovery: discoveryReportSchema.optional(),
+  /**
+   * Who wrote it and how (optional: absent in manifests written before them): set when `--force` let the snapshot
+   * past a guard (the guard's message and why it was allowed), the organisation(s) discovery read, and the API
+   * key id(s) it used (never a secret).
+   */
+  forced: z.object({ reason: z.string() }).nullable().optional(),
+  organizationIds: z.array(z.string()).optional(),
+  apiKeyIds: z.array(z.string()).optional(),
 });
 
 export type DocumentEntry = z.infer<typeof documentEntrySchema>;

@@ -44,6 +44,11 @@ export const runRecordSchema = z.object({
   runId: z.string().nullable(),
   startedAt: z.string(),
   finishedAt: z.string(),
+  /**
+   * When this attempt's conditional write of `latest/manifest.json` switched it to `snapshot` (published runs only;
+   * null otherwise): the moment the snapshot became current (docs/auditors.md, "Current at a time").
+   */
+  switchedAt: z.string().nullable().default(null),
   outcome: z.enum(RUN_OUTCOMES),
   /** Exit code of the command. */
   exitCode: z.number().int(),
@@ -72,6 +77,8 @@ export const unchangedSummarySchema = z.object({
   count: z.number().int().positive(),
   firstStartedAt: z.string(),
   lastFinishedAt: z.string(),
+  /** The attempts folded in, oldest first: a fold cut short after the summary was created deletes exactly these. */
+  attemptIds: z.array(z.string().regex(ATTEMPT_ID_RE)).default([]),
   /** Snapshots kept by those runs (normally one). */
   snapshots: z.array(z.string()),
   versions: z.array(z.string()),

@@ -23,7 +23,12 @@ function listOf<T extends z.ZodType>(item: T) {
   return z.looseObject({ metadata: listMeta, data: z.array(item) });
 }
 
-export const environmentShape = z.looseObject({ id, display_name: optionalText });
+/** `metadata.resource_name` is the environment's CRN, `crn://confluent.cloud/organization=<id>/environment=<id>`. */
+export const environmentShape = z.looseObject({
+  id,
+  display_name: optionalText,
+  metadata: z.looseObject({ resource_name: optionalText }).nullish(),
+});
 
 const placedSpec = {
   display_name: optionalText,

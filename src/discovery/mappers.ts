@@ -27,9 +27,16 @@ function compact(r: Resource): Resource {
   return r;
 }
 
+const ORGANIZATION_CRN_RE = /^crn:\/\/confluent\.cloud\/organization=([^/]+)(?:\/|$)/;
+
 export function environmentRecordToEnvironment(e: EnvironmentRecord): Environment {
   const name = text(e.display_name);
-  return name === undefined ? { id: e.id } : { id: e.id, name };
+  const organizationId = ORGANIZATION_CRN_RE.exec(e.metadata?.resource_name ?? '')?.[1];
+  return {
+    id: e.id,
+    ...(name === undefined ? {} : { name }),
+    ...(organizationId === undefined ? {} : { organizationId }),
+  };
 }
 
 function base(type: Resource['type'], id: string, env: Environment): Resource {

@@ -49,6 +49,8 @@ export interface Resource {
 export interface Environment {
   id: string;
   name?: string;
+  /** From the environment's CRN (`metadata.resource_name`); absent when the API sends none. */
+  organizationId?: string;
 }
 
 /**

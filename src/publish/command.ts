@@ -9,7 +9,7 @@ import { logPart } from '../log.js';
 import { renderPart } from '../render/config.js';
 import { storePart } from '../store/config.js';
 import { openStore } from '../store/open-store.js';
-import { publishPart } from './config.js';
+import { publishPart, wherePart } from './config.js';
 import { renderDocuments } from './documents.js';
 import { createDiscover, createPublishDeps } from './job.js';
 import { type PublishResult, publishRun } from './publish.js';
@@ -29,12 +29,13 @@ flags:
 reads: CONFLUENT_API_KEY, CONFLUENT_API_SECRET, CONFLUENT_API_URL, CONFLUENT_TELEMETRY_URL, SD_API_TIMEOUT_MS,
   SD_API_CONCURRENCY, SD_API_RETRIES, SD_RESOURCE_TYPES, SD_STORE, S3_ENDPOINT, AWS_REGION (+ AWS credential chain), SD_TARGETS,
   SD_PREFIXES, SD_PARAM_STYLE, SD_GROUP_BY, SD_BATCH_SIZE, SD_MAX_SHRINK, SD_RUN_TIMEOUT, SD_CONFIG_FILE, LOG_LEVEL,
-  LOG_FORMAT
+  LOG_FORMAT; for the run log (runs/ in the store) HOSTNAME, POD_NAME, POD_NAMESPACE, JOB_NAME, CRONJOB_NAME when set
 
 outcomes (the first line of stdout): "published", "unchanged" (documents as in the current snapshot; the
 pointer's checkedAt refreshed and any latest/ copy that differs from it repaired), or "superseded" (another
 run switched latest/ while this one ran: latest/ is left as that run made it). A run whose only failed write
-is status.json says so in a warning line and still exits 0.
+is status.json or its run-log record says so in a warning line and still exits 0. Every attempt, failed and
+refused ones included, leaves a record under runs/<day>/ in the store (\`history --runs\`).
 
 exit: 0 published, unchanged or superseded · 1 failed (latest/ as before, unless the message says this run
   wrote latest/manifest.json) · 2 bad configuration · 3 refused by a guard`;
@@ -48,6 +49,7 @@ export const PUBLISH_PARTS = {
   render: renderPart,
   publish: publishPart,
   store: storePart,
+  where: wherePart,
 } as const;
 
 export interface PublishArgs {
@@ -105,6 +107,7 @@ async function publishOnce(
       {
         outcome: result.outcome,
         snapshot: result.snapshot,
+        attemptId: result.attemptId,
         resources: result.resources.total,
         documents: result.documents.length,
         objectsWritten: result.objectsWritten,
@@ -115,6 +118,8 @@ async function publishOnce(
     );
     writeLine(ctx.stdout, formatOutcome(result));
     if (result.statusError) writeLine(ctx.stdout, `warning: status.json not written: ${result.statusError}`);
+    if (result.runLogError)
+      writeLine(ctx.stdout, `warning: run log record not written: ${result.runLogError}`);
     for (const d of result.documents) {
       if (d.plan && d.plan.degraded !== 'none')
         writeLine(

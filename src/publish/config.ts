@@ -1,6 +1,6 @@
 /**
- * The `publish` config part (SD_MAX_SHRINK, SD_RUN_TIMEOUT) and the `schedule` part (SD_SCHEDULE, or CACHE_DURATION
- * as an interval).
+ * The `publish` config part (SD_MAX_SHRINK, SD_RUN_TIMEOUT), the `where` part (the run log's host, pod and job
+ * names) and the `schedule` part (SD_SCHEDULE, or CACHE_DURATION as an interval).
  */
 import cron from 'node-cron';
 import { decimal, optionalText } from '../config/fields.js';
@@ -40,6 +40,35 @@ export function formatDuration(ms: number): string {
   }
   return `${ms}ms`;
 }
+
+/** Run-log field → variable: where a run ran, recorded when set (the CronJob sets them, docs/deploy.md). */
+export const WHERE_VARIABLES = {
+  host: 'HOSTNAME',
+  pod: 'POD_NAME',
+  namespace: 'POD_NAMESPACE',
+  job: 'JOB_NAME',
+  cronJob: 'CRONJOB_NAME',
+} as const;
+
+/** Where the run ran, for the run log: the set ones of HOSTNAME, POD_NAME, POD_NAMESPACE, JOB_NAME, CRONJOB_NAME. */
+export const wherePart = defineConfigPart(
+  {
+    HOSTNAME: optionalText(),
+    POD_NAME: optionalText(),
+    POD_NAMESPACE: optionalText(),
+    JOB_NAME: optionalText(),
+    CRONJOB_NAME: optionalText(),
+  },
+  {
+    build: (v): Record<string, string> =>
+      Object.fromEntries(
+        Object.entries(WHERE_VARIABLES).flatMap(([field, name]) => {
+          const value = v[name]?.trim();
+          return value ? [[field, value]] : [];
+        }),
+      ),
+  },
+);
 
 export interface ScheduleConfig {
   expression: string;

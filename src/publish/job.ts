@@ -113,6 +113,7 @@ export function createPublishDeps(
     discovery?: DiscoveryConfig;
     render: RenderConfig;
     publish: PublishPartConfig;
+    where?: Readonly<Record<string, string>>;
   },
   store: Store,
   log: Logger,
@@ -128,6 +129,9 @@ export function createPublishDeps(
     publish: config.publish,
     log,
     version: VERSION,
+    // the key id names the key; the secret never leaves the client
+    apiKeyIds: [config.confluent.apiKey],
+    where: config.where ?? {},
     ...(signal ? { signal } : {}),
   };
 }

@@ -28,26 +28,39 @@ export function planRun(entries: Record<string, DocumentEntry>, previous: Manife
   };
 }
 
+/** What a guard objects to: its code and the fact, without the advice of the error it becomes. */
+export interface GuardRefusal {
+  code: 'GUARD_EMPTY' | 'GUARD_SHRINK';
+  fact: string;
+}
+
+/** The guard that refuses the run (DESIGN §4), or undefined when none does. */
+export function findGuardRefusal(
+  resources: ResourceCounts,
+  previous: Manifest | undefined,
+  maxShrink: number,
+): GuardRefusal | undefined {
+  if (resources.total === 0) return { code: 'GUARD_EMPTY', fact: 'discovery found zero resources' };
+  const before = previous?.resources.total ?? 0;
+  if (before > 0) {
+    const drop = (before - resources.total) / before;
+    if (drop > maxShrink) {
+      return {
+        code: 'GUARD_SHRINK',
+        fact: `resources dropped from ${before} to ${resources.total} (${Math.round(drop * 100)}% > SD_MAX_SHRINK ${Math.round(maxShrink * 100)}%)`,
+      };
+    }
+  }
+  return undefined;
+}
+
 /** Throws GUARD_EMPTY or GUARD_SHRINK (exit 3) when the run would publish a suspicious inventory. */
 export function checkGuards(
   resources: ResourceCounts,
   previous: Manifest | undefined,
   maxShrink: number,
 ): void {
-  if (resources.total === 0) {
-    throw new AppError(
-      'GUARD_EMPTY',
-      'discovery found zero resources; refusing to publish (use --force to publish anyway)',
-    );
-  }
-  const before = previous?.resources.total ?? 0;
-  if (before > 0) {
-    const drop = (before - resources.total) / before;
-    if (drop > maxShrink) {
-      throw new AppError(
-        'GUARD_SHRINK',
-        `resources dropped from ${before} to ${resources.total} (${Math.round(drop * 100)}% > SD_MAX_SHRINK ${Math.round(maxShrink * 100)}%); refusing to publish (use --force to publish anyway)`,
-      );
-    }
-  }
+  const refusal = findGuardRefusal(resources, previous, maxShrink);
+  if (refusal)
+    throw new AppError(refusal.code, `${refusal.fact}; refusing to publish (use --force to publish anyway)`);
 }

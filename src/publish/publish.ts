@@ -7,6 +7,7 @@
 import { canonicalJson } from '../bucket/canonical.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest, type ResourceCounts } from '../bucket/manifest.js';
 import { chooseRunId } from '../bucket/run-id.js';
+import { organizationIdsOf } from '../discovery/organization.js';
 import type { Inventory } from '../discovery/resource.js';
 import { describeError, isAppError } from '../errors.js';
 import type { RenderedDocument } from '../render/render.js';
@@ -17,7 +18,7 @@ import {
   renderDocuments,
   warnAboutPlan,
 } from './documents.js';
-import { checkGuards, planRun, type RunPlan } from './plan.js';
+import { checkGuards, findGuardRefusal, planRun, type RunPlan } from './plan.js';
 import type { Pointer } from './pointer.js';
 import { readPrevious } from './previous.js';
 import { repairLatest } from './repair.js';
@@ -31,6 +32,7 @@ import {
   type Run,
   takeRunId,
 } from './run.js';
+import { createAttemptId, outcomeOfError, snapshotAfterError, writeRunRecord } from './run-record.js';
 import { StatusWriter } from './run-status.js';
 import { refreshPointer, switchToSnapshot } from './switch.js';
 import { claimSnapshot, WriteCounter } from './writes.js';
@@ -49,26 +51,37 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
     force: options.force ?? false,
     out: new WriteCounter(deps.store),
     runId: chooseRunId(started, null).runId,
+    attemptId: createAttemptId(started),
+    startedAt: started.toISOString(),
+    forced: [],
+    organizationIds: [],
+    previousSnapshot: null,
   };
   const status = await StatusWriter.open(deps.store, run.out, run.startedMs, now);
   try {
     const previous = await readPrevious(deps.store, run.force, run.log);
+    run.previousSnapshot = previous.manifest?.runId ?? null;
+    if (previous.forcedPast)
+      run.forced.push(`${previous.forcedPast}; taken as no previous snapshot (--force)`);
     run.runId = takeRunId(run, started, previous.manifest);
     const result = await publishSteps(run, previous);
     const statusError = result.outcome === 'superseded' ? null : await writeStatus(run, status, result);
-    return { ...result, statusError, objectsWritten: run.out.count, durationMs: Date.now() - run.startedMs };
+    const objectsWritten = run.out.count;
+    const runLogError = await writeRunRecord(run, { outcome: result.outcome, snapshot: result.snapshot });
+    return { ...result, statusError, objectsWritten, durationMs: Date.now() - run.startedMs, runLogError };
   } catch (err) {
-    const refused = isAppError(err, 'GUARD_EMPTY') || isAppError(err, 'GUARD_SHRINK');
-    const error = describeError(err);
+    const outcome = outcomeOfError(err);
     await status
       .write({
         runId: run.runId,
-        outcome: refused ? 'refused' : 'failed',
-        error,
+        outcome: outcome === 'refused' ? 'refused' : 'failed',
+        error: describeError(err),
         snapshot: run.pointed ?? null,
       })
       .catch((statusErr: unknown) => run.log.warn({ err: statusErr }, 'could not write status.json'));
-    throw run.pointed && isAppError(err) ? afterPointerError(err, run.pointed) : err;
+    const thrown = run.pointed && isAppError(err) ? afterPointerError(err, run.pointed) : err;
+    await writeRunRecord(run, { outcome, snapshot: snapshotAfterError(run), error: thrown });
+    throw thrown;
   }
 }
 
@@ -84,14 +97,14 @@ async function writeStatus(run: Run, status: StatusWriter, result: StepsResult):
   }
 }
 
-type StepsResult = Omit<PublishResult, 'objectsWritten' | 'durationMs' | 'statusError'>;
+type StepsResult = Omit<PublishResult, 'objectsWritten' | 'durationMs' | 'statusError' | 'runLogError'>;
 
 async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
   abortIfRequested(run.signal, 'discovery');
   const { discovered, resources } = await discover(run);
   const docs = render(run, discovered.inventory);
   const plan = planRun(documentEntries(docs, run.deps.render, discovered.inventory.sizes), previous.manifest);
-  if (!run.force) checkGuards(resources, previous.manifest, run.deps.publish.maxShrink);
+  applyGuards(run, resources, previous.manifest);
   abortIfRequested(run.signal, 'writing the snapshot');
   if (!plan.writesSnapshot && previous.manifest) {
     const refreshed = await refreshPointer(run, previous, previous.manifest);
@@ -117,10 +130,25 @@ async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
   };
 }
 
+/** A guard refuses the run, unless `--force`: then what it objected to is the run's forced reason. */
+function applyGuards(run: Run, resources: ResourceCounts, previous: Manifest | undefined): void {
+  if (!run.force) {
+    checkGuards(resources, previous, run.deps.publish.maxShrink);
+    return;
+  }
+  const refusal = findGuardRefusal(resources, previous, run.deps.publish.maxShrink);
+  if (refusal) {
+    run.forced.push(`${refusal.code}: ${refusal.fact}; published anyway (--force)`);
+    run.log.warn({ code: refusal.code, reason: refusal.fact }, 'guard overridden by --force');
+  }
+}
+
 async function discover(run: Run): Promise<{ discovered: Discovered; resources: ResourceCounts }> {
   const discovered = await run.deps.discover(run.signal);
   const { inventory, api } = discovered;
   const resources = countResources(inventory);
+  run.resources = resources;
+  run.organizationIds = organizationIdsOf(inventory);
   run.log.info(
     {
       resources: resources.total,
@@ -165,6 +193,9 @@ function buildManifest(
     resources,
     api: { ...discovered.api, discoveryMs: discovered.durationMs },
     ...discoveryEntry(discovered.inventory),
+    forced: run.forced.length > 0 ? { reason: run.forced.join('; ') } : null,
+    organizationIds: [...run.organizationIds],
+    apiKeyIds: [...(run.deps.apiKeyIds ?? [])],
   };
 }
 
@@ -180,6 +211,7 @@ function resultOf(
   return {
     outcome,
     runId: run.runId,
+    attemptId: run.attemptId,
     snapshot,
     previousRunId,
     resources,

@@ -24,6 +24,10 @@ export interface PublishDeps {
   publish: PublishConfig;
   log: Logger;
   version: string;
+  /** The API key id(s) discovery authenticates with (never the secret), for the run log and the manifest. */
+  apiKeyIds?: readonly string[];
+  /** Where the run runs (host, pod, namespace, Job, CronJob), from the environment when present. */
+  where?: Readonly<Record<string, string>>;
   now?: () => Date;
   signal?: AbortSignal;
 }
@@ -53,6 +57,10 @@ export interface PublishResult {
   durationMs: number;
   /** Why `status.json` could not be written, when that was the run's only failure (it still ends well). */
   statusError: string | null;
+  /** The run-log record's attempt id (`runs/<day>/<attemptId>.json`). */
+  attemptId: string;
+  /** Why the run-log record could not be written (a warning: the outcome stands). */
+  runLogError: string | null;
 }
 
 /** What the steps of one run share. */
@@ -67,6 +75,19 @@ export interface Run {
   runId: string;
   /** The snapshot `latest/manifest.json` names since this run wrote it; undefined until then. */
   pointed?: string;
+  /** The run-log record's id: the start time and a random part. */
+  attemptId: string;
+  startedAt: string;
+  /** What `--force` let this run past (a guard, a corrupted pointer), in the order met. */
+  forced: string[];
+  /** From the environments discovery listed (their CRNs); empty until discovery finished. */
+  organizationIds: string[];
+  /** The counts discovery found; undefined until it finished. */
+  resources?: ResourceCounts;
+  /** The snapshot `latest/` named when the run read it. */
+  previousSnapshot: string | null;
+  /** When this run's write switched `latest/manifest.json` to its snapshot. */
+  switchedAt?: string;
 }
 
 /** A failure once `latest/manifest.json` was written says so: the pointer did change. */

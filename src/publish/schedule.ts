@@ -97,6 +97,7 @@ export const scheduleCommand = defineCommand({
           {
             outcome: result.outcome,
             snapshot: result.snapshot,
+            attemptId: result.attemptId,
             resources: result.resources.total,
             durationMs: result.durationMs,
           },

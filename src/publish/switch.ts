@@ -53,6 +53,7 @@ export async function switchToSnapshot(
     return false;
   }
   run.pointed = claimed.runId;
+  run.switchedAt = run.now().toISOString();
   await removeLatestCopies(run.deps.store, plan.removed);
   run.log.info(
     {

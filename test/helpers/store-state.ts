@@ -15,3 +15,8 @@ export async function readJson<T = unknown>(store: StoreReader, key: string): Pr
   const obj = await store.get(key);
   return JSON.parse(obj.body.toString('utf8')) as T;
 }
+
+/** `state` without the run log (`runs/`), which every attempt adds to, failed and refused ones included. */
+export function withoutRunLog(state: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(state).filter(([key]) => !key.startsWith('runs/')));
+}

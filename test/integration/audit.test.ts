@@ -15,6 +15,7 @@ import { verifyCommand } from '../../src/audit/verify-command.js';
 import { canonicalJson } from '../../src/bucket/canonical.js';
 import { KEYS } from '../../src/bucket/keys.js';
 import type { Manifest } from '../../src/bucket/manifest.js';
+import { type RunRecord, readRunLog } from '../../src/bucket/run-log.js';
 import { RESOURCE_TYPES } from '../../src/discovery/resource.js';
 import { publishCommand } from '../../src/publish/command.js';
 import type { SimKafkaCluster } from '../../src/simulator/org.js';
@@ -201,13 +202,26 @@ for (const kind of ['file', 's3'] as const) {
     assert.is(same.code, 0, same.stderr);
     assert.match(same.stdout, new RegExp(`^${s.b.runId} → ${s.b.runId}: identical\n`));
     assert.ok(s.b.createdAt > s.a.createdAt);
-    assert.is((await run(s, diffCommand, '--at', s.a.createdAt)).stdout, `${s.a.runId}\n`);
-    assert.is((await run(s, diffCommand, '--at', s.b.createdAt)).stdout, `${s.b.runId}\n`);
+    // current from the recorded switch of latest/, which comes after createdAt, until the next switch
+    const [switchA, switchB] = [await switchOf(s.ctx, s.a.runId), await switchOf(s.ctx, s.b.runId)];
+    assert.ok(switchA >= s.a.createdAt && switchB >= s.b.createdAt && switchB > switchA);
+    const justBefore = new Date(Date.parse(switchB) - 1).toISOString();
+    const fromA = `${s.a.runId}  current from ${switchA} (latest/ switched to it) until ${switchB} (replaced by ${s.b.runId})\n`;
+    assert.is((await run(s, diffCommand, '--at', switchA)).stdout, fromA);
+    assert.is((await run(s, diffCommand, '--at', justBefore)).stdout, fromA);
+    assert.is(
+      (await run(s, diffCommand, '--at', switchB)).stdout,
+      `${s.b.runId}  current from ${switchB} (latest/ switched to it) until now\n`,
+    );
     const json = await run(s, diffCommand, '--at', '2999-01-01T00:00:00Z', '--json');
     assert.equal(JSON.parse(json.stdout), {
       at: '2999-01-01T00:00:00.000Z',
       createdAt: s.b.createdAt,
+      from: { source: 'switch', time: switchB },
+      replacedBy: null,
       runId: s.b.runId,
+      stillCurrent: true,
+      until: null,
     });
     const before = await run(s, diffCommand, '--at', '2000-01-01');
     assert.is(before.code, 2);
@@ -240,6 +254,10 @@ for (const kind of ['file', 's3'] as const) {
   });
 
   t('history lists both snapshots newest first', async (s) => {
+    const switches = new Map([
+      [s.a.runId, await switchOf(s.ctx, s.a.runId)],
+      [s.b.runId, await switchOf(s.ctx, s.b.runId)],
+    ]);
     const h = await run(s, historyCommand, '--json');
     assert.is(h.code, 0, h.stderr);
     const entry = (m: Manifest, latest: boolean) => ({
@@ -250,6 +268,11 @@ for (const kind of ['file', 's3'] as const) {
       documents: Object.keys(m.documents).sort(),
       latest,
       orphan: false,
+      current: {
+        from: switches.get(m.runId),
+        fromSource: 'switch',
+        until: latest ? null : switches.get(s.b.runId),
+      },
       checkedAt: latest ? m.checkedAt : null,
       toolVersion: m.toolVersion,
       error: null,
@@ -265,10 +288,15 @@ for (const kind of ['file', 's3'] as const) {
     assert.match(
       lines[0]!,
       new RegExp(
-        `^${s.b.runId}  ${s.b.createdAt}  ${s.b.resources.total} resources \\(.*kafka ${s.b.resources.byType.kafka}.*\\)  2 documents  replaces ${s.a.runId}  latest, checked ${s.b.checkedAt}$`,
+        `^${s.b.runId}  ${s.b.createdAt}  ${s.b.resources.total} resources \\(.*kafka ${s.b.resources.byType.kafka}.*\\)  2 documents  replaces ${s.a.runId}  current ${switches.get(s.b.runId)} → now  latest, checked ${s.b.checkedAt}$`,
       ),
     );
-    assert.match(lines[1]!, new RegExp(`^${s.a.runId}  ${s.a.createdAt}  .*  first$`));
+    assert.match(
+      lines[1]!,
+      new RegExp(
+        `^${s.a.runId}  ${s.a.createdAt}  .*  first  current ${switches.get(s.a.runId)} → ${switches.get(s.b.runId)}$`,
+      ),
+    );
     const since = await run(s, historyCommand, '--json', '--since', s.b.createdAt);
     assert.equal(
       (JSON.parse(since.stdout) as { snapshots: { runId: string }[] }).snapshots.map((x) => x.runId),
@@ -316,7 +344,10 @@ for (const kind of ['file', 's3'] as const) {
         text.stdout,
         new RegExp(`^${orphan}  .*  replaces ${s.b.runId}  orphan: latest/ never pointed at it$`, 'm'),
       );
-      assert.is((await run(s, diffCommand, '--at', '2099-01-01T00:00:00Z')).stdout, `${s.b.runId}\n`);
+      assert.match(
+        (await run(s, diffCommand, '--at', '2099-01-01T00:00:00Z')).stdout,
+        new RegExp(`^${s.b.runId}  current from .* until now\n$`),
+      );
       const d = await run(s, diffCommand, '--json');
       assert.is(d.code, 1, d.stderr);
       const pair = JSON.parse(d.stdout) as { from: { runId: string }; to: { runId: string } };
@@ -468,7 +499,66 @@ for (const kind of ['file', 's3'] as const) {
     assert.is(v.code, 0, v.stdout);
   });
 
+  t(
+    'a refused run and the --force run after it are in history --runs, with the guard and the reason',
+    async (s) => {
+      const admin = createSimAdmin(s.ctx.sim.url);
+      const envs = s.ctx.sim.org.environments.map((e) => e.id);
+      for (const id of envs.slice(1)) await admin.call('DELETE', `/_sim/resources/${id}`);
+      // a stricter guard than the default, so one environment fewer is refused
+      const strict = { ...s.ctx.env, SD_MAX_SHRINK: '0.1' };
+      const refused = await runCommand(publishCommand, [], strict);
+      assert.is(refused.code, 3, refused.stderr);
+      const forced = await runCommand(publishCommand, ['--force'], strict);
+      assert.is(forced.code, 0, forced.stderr);
+      const pointer = await readJson<Manifest>(s.ctx.store, KEYS.latestManifest);
+      const guard =
+        /^GUARD_SHRINK: resources dropped from \d+ to \d+ \(\d+% > SD_MAX_SHRINK 10%\); published anyway \(--force\)$/;
+      assert.match(pointer.forced?.reason ?? '', guard);
+      assert.equal(pointer.organizationIds, [s.ctx.sim.org.organizationId]);
+      assert.equal(pointer.apiKeyIds, [s.ctx.env.CONFLUENT_API_KEY]);
+
+      const h = await run(s, historyCommand, '--runs', '--json');
+      assert.is(h.code, 0, h.stderr);
+      const { runs, problems } = JSON.parse(h.stdout) as { runs: RunRecord[]; problems: unknown[] };
+      assert.equal(problems, []);
+      assert.equal(
+        runs.map((r) => [r.outcome, r.exitCode, r.error?.code ?? null, r.forced !== null, r.snapshot]),
+        [
+          ['published', 0, null, true, pointer.runId],
+          ['refused', 3, 'GUARD_SHRINK', false, s.b.runId],
+          ['published', 0, null, false, s.b.runId],
+          ['published', 0, null, false, s.a.runId],
+        ],
+      );
+      assert.equal(runs[0]?.forced?.reason, pointer.forced?.reason);
+      assert.equal(runs[0]?.organizationIds, [s.ctx.sim.org.organizationId]);
+      assert.not.ok(h.stdout.includes('sim-secret'));
+
+      const text = (await run(s, historyCommand, '--runs')).stdout.trimEnd().split('\n');
+      assert.is(text.length, 4);
+      assert.match(
+        text[0]!,
+        new RegExp(
+          `  published  exit 0  forced: GUARD_SHRINK: resources dropped from .*  snapshot ${pointer.runId}  switched `,
+        ),
+      );
+      assert.match(
+        text[1]!,
+        / {2}refused {2}exit 3 {2}GUARD_SHRINK: resources dropped from \d+ to \d+ .*refusing to publish/,
+      );
+    },
+  );
+
   t.run();
+}
+
+/** The switch time the run log records for a snapshot (read as an auditor would: the published record). */
+async function switchOf(ctx: Ctx, runId: string): Promise<string> {
+  const { entries } = await readRunLog(ctx.store);
+  const r = entries.find((e) => e.kind === 'run' && e.outcome === 'published' && e.snapshot === runId);
+  assert.ok(r?.kind === 'run' && r.switchedAt, `a published record of ${runId}`);
+  return r.switchedAt;
 }
 
 /**
@@ -631,7 +721,7 @@ regroup('history shows the plan of the packed snapshot only', async (s) => {
   assert.match(
     text.stdout.split('\n')[0]!,
     new RegExp(
-      `  2 documents  plan ${groupsText(doc.groups)}, ${doc.plan?.requestsPerMinute}/2 requests/min  replaces ${a.runId}  latest`,
+      `  2 documents  plan ${groupsText(doc.groups)}, ${doc.plan?.requestsPerMinute}/2 requests/min  replaces ${a.runId}  current \\S+ → now  latest`,
     ),
   );
 });

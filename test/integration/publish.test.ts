@@ -13,8 +13,9 @@ import { publishCommand } from '../../src/publish/command.js';
 import { countResources } from '../../src/simulator/org.js';
 import { type PublishStack, type StoreKind, startPublishStack } from '../helpers/publish-stack.js';
 import { runCommand } from '../helpers/run-command.js';
+import { lastRunOutcome } from '../helpers/run-log.js';
 import { createSimAdmin } from '../helpers/sim-admin.js';
-import { readJson, storeState } from '../helpers/store-state.js';
+import { readJson, storeState, withoutRunLog } from '../helpers/store-state.js';
 
 type Ctx = PublishStack;
 
@@ -44,6 +45,9 @@ for (const kind of ['file', 's3'] as const) {
     assert.is(manifest.resources.total, expected.total);
     assert.equal(manifest.resources.byType, expected.byType);
     assert.is(manifest.previousRunId, null);
+    assert.equal(manifest.organizationIds, [ctx.sim.org.organizationId]);
+    assert.equal(manifest.apiKeyIds, [ctx.env.CONFLUENT_API_KEY]);
+    assert.equal(await lastRunOutcome(ctx.store), 'published');
     assert.equal(Object.keys(manifest.documents).sort(), [
       'confluent--api.telemetry.confluent.cloud',
       'noprefix--api.telemetry.confluent.cloud',
@@ -122,7 +126,8 @@ for (const kind of ['file', 's3'] as const) {
     }
     const after = await storeState(s.ctx.store, '');
     delete after[KEYS.status];
-    assert.equal(after, before);
+    assert.equal(withoutRunLog(after), withoutRunLog(before));
+    assert.equal(await lastRunOutcome(s.ctx.store), 'failed');
     const status = await readJson<Status>(s.ctx.store, KEYS.status);
     assert.is(status.outcome, 'failed');
     assert.ok(status.error && status.error.length > 0);
@@ -140,7 +145,8 @@ for (const kind of ['file', 's3'] as const) {
     assert.match(run.stderr, /SD_MAX_SHRINK/);
     const after = await storeState(s.ctx.store, '');
     delete after[KEYS.status];
-    assert.equal(after, before);
+    assert.equal(withoutRunLog(after), withoutRunLog(before));
+    assert.equal(await lastRunOutcome(s.ctx.store), 'refused');
     assert.is((await readJson<Status>(s.ctx.store, KEYS.status)).outcome, 'refused');
     const forced = await publish(s.ctx, '--force');
     assert.is(forced.code, 0, forced.stderr);

@@ -51,6 +51,9 @@ interface HistoryJson {
   snapshots: { runId: string; orphan: boolean; latest: boolean }[];
 }
 
+/** The run id `diff --at` names: the first word of its line (then when it was current, and until when). */
+const runIdOf = (stdout: string): string => stdout.split(' ')[0]?.trim() ?? '';
+
 async function audit(stack: PublishStack) {
   const history = await runCommand(historyCommand, ['--json'], stack.env);
   assert.is(history.code, 0, history.stderr);
@@ -91,14 +94,14 @@ for (const kind of ['file', 's3'] as const) {
           [a.runId, false, true],
         ],
       );
-      assert.equal([alone.at.code, alone.at.stdout], [0, `${a.runId}\n`]);
+      assert.equal([alone.at.code, runIdOf(alone.at.stdout)], [0, a.runId]);
       assert.is(alone.diff.code, 2, alone.diff.stdout);
       assert.match(alone.diff.stderr, /SNAPSHOT_NOT_FOUND: diff needs two snapshots latest\/ pointed at/);
       ctx.rows.push([
         kind,
         `${b.runId} orphan, latest/ → ${a.runId}`,
         `${b.runId} orphan`,
-        alone.at.stdout.trim(),
+        runIdOf(alone.at.stdout),
         `exit ${alone.diff.code}`,
       ]);
 
@@ -122,9 +125,9 @@ for (const kind of ['file', 's3'] as const) {
           [a.runId, false],
         ],
       );
-      assert.equal([after.at.code, after.at.stdout], [0, `${c.runId}\n`]);
+      assert.equal([after.at.code, runIdOf(after.at.stdout)], [0, c.runId]);
       const between = await runCommand(diffCommand, ['--at', b.createdAt], stack.env);
-      assert.equal([between.code, between.stdout], [0, `${a.runId}\n`]);
+      assert.equal([between.code, runIdOf(between.stdout)], [0, a.runId]);
       assert.is(after.diff.code, 1, after.diff.stderr);
       const d = JSON.parse(after.diff.stdout) as { from: { runId: string }; to: { runId: string } };
       assert.equal([d.from.runId, d.to.runId], [a.runId, c.runId]);
@@ -132,7 +135,7 @@ for (const kind of ['file', 's3'] as const) {
         kind,
         `latest/ → ${c.runId} (replaces ${a.runId}), ${b.runId} orphan`,
         `${b.runId} orphan`,
-        `${after.at.stdout.trim()} (at B's time: ${between.stdout.trim()})`,
+        `${runIdOf(after.at.stdout)} (at B's time: ${runIdOf(between.stdout)})`,
         `${d.from.runId} → ${d.to.runId}`,
       ]);
     } finally {

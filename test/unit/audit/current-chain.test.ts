@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isOrphan, traceCurrentChain } from '../../../src/audit/current-chain.js';
+import { currentPeriods } from '../../../src/audit/current-times.js';
 import { type SnapshotsRead, selectCurrentAt } from '../../../src/audit/snapshots.js';
 import type { Manifest } from '../../../src/bucket/manifest.js';
 import { AppError } from '../../../src/errors.js';
@@ -85,16 +86,19 @@ test('selectCurrentAt: the newest run latest/ pointed at, created at or before t
     latest: m(D2, D1),
     reads: reads(m(D3, D2), m(D2, D1), m(D1, null)),
     chain: { runIds: [D2, D1] },
+    switches: new Map(),
   };
   const orphanBetween: SnapshotsRead = {
     latest: m(D3, D1),
     reads: reads(m(D3, D1), m(D2, D1), m(D1, null)),
     chain: { runIds: [D3, D1] },
+    switches: new Map(),
   };
   const cut: SnapshotsRead = {
     latest: m(D4, D3),
     reads: reads(m(D4, D3), m(D2, D1), m(D1, null)),
     chain: { runIds: [D4], cut: D3 },
+    switches: new Map(),
   };
   const cases: [string, SnapshotsRead, string, string | undefined][] = [
     ['now, with the orphan the newest', orphanNewest, '2030-01-01T00:00:00Z', D2],
@@ -106,6 +110,39 @@ test('selectCurrentAt: the newest run latest/ pointed at, created at or before t
     ['after the cut: the chain', cut, '2025-01-04T12:00:00Z', D4],
   ];
   for (const [name, s, at, want] of cases) assert.is(selectCurrentAt(s, new Date(at))?.runId, want, name);
+});
+
+test('current at T: from the recorded switch (not the run id, not createdAt) until the next switch', () => {
+  // D2's run started at 00:00:00, wrote its manifest at 00:00:30 and switched latest/ at 00:02:00
+  const s: SnapshotsRead = {
+    latest: m(D2, D1),
+    reads: reads(m(D2, D1), m(D1, null)),
+    chain: { runIds: [D2, D1] },
+    switches: new Map([[D2, '2025-01-02T00:02:00.000Z']]),
+  };
+  const cases: [string, string, string | undefined][] = [
+    ['at the run id', '2025-01-02T00:00:00Z', D1],
+    ['at createdAt, before the switch', '2025-01-02T00:00:30Z', D1],
+    ['a millisecond before the switch', '2025-01-02T00:01:59.999Z', D1],
+    ['at the switch', '2025-01-02T00:02:00Z', D2],
+    ['D1 without a record: from its createdAt', '2025-01-01T00:00:30Z', D1],
+    ['before D1 became current', '2025-01-01T00:00:29Z', undefined],
+  ];
+  for (const [name, at, want] of cases) assert.is(selectCurrentAt(s, new Date(at))?.runId, want, name);
+  assert.equal(currentPeriods([m(D2, D1), m(D1, null)], s.switches), [
+    {
+      runId: D2,
+      from: { time: '2025-01-02T00:02:00.000Z', source: 'switch' },
+      until: null,
+      replacedBy: null,
+    },
+    {
+      runId: D1,
+      from: { time: '2025-01-01T00:00:30.000Z', source: 'createdAt' },
+      until: '2025-01-02T00:02:00.000Z',
+      replacedBy: D2,
+    },
+  ]);
 });
 
 test.run();

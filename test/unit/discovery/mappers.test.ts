@@ -33,6 +33,24 @@ const cases: [string, () => unknown, unknown][] = [
     { id: 'env-1' },
   ],
   [
+    'environment with a CRN: its organisation id',
+    () =>
+      environmentRecordToEnvironment({
+        id: 'env-1',
+        display_name: 'prod',
+        metadata: {
+          resource_name:
+            'crn://confluent.cloud/organization=b0b21724-4586-4a07-b787-d0bb5aacbf87/environment=env-1',
+        },
+      }),
+    { id: 'env-1', name: 'prod', organizationId: 'b0b21724-4586-4a07-b787-d0bb5aacbf87' },
+  ],
+  [
+    'environment with a CRN of another shape: no organisation id',
+    () => environmentRecordToEnvironment({ id: 'env-1', metadata: { resource_name: 'crn://elsewhere/x=1' } }),
+    { id: 'env-1' },
+  ],
+  [
     'kafka cluster, cloud lower-cased',
     () =>
       kafkaClusterToResource(

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KEYS } from '../../../src/bucket/keys.js';
 import { parseManifest } from '../../../src/bucket/manifest.js';
+import { readRunLog } from '../../../src/bucket/run-log.js';
 import { parseStatus } from '../../../src/bucket/status.js';
 import type { Inventory } from '../../../src/discovery/resource.js';
 import { publishRun } from '../../../src/publish/publish.js';
@@ -88,6 +89,14 @@ test('an unchanged run never undoes another run switch', async () => {
   assert.equal([result.outcome, result.snapshot], ['superseded', '20250301T103000Z']);
   assert.is(await latestRunId(store), '20250301T103000Z');
   assert.equal(await bucketProblems(store), []);
+  // the run that lost the switch leaves its trace in the run log, not in status.json
+  const { entries } = await readRunLog(store);
+  const record = entries.find((e) => e.kind === 'run' && e.attemptId === result.attemptId);
+  assert.equal(record?.kind === 'run' && [record.outcome, record.snapshot, record.switchedAt], [
+    'superseded',
+    '20250301T103000Z',
+    null,
+  ]);
 });
 
 test('two unchanged runs at once both end unchanged; the pointer keeps the snapshot', async () => {

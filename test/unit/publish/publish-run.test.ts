@@ -36,8 +36,14 @@ test('a first run writes the snapshot, the latest/ copies, the pointer and the s
   assert.is(result.runId, '20250301T100000Z');
   assert.is(result.previousRunId, null);
   const names = ['confluent--api.telemetry.confluent.cloud', 'noprefix--api.telemetry.confluent.cloud'];
+  const keys = (await store.list('')).map((o) => o.key);
   assert.equal(
-    (await store.list('')).map((o) => o.key),
+    keys.filter((k) => k.startsWith('runs/')),
+    [`runs/2025-03-01/${result.attemptId}.json`],
+  );
+  assert.match(result.attemptId, /^20250301T100000Z-[0-9a-f]{8}$/);
+  assert.equal(
+    keys.filter((k) => !k.startsWith('runs/')),
     [
       ...names.map(KEYS.latestDocument),
       ...names.map(KEYS.latestInfo),
@@ -55,7 +61,7 @@ test('a first run writes the snapshot, the latest/ copies, the pointer and the s
   assert.is(parseStatus((await store.get(KEYS.status)).body.toString())?.outcome, 'published');
 });
 
-test('an unchanged run rewrites only the pointer and the status', async () => {
+test('an unchanged run rewrites only the pointer and the status (and adds its run-log record)', async () => {
   const store = createMemoryStore();
   await publishRun(depsFor(store, buildRenderInventory()));
   const before = await snapshotOf(store);
@@ -65,7 +71,11 @@ test('an unchanged run rewrites only the pointer and the status', async () => {
   assert.is(result.objectsWritten, 2);
   const after = await snapshotOf(store);
   const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
-  assert.equal(changed.sort(), [KEYS.latestManifest, KEYS.status]);
+  assert.equal(changed.sort(), [
+    KEYS.latestManifest,
+    `runs/2025-03-01/${result.attemptId}.json`,
+    KEYS.status,
+  ]);
   const pointer = parseManifest(after[KEYS.latestManifest] ?? '', 'test');
   assert.is(pointer.checkedAt, '2025-03-01T10:30:00.000Z');
 });
