@@ -49,6 +49,8 @@ export interface RunOutcome {
   snapshot: string | null;
   /** Why status.json could not be written, when the run ended well anyway; '' otherwise. */
   statusError: string;
+  /** Why the run log record could not be written, when the run ended well anyway; '' otherwise. */
+  runLogError: string;
 }
 
 /** One publish run of `sim`'s organisation into `store`; never throws, reports the outcome. */
@@ -92,6 +94,7 @@ export async function runPublish(
       errorCode: '',
       snapshot: result.snapshot,
       statusError: result.statusError ?? '',
+      runLogError: result.runLogError ?? '',
     };
   } catch (err) {
     const refused = isAppError(err, 'GUARD_EMPTY') || isAppError(err, 'GUARD_SHRINK');
@@ -101,6 +104,7 @@ export async function runPublish(
       errorCode: isAppError(err) ? err.code : 'UNKNOWN',
       snapshot: null,
       statusError: '',
+      runLogError: '',
     };
   }
 }

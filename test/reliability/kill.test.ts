@@ -169,7 +169,11 @@ t('S3 store: killed during discovery and with each PUT in flight', async (ctx) =
   const base = s3.putCount();
   assert.is((await runCommand(publishCommand, [], s3Env(ctx.simB, 'control'))).code, 0);
   const puts = s3.putCount() - base;
-  assert.is(puts, 12, 'write check, snapshot 2 + 2 info + manifest, latest 2 + 2 info + manifest, status');
+  assert.is(
+    puts,
+    13,
+    'write check, snapshot 2 + 2 info + manifest, latest 2 + 2 info + manifest, status, run log record',
+  );
 
   const points: { label: string; when: (putsBefore: number) => () => boolean }[] = [
     { label: 'during discovery', when: () => () => ctx.simB.stats().requests >= 20 },

@@ -84,7 +84,8 @@ async function nextRunOk(ctx: Ctx, store: Store): Promise<string> {
 
 const describe = (run: RunOutcome) => {
   if (run.outcome === 'failed') return `failed (${run.errorCode}: ${run.error.slice(0, 70)})`;
-  return run.statusError ? `${run.outcome}, warning: status.json not written` : run.outcome;
+  if (run.statusError) return `${run.outcome}, warning: status.json not written`;
+  return run.runLogError ? `${run.outcome}, warning: run log record not written` : run.outcome;
 };
 
 t('an S3 endpoint that starts refusing PUTs at any point of the run', async (ctx) => {
@@ -98,7 +99,11 @@ t('an S3 endpoint that starts refusing PUTs at any point of the run', async (ctx
     assert.is((await runPublish(ctx.simB, control)).outcome, 'published');
     const puts = s3.putCount() - before;
     await control.close();
-    assert.is(puts, 11, 'snapshot 2 + 2 info + manifest, latest 2 + 2 info + manifest, status');
+    assert.is(
+      puts,
+      12,
+      'snapshot 2 + 2 info + manifest, latest 2 + 2 info + manifest, status, run log record',
+    );
 
     for (const status of [503, 403, 507] as RefusalStatus[]) {
       for (let after = 0; after < puts; after++) {
@@ -110,7 +115,11 @@ t('an S3 endpoint that starts refusing PUTs at any point of the run', async (ctx
           const run = await runPublish(ctx.simB, store);
           s3.setRefusePuts(false);
           if (after === puts - 1) {
-            // only status.json refused, after latest/ switched: the run published, and says status.json failed
+            // only the run log record refused, after status.json: the run published, and says the record failed
+            assert.is(run.outcome, 'published', `${status} after ${after}: ${run.error}`);
+            assert.match(run.runLogError, new RegExp(`HTTP ${status}`));
+          } else if (after === puts - 2) {
+            // status.json (and the record) refused, after latest/ switched: the run published, and says so
             assert.is(run.outcome, 'published', `${status} after ${after}: ${run.error}`);
             assert.match(run.statusError, new RegExp(`put status.json .*HTTP ${status}`));
           } else {
