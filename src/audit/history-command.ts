@@ -1,18 +1,23 @@
 /** `history`: the snapshots in the store, newest first (results on stdout, logs on stderr). */
 import { canonicalJson } from '../bucket/canonical.js';
 import { defineCommand, parseCommandArgs, writeLine } from '../command.js';
-import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
+import { AUDIT_PARTS, parseFormat, READS, withStore } from './command-kit.js';
+import { historyToCsv } from './csv.js';
 import { formatHistory, listHistory } from './history.js';
 import { parseTime } from './snapshots.js';
 
-function parseHistoryArgs(argv: string[]): { json: boolean; filter: { since?: Date; until?: Date } } {
+function parseHistoryArgs(argv: string[]): {
+  format: 'text' | 'json' | 'csv';
+  filter: { since?: Date; until?: Date };
+} {
   const { values } = parseCommandArgs(argv, {
     json: { type: 'boolean', default: false },
+    format: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
   });
   return {
-    json: values.json,
+    format: parseFormat(values.format, values.json),
     filter: {
       ...(values.since !== undefined ? { since: parseTime(values.since, '--since') } : {}),
       ...(values.until !== undefined ? { until: parseTime(values.until, '--until') } : {}),
@@ -22,7 +27,7 @@ function parseHistoryArgs(argv: string[]): { json: boolean; filter: { since?: Da
 
 export const historyCommand = defineCommand({
   summary: 'list the snapshots in the store, newest first',
-  help: `usage: confluent-sd history [--json] [--since TIME] [--until TIME]
+  help: `usage: confluent-sd history [--json | --format text|json|csv] [--since TIME] [--until TIME]
 
 One line per snapshot, newest first: run id, time written, resources per type, documents, the run it
 replaced, and for the snapshot latest/ points to the last time a run found it unchanged (checkedAt).
@@ -31,6 +36,7 @@ A snapshot latest/ never pointed at (previousRunId followed back from latest/man
 
 flags:
   --json          machine-readable output (sorted keys; shape in the README, "For auditors")
+  --format F      text (default), json (= --json) or csv (one row per snapshot, a column per resource type)
   --since TIME    only snapshots written at or after TIME (ISO 8601, e.g. 2025-01-31T12:00:00Z; no zone = UTC)
   --until TIME    only snapshots written at or before TIME
 
@@ -40,10 +46,16 @@ exit: 0 ok · 1 store unreachable or a manifest unreadable · 2 bad flag, or a m
   parseArgs: parseHistoryArgs,
   config: AUDIT_PARTS,
   async run(ctx) {
-    const { json, filter } = ctx.args;
+    const { format, filter } = ctx.args;
     return withStore(ctx, false, async (store) => {
       const history = await listHistory(store, filter);
-      ctx.stdout.write(json ? canonicalJson(history) : `${formatHistory(history)}\n`);
+      ctx.stdout.write(
+        format === 'json'
+          ? canonicalJson(history)
+          : format === 'csv'
+            ? historyToCsv(history)
+            : `${formatHistory(history)}\n`,
+      );
       const unreadable = history.snapshots.filter((s) => s.errorCode !== null);
       for (const s of unreadable) writeLine(ctx.stderr, `confluent-sd history: ${s.errorCode}: ${s.error}`);
       if (unreadable.some((s) => s.errorCode !== 'SCHEMA_UNSUPPORTED')) return 1;
