@@ -92,6 +92,12 @@ for (const kind of ['file', 's3'] as const) {
     assert.is(code, 0, JSON.stringify(report.problems));
     assert.equal(report.chain, { runIds: ids, pruned: [], complete: true });
     assert.is(report.signatures, 'checked');
+    // an unchanged run rewrites latest/manifest.json (checkedAt) and signs it again
+    const sigBefore = (await s.ctx.store.get(`${KEYS.latestManifest}.sig`)).body.toString();
+    const unchanged = await runCommand(publishCommand, [], s.env);
+    assert.match(unchanged.stdout, /^unchanged/, unchanged.stderr);
+    assert.not.equal((await s.ctx.store.get(`${KEYS.latestManifest}.sig`)).body.toString(), sigBefore);
+    assert.is((await verify(s)).code, 0);
   });
 
   t("a typo'd store prefix fails, naming the store", async (s) => {
