@@ -5,7 +5,7 @@
  */
 
 import { renderChart } from './report-chart.js';
-import type { ReportChange, ReportData, ReportResource } from './report-data.js';
+import { attemptsText, type ReportChange, type ReportData, type ReportResource } from './report-data.js';
 import { escapeHtml as h } from './report-escape.js';
 import { formatValue } from './text.js';
 
@@ -14,7 +14,8 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #cc
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
 th{background:#f4f4f4}code{font-family:ui-monospace,monospace;font-size:.95em}
 .ok{color:#1a7f37;font-weight:600}.bad{color:#c62828;font-weight:600}.muted{color:#666}
-.chart .grid{stroke:#e5e5e5}.chart .tick,.chart .legend{font:12px system-ui,sans-serif;fill:#444}
+.charts{display:flex;flex-wrap:wrap;gap:.5em 1.5em}.chart .grid{stroke:#e5e5e5}
+.chart .tick{font:11px system-ui,sans-serif;fill:#555}.chart .panel-title{font:600 13px system-ui,sans-serif;fill:#222}
 .added{color:#1a7f37}.removed{color:#c62828}.relabelled{color:#8a5a00}`;
 
 export function renderHtml(d: ReportData): string {
@@ -103,6 +104,7 @@ function runsSection(d: ReportData): string {
   const problems = d.runLogProblems.map((p) => `<li><code>${h(p.key)}</code>: ${h(p.problem)}</li>`).join('');
   return [
     `<h2 id="runs">Failed, refused and forced runs (${d.runs.length})</h2>`,
+    `<p id="attempts">${attemptsText(d.attempts)}</p>`,
     rows.length
       ? `<table><tr><th>started</th><th>outcome</th><th>reason</th><th>snapshot</th></tr>${rows.join('')}</table>`
       : '<p class="muted">None in this range (from the run log under runs/).</p>',

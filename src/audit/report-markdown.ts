@@ -1,5 +1,5 @@
 /** The report as Markdown, for tickets: the same sections as the HTML one, a table instead of the chart. */
-import type { ReportData, ReportResource } from './report-data.js';
+import { attemptsText, type ReportData, type ReportResource } from './report-data.js';
 import { escapeMarkdown as m } from './report-escape.js';
 import { formatValue } from './text.js';
 
@@ -80,7 +80,7 @@ function changesMarkdown(d: ReportData): string[] {
 
 function runsMarkdown(d: ReportData): string[] {
   const out: string[] = [];
-  out.push(`## Failed, refused and forced runs (${d.runs.length})`, '');
+  out.push(`## Failed, refused and forced runs (${d.runs.length})`, '', attemptsText(d.attempts), '');
   if (d.runs.length === 0) out.push('None in this range.');
   else
     out.push(

@@ -223,6 +223,12 @@ async function checkInBrowser(s: Ctx): Promise<void> {
     assert.ok(text.includes(JSON.stringify(HOSTILE_ENV)), 'the hostile environment name is shown as text');
     assert.ok(text.includes(`GUARD_SHRINK: ${REFUSAL}`));
     assert.ok(text.includes(`forced past: ${REFUSAL}`));
+    // the publisher's own records of the three runs add to these once it writes the run log
+    assert.match(
+      (await page.$eval('#attempts', (e) => e.textContent)) ?? '',
+      /^\d+ attempts in the run log: \d+ published, 1 refused\.$/,
+    );
+    assert.is(await page.$$eval('svg.chart', (els) => els.length), types.length);
     assert.is(
       await page.$eval('#verify-result', (e) => e.textContent),
       'ok: every object matches its manifest',

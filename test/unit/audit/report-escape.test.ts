@@ -38,7 +38,7 @@ test('toCsv: RFC 4180 quoting, formulas defused', () => {
 });
 
 test('niceCeiling', () => {
-  assert.equal([0, 1, 3, 7, 12, 99, 101, 4500].map(niceCeiling), [1, 1, 5, 10, 20, 100, 200, 5000]);
+  assert.equal([0, 1, 2, 3, 7, 12, 99, 101, 4500].map(niceCeiling), [1, 1, 2, 5, 10, 20, 100, 200, 5000]);
 });
 
 test('signatures: valid, altered, another key, not a signature', () => {
