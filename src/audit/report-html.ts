@@ -7,7 +7,7 @@
 import { renderChart } from './report-chart.js';
 import { attemptsText, type ReportChange, type ReportData, type ReportResource } from './report-data.js';
 import { escapeHtml as h } from './report-escape.js';
-import { formatValue } from './text.js';
+import { formatValue, plural } from './text.js';
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;padding:0 1em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}h3{font-size:1em}
@@ -53,7 +53,7 @@ function verifySection(d: ReportData): string {
   );
   return [
     '<h2 id="verify">Verify</h2>',
-    `<p class="${ok ? 'ok' : 'bad'}" id="verify-result">${ok ? 'ok: every object matches its manifest' : `${v.problems.length} problems`}</p>`,
+    `<p class="${ok ? 'ok' : 'bad'}" id="verify-result">${ok ? 'ok: every object matches its manifest' : plural(v.problems.length, 'problem')}</p>`,
     `<p>Checked ${v.checked.length} manifests; chain: ${h(chain)}; signatures: ${v.signatures === 'checked' ? 'checked against SD_VERIFY_KEY_FILE' : '<span class="bad">not checked</span> (SD_VERIFY_KEY_FILE not set)'}.</p>`,
     rows.length ? `<table><tr><th>kind</th><th>object</th><th>problem</th></tr>${rows.join('')}</table>` : '',
   ].join('\n');

@@ -1,7 +1,7 @@
 /** The report as Markdown, for tickets: the same sections as the HTML one, a table instead of the chart. */
 import { attemptsText, type ReportData, type ReportResource } from './report-data.js';
 import { escapeMarkdown as m } from './report-escape.js';
-import { formatValue } from './text.js';
+import { formatValue, plural } from './text.js';
 
 function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -24,10 +24,7 @@ export function renderMarkdown(d: ReportData): string {
     '',
     '## Verify',
     '',
-    v.problems.length === 0
-      ? '**ok**: every object matches its manifest'
-      : `**${v.problems.length} problems**`,
-    `; chain: ${v.chain ? `${v.chain.runIds.length} snapshots, ${v.chain.complete ? 'complete' : 'broken'}` : 'not walked'}; signatures: ${v.signatures}.`,
+    `${v.problems.length === 0 ? '**ok**: every object matches its manifest' : `**${plural(v.problems.length, 'problem')}**`}; chain: ${v.chain ? `${v.chain.runIds.length} snapshots, ${v.chain.complete ? 'complete' : 'broken'}` : 'not walked'}; signatures: ${v.signatures}.`,
     '',
     ...(v.problems.length
       ? [
@@ -81,7 +78,7 @@ function changesMarkdown(d: ReportData): string[] {
 function runsMarkdown(d: ReportData): string[] {
   const out: string[] = [];
   out.push(`## Failed, refused and forced runs (${d.runs.length})`, '', attemptsText(d.attempts), '');
-  if (d.runs.length === 0) out.push('None in this range.');
+  if (d.runs.length === 0) out.push('None of them failed, was refused or forced.');
   else
     out.push(
       ...table(
