@@ -23,6 +23,7 @@ export const COMMANDS: Record<string, Loader> = {
   diff: async () => (await import('./audit/diff-command.js')).diffCommand,
   verify: async () => (await import('./audit/verify-command.js')).verifyCommand,
   prune: async () => (await import('./audit/prune-command.js')).pruneCommand,
+  report: async () => (await import('./audit/report-command.js')).reportCommand,
   simulate: async () => (await import('./simulator/command.js')).simulateCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
 };
@@ -33,8 +34,9 @@ const SUMMARIES: Record<string, string> = {
   serve: 'the bearer-protected server of the published documents (/health, /ready, /metrics)',
   history: 'snapshots in the store, newest first',
   diff: 'what changed between two snapshots',
-  verify: 're-hash a snapshot and report objects that do not match its manifest',
+  verify: 're-hash snapshots, walk the previousRunId chain, check signatures',
   prune: 'remove snapshots older than N days',
+  report: 'an HTML or Markdown report of a time range (resources over time, changes, failed runs, verify)',
   simulate: 'the Confluent Cloud simulator (for tests, benchmarks and trying a setup)',
   demo: 'simulator + one publish into ./data + the server on 127.0.0.1:8080',
 };

@@ -4,6 +4,7 @@
  * Only `cli.ts` (and tests) read the process's variables through it.
  */
 import type { ConfigPart } from './config/part.js';
+import { signingKeyPart, verifyKeyPart } from './config/signing-keys.js';
 import { CONFIG_FILE_VARIABLE, type ConfigVars, type Env, readConfigVars } from './config/vars.js';
 import { confluentPart } from './confluent/config.js';
 import { discoveryPart } from './discovery/config.js';
@@ -23,6 +24,8 @@ export const CONFIG_PARTS = {
   where: wherePart,
   serve: servePart,
   log: logPart,
+  signing: signingKeyPart,
+  verify: verifyKeyPart,
 } as const;
 
 const parts: ConfigPart<unknown>[] = Object.values(CONFIG_PARTS);

@@ -1,6 +1,7 @@
 /** What the auditors' commands share: they read the bucket alone (SD_STORE); only `prune` writes. */
 import type { CommandContext } from '../command.js';
 import type { ConfigOf } from '../config/load.js';
+import { AppError } from '../errors.js';
 import { type Logger, logPart } from '../log.js';
 import { storePart } from '../store/config.js';
 import { openStore } from '../store/open-store.js';
@@ -24,4 +25,13 @@ export async function withStore<A>(
   } finally {
     await store.close();
   }
+}
+
+/** `--format text|json|csv` (history, diff), with `--json` as the older spelling of `--format json`. */
+export function parseFormat(format: string | undefined, json: boolean): 'text' | 'json' | 'csv' {
+  if (format === undefined) return json ? 'json' : 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'csv')
+    throw new AppError('USAGE', `--format must be text, json or csv, got "${format}"`);
+  if (json && format !== 'json') throw new AppError('USAGE', `--json and --format ${format} disagree`);
+  return format;
 }

@@ -5,7 +5,8 @@ import type { Manifest } from '../bucket/manifest.js';
 import { defineCommand, parseCommandArgs } from '../command.js';
 import { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
-import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
+import { AUDIT_PARTS, parseFormat, READS, withStore } from './command-kit.js';
+import { diffToCsv } from './csv.js';
 import { findCurrentAt, formatCurrentAt } from './current-at.js';
 import { diffSnapshots, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
@@ -48,7 +49,7 @@ async function resolveDefaultPair(
   return [await resolveSnapshotRef(store, { kind: 'run', runId: previous }), to];
 }
 
-async function readSnapshotContent(store: StoreReader, manifest: Manifest): Promise<SnapshotContent> {
+export async function readSnapshotContent(store: StoreReader, manifest: Manifest): Promise<SnapshotContent> {
   const [bodies, infos] = await Promise.all([
     readSnapshotDocuments(store, manifest),
     readSnapshotInfos(store, manifest),
@@ -77,7 +78,7 @@ async function readSnapshotContent(store: StoreReader, manifest: Manifest): Prom
 
 export const diffCommand = defineCommand({
   summary: 'what changed between two snapshots, per document, by resource',
-  help: `usage: confluent-sd diff [--json] [A [B]]
+  help: `usage: confluent-sd diff [--json | --format text|json|csv] [A [B]]
        confluent-sd diff --at TIME [--json]
 
 Compares two snapshots by resource (not by bytes): per document, target groups added and removed,
@@ -93,6 +94,8 @@ orphan (a run that wrote its snapshot but never switched latest/) is compared on
 
 flags:
   --json        machine-readable output (sorted keys; shape in the README, "For auditors")
+  --format F    text (default), json (= --json) or csv (one row per resource added or removed and per label
+                changed: from, to, document, change, type, id, name, label, old, new)
   --at TIME     print the snapshot that was current at TIME (ISO 8601; no zone = UTC): the one latest/ pointed
                 at then, from the time its run switched latest/ to it (its createdAt when no switch is
                 recorded) until the next switch; and exit
@@ -106,7 +109,8 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
   // diff keeps 1 for "different", so any failure is 2 ("trouble", as diff(1) does)
   minFailureExit: 2,
   async run(ctx) {
-    const { json, at, refs } = ctx.args;
+    const { format, at, refs } = ctx.args;
+    const json = format === 'json';
     return withStore(ctx, false, async (store) => {
       if (at) {
         const current = await findCurrentAt(store, at);
@@ -124,16 +128,22 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
         await readSnapshotContent(store, from),
         await readSnapshotContent(store, to),
       );
-      ctx.stdout.write(json ? canonicalJson(diff) : `${formatDiff(diff)}\n`);
+      ctx.stdout.write(
+        json ? canonicalJson(diff) : format === 'csv' ? diffToCsv(diff) : `${formatDiff(diff)}\n`,
+      );
       return diff.identical ? 0 : 1;
     });
   },
 });
 
-function parseDiffArgs(argv: string[]): { json: boolean; at: Date | undefined; refs: string[] } {
+function parseDiffArgs(argv: string[]): {
+  format: 'text' | 'json' | 'csv';
+  at: Date | undefined;
+  refs: string[];
+} {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { json: { type: 'boolean', default: false }, at: { type: 'string' } },
+    { json: { type: 'boolean', default: false }, format: { type: 'string' }, at: { type: 'string' } },
     true,
   );
   if (positionals.length > 2)
@@ -142,7 +152,7 @@ function parseDiffArgs(argv: string[]): { json: boolean; at: Date | undefined; r
     throw new AppError('USAGE', '--at takes no snapshot arguments');
   for (const p of positionals) parseSnapshotRef(p);
   return {
-    json: values.json,
+    format: parseFormat(values.format, values.json),
     at: values.at === undefined ? undefined : parseTime(values.at, '--at'),
     refs: positionals,
   };

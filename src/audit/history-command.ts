@@ -2,25 +2,28 @@
 import type { Writable } from 'node:stream';
 import { canonicalJson } from '../bucket/canonical.js';
 import { defineCommand, parseCommandArgs, writeLine } from '../command.js';
+import { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
-import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
+import { AUDIT_PARTS, parseFormat, READS, withStore } from './command-kit.js';
+import { historyToCsv } from './csv.js';
 import { formatHistory, listHistory } from './history.js';
 import { formatRuns, listRuns } from './history-runs.js';
 import { parseTime } from './snapshots.js';
 
 function parseHistoryArgs(argv: string[]): {
-  json: boolean;
+  format: 'text' | 'json' | 'csv';
   runs: boolean;
   filter: { since?: Date; until?: Date };
 } {
   const { values } = parseCommandArgs(argv, {
     json: { type: 'boolean', default: false },
     runs: { type: 'boolean', default: false },
+    format: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
   });
   return {
-    json: values.json,
+    format: parseFormat(values.format, values.json),
     runs: values.runs,
     filter: {
       ...(values.since !== undefined ? { since: parseTime(values.since, '--since') } : {}),
@@ -43,7 +46,7 @@ async function historyOfRuns(
 
 export const historyCommand = defineCommand({
   summary: 'list the snapshots in the store (--runs: every attempt), newest first',
-  help: `usage: confluent-sd history [--json] [--since TIME] [--until TIME]
+  help: `usage: confluent-sd history [--json | --format text|json|csv] [--since TIME] [--until TIME]
        confluent-sd history --runs [--json] [--since TIME] [--until TIME]
 
 One line per snapshot, newest first: run id, time written, resources per type, documents, the run it
@@ -60,7 +63,8 @@ are folded into one line per day.
 
 flags:
   --json          machine-readable output (sorted keys; shape in the README, "For auditors")
-  --runs          list the attempts of the run log, not the snapshots
+  --runs          list the attempts of the run log, not the snapshots (text or json)
+  --format F      text (default), json (= --json) or csv (one row per snapshot, a column per resource type)
   --since TIME    only snapshots written (runs: running) at or after TIME (ISO 8601, e.g. 2025-01-31T12:00:00Z;
                   no zone = UTC)
   --until TIME    only snapshots written (runs: started) at or before TIME
@@ -72,11 +76,20 @@ exit: 0 ok · 1 store unreachable, a manifest or run-log object unreadable · 2 
   parseArgs: parseHistoryArgs,
   config: AUDIT_PARTS,
   async run(ctx) {
-    const { json, filter } = ctx.args;
-    if (ctx.args.runs) return withStore(ctx, false, (store) => historyOfRuns(ctx, store, json, filter));
+    const { format, filter } = ctx.args;
+    if (ctx.args.runs) {
+      if (format === 'csv') throw new AppError('USAGE', '--runs lists attempts as text or json, not csv');
+      return withStore(ctx, false, (store) => historyOfRuns(ctx, store, format === 'json', filter));
+    }
     return withStore(ctx, false, async (store) => {
       const history = await listHistory(store, filter);
-      ctx.stdout.write(json ? canonicalJson(history) : `${formatHistory(history)}\n`);
+      ctx.stdout.write(
+        format === 'json'
+          ? canonicalJson(history)
+          : format === 'csv'
+            ? historyToCsv(history)
+            : `${formatHistory(history)}\n`,
+      );
       const unreadable = history.snapshots.filter((s) => s.errorCode !== null);
       for (const s of unreadable) writeLine(ctx.stderr, `confluent-sd history: ${s.errorCode}: ${s.error}`);
       if (unreadable.some((s) => s.errorCode !== 'SCHEMA_UNSUPPORTED')) return 1;

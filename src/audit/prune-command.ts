@@ -56,8 +56,9 @@ export const pruneCommand = defineCommand({
   help: `usage: confluent-sd prune --keep-days N [--dry-run] [--json]
 
 Removes every snapshot whose run id is more than N days old, except the one latest/ points to and the
-newest. Each snapshot's manifest is deleted first, so an interrupted prune leaves a folder that no longer
-counts as a snapshot; the next prune removes it. Folders without a manifest (leftovers) go too once older
+newest. Each removal is recorded first in pruned/<runId>.json (so the gap it leaves in the previousRunId
+chain is no error for verify), then the snapshot's manifest is deleted, so an interrupted prune leaves a
+folder that no longer counts as a snapshot; the next prune removes it. Folders without a manifest (leftovers) go too once older
 than N days and at least an hour old (a younger one may be a publish still writing). On a file: store the
 emptied folders are removed too. latest/ is never touched.
 
@@ -77,7 +78,7 @@ exit: 0 ok · 1 the store failed · 2 bad flag, or latest/manifest.json of a new
       const now = new Date();
       const [listing, latest] = await Promise.all([listSnapshots(store), readLatestManifest(store)]);
       const plan = planPrune(listing, latest?.runId ?? null, now, keepDays);
-      const deleted = dryRun ? 0 : await applyPrune(store, plan, log);
+      const deleted = dryRun ? 0 : await applyPrune(store, plan, log, now);
       if (!dryRun && ctx.config.store.kind === 'file')
         await removeEmptyFolders(ctx.config.store.dir, plan, now, log);
       log.info(

@@ -7,10 +7,12 @@
  */
 
 import { KEYS } from '../bucket/keys.js';
+import { parseManifest } from '../bucket/manifest.js';
+import { prunedRecordKey, prunedRecordText } from '../bucket/pruned.js';
 import type { SnapshotListing } from '../bucket/read.js';
 import { MAX_CLOCK_SKEW_MS, parseRunId, snapshotTime } from '../bucket/run-id.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import { isNotFound, type Store } from '../store/store.js';
 
 /** A manifest-less folder younger than this may be a publish still writing its documents: leave it alone. */
 export const INCOMPLETE_GRACE_MS = 60 * 60 * 1000;
@@ -100,10 +102,38 @@ function newestRunId(runIds: readonly string[], time: (id: string) => number | '
   return best?.id;
 }
 
-/** Deletes what the plan removes, one snapshot at a time, manifest first. */
-export async function applyPrune(store: Store, plan: PrunePlan, log: Logger): Promise<number> {
+/**
+ * Records a snapshot about to go in `pruned/<runId>.json` (so `verify` knows the gap in the chain is prune's), before
+ * its manifest is deleted. A manifest that is gone or unreadable already leaves no record: it was no link.
+ */
+async function recordPruned(store: Store, runId: string, now: Date): Promise<void> {
+  const key = KEYS.snapshotManifest(runId);
+  let body: Buffer;
+  try {
+    body = (await store.get(key)).body;
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  let manifest: ReturnType<typeof parseManifest>;
+  try {
+    manifest = parseManifest(body.toString('utf8'), `${store.location}/${key}`);
+  } catch {
+    return;
+  }
+  await store.put(prunedRecordKey(runId), prunedRecordText(manifest, body, now), 'application/json');
+}
+
+/** Deletes what the plan removes, one snapshot at a time, its record first, then its manifest, then the rest. */
+export async function applyPrune(
+  store: Store,
+  plan: PrunePlan,
+  log: Logger,
+  now = new Date(),
+): Promise<number> {
   let deleted = 0;
   for (const item of plan.remove) {
+    if (!item.incomplete) await recordPruned(store, item.runId, now);
     for (const key of item.keys) {
       await store.delete(key);
       deleted += 1;

@@ -1,34 +1,34 @@
 /**
  * `verify`: re-hashes every document a manifest lists and reports each object that is missing or whose sha256
  * (or size) differs from the manifest, plus objects in a snapshot folder the manifest does not list. `latest/`
- * is checked against `latest/manifest.json`, which must describe the same documents as the snapshot it names.
+ * is checked against `latest/manifest.json`, which must describe the same documents as the snapshot it names;
+ * the `previousRunId` chain is walked from there back to the first run (verify-chain.ts); with a public key, every
+ * manifest's signature is checked (verify-signatures.ts). A store with nothing in it is a failure, never "ok".
  */
+import type { KeyObject } from 'node:crypto';
 import pLimit from 'p-limit';
 import { canonicalJson, sha256OfStream } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
 import type { Manifest } from '../bucket/manifest.js';
 import { type ListedObject, listedObjects } from '../bucket/objects.js';
+import { readPrunedRecords } from '../bucket/pruned.js';
 import { listSnapshots, readLatestManifest, readSnapshotManifest } from '../bucket/read.js';
-import { AppError, isAppError } from '../errors.js';
+import { signatureKey } from '../bucket/signature.js';
+import { isAppError } from '../errors.js';
 import { isNotFound, type StoreReader } from '../store/store.js';
 import { readManifests } from './snapshots.js';
+import { walkChain } from './verify-chain.js';
+import type { VerifyProblem, VerifyReport } from './verify-report.js';
+import { checkManifestSignature } from './verify-signatures.js';
+
+export type { ProblemKind, VerifyProblem, VerifyReport } from './verify-report.js';
+export { formatVerify, verifyExitCode } from './verify-report.js';
 
 const HASH_CONCURRENCY = 8;
 
-export type ProblemKind = 'missing' | 'mismatch' | 'unlisted' | 'manifest' | 'unsupported';
-
-export interface VerifyProblem {
-  key: string;
-  kind: ProblemKind;
-  message: string;
-}
-
-export interface VerifyReport {
-  /** What was checked: `snapshots/<runId>` or `latest`, with the number of documents hashed. */
-  checked: { scope: string; documents: number }[];
-  problems: VerifyProblem[];
-  /** Snapshot folders without a manifest (not snapshots; `prune` removes them), newest first. */
-  incomplete: string[];
+export interface VerifyOptions {
+  /** The public key of SD_VERIFY_KEY_FILE: every manifest must carry a valid signature by its private half. */
+  verifyKey?: KeyObject;
 }
 
 async function hashObject(
@@ -71,19 +71,29 @@ export async function verifySnapshot(
   store: StoreReader,
   manifest: Manifest,
   keys: readonly string[],
+  options: VerifyOptions = {},
 ): Promise<VerifyProblem[]> {
   const objects = listedObjects(manifest, 'snapshot');
   const problems = await checkObjects(store, objects);
-  const listed = new Set([KEYS.snapshotManifest(manifest.runId), ...objects.map((o) => o.key)]);
+  const manifestKey = KEYS.snapshotManifest(manifest.runId);
+  const listed = new Set([manifestKey, signatureKey(manifestKey), ...objects.map((o) => o.key)]);
   for (const key of keys) {
     if (!listed.has(key))
       problems.push({ key, kind: 'unlisted', message: 'in the snapshot folder but not in its manifest' });
+  }
+  if (options.verifyKey) {
+    const bad = await checkManifestSignature(store, manifestKey, options.verifyKey);
+    if (bad) problems.push(bad);
   }
   return problems;
 }
 
 /** Checks `latest/` documents against `latest/manifest.json`, and that manifest against its snapshot's. */
-export async function verifyLatest(store: StoreReader, latest: Manifest): Promise<VerifyProblem[]> {
+export async function verifyLatest(
+  store: StoreReader,
+  latest: Manifest,
+  options: VerifyOptions = {},
+): Promise<VerifyProblem[]> {
   const problems = await checkObjects(store, listedObjects(latest, 'latest'));
   try {
     const snapshot = await readSnapshotManifest(store, latest.runId);
@@ -100,60 +110,77 @@ export async function verifyLatest(store: StoreReader, latest: Manifest): Promis
     problems.push({
       key: KEYS.snapshotManifest(latest.runId),
       kind: err.code === 'SNAPSHOT_NOT_FOUND' ? 'missing' : 'manifest',
-      message: err.message,
+      message:
+        err.code === 'SNAPSHOT_NOT_FOUND'
+          ? `${KEYS.latestManifest} points at snapshot ${latest.runId}, which is not in the store`
+          : err.message,
     });
+  }
+  if (options.verifyKey) {
+    const bad = await checkManifestSignature(store, KEYS.latestManifest, options.verifyKey);
+    if (bad) problems.push(bad);
   }
   return problems;
 }
 
+/** `latest/manifest.json`, or a problem when it cannot be parsed (a store failure throws). */
+async function readPointerOrProblem(
+  store: StoreReader,
+): Promise<{ latest?: Manifest; problem?: VerifyProblem }> {
+  try {
+    const latest = await readLatestManifest(store);
+    return latest ? { latest } : {};
+  } catch (err) {
+    if (!isAppError(err) || !['MANIFEST_INVALID', 'SCHEMA_UNSUPPORTED'].includes(err.code)) throw err;
+    const kind = err.code === 'SCHEMA_UNSUPPORTED' ? 'unsupported' : 'manifest';
+    return { problem: { key: KEYS.latestManifest, kind, message: err.message } };
+  }
+}
+
 /**
- * `target` undefined: every snapshot and `latest/`; `latest`: `latest/` and its snapshot; a run id: that snapshot.
- * Throws SNAPSHOT_NOT_FOUND / SCHEMA_UNSUPPORTED when the named snapshot or `latest/` cannot be read at all.
+ * `target` undefined: every snapshot, `latest/` and the chain; `latest`: `latest/` and its snapshot; a run id: that
+ * snapshot. Throws SNAPSHOT_NOT_FOUND / SCHEMA_UNSUPPORTED when the snapshot a run id names cannot be read at all.
  */
-export async function verifyStore(store: StoreReader, target?: string): Promise<VerifyReport> {
+export async function verifyStore(
+  store: StoreReader,
+  target?: string,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   const listing = await listSnapshots(store);
   const keysOf = (runId: string) => (listing.objects.get(runId) ?? []).map((o) => o.key);
   const report: VerifyReport = {
+    store: store.location,
     checked: [],
     problems: [],
     incomplete: target === undefined ? listing.incomplete : [],
+    chain: null,
+    offChain: [],
+    signatures: options.verifyKey ? 'checked' : 'unchecked',
   };
   const checkOne = async (m: Manifest) => {
-    report.problems.push(...(await verifySnapshot(store, m, keysOf(m.runId))));
+    report.problems.push(...(await verifySnapshot(store, m, keysOf(m.runId), options)));
     report.checked.push({ scope: `snapshots/${m.runId}`, documents: Object.keys(m.documents).length });
   };
   if (target !== undefined && target !== 'latest') {
     await checkOne(await readSnapshotManifest(store, target));
     return report;
   }
-  let latest: Manifest | undefined;
-  try {
-    latest = await readLatestManifest(store);
-  } catch (err) {
-    if (
-      target === 'latest' ||
-      !isAppError(err) ||
-      !['MANIFEST_INVALID', 'SCHEMA_UNSUPPORTED'].includes(err.code)
-    )
-      throw err;
-    const kind = err.code === 'SCHEMA_UNSUPPORTED' ? 'unsupported' : 'manifest';
-    report.problems.push({ key: KEYS.latestManifest, kind, message: err.message });
-  }
+  const { latest, problem } = await readPointerOrProblem(store);
+  if (problem) report.problems.push(problem);
+  else if (!latest) report.problems.push(nothingThere(store, listing.runIds.length));
+  if (report.problems.some((p) => p.kind === 'empty')) return report;
   if (target === 'latest') {
-    if (!latest)
-      throw new AppError(
-        'SNAPSHOT_NOT_FOUND',
-        `read ${store.location}/${KEYS.latestManifest}: nothing published yet`,
-      );
-    report.problems.push(...(await verifyLatest(store, latest)));
-    report.checked.push({ scope: 'latest', documents: Object.keys(latest.documents).length });
-    if (listing.runIds.includes(latest.runId))
+    if (latest) await checkLatest(store, latest, report, options);
+    if (latest && listing.runIds.includes(latest.runId))
       await checkOne(await readSnapshotManifest(store, latest.runId));
     return report;
   }
+  const manifests = new Map<string, Manifest>();
   for (const read of await readManifests(store, listing.runIds)) {
-    if (read.manifest) await checkOne(read.manifest);
-    else {
+    if (read.manifest) {
+      manifests.set(read.runId, read.manifest);
+      await checkOne(read.manifest);
+    } else {
       const kind = read.error?.code === 'SCHEMA_UNSUPPORTED' ? 'unsupported' : 'manifest';
       report.problems.push({
         key: KEYS.snapshotManifest(read.runId),
@@ -163,27 +190,39 @@ export async function verifyStore(store: StoreReader, target?: string): Promise<
     }
   }
   if (latest) {
-    report.problems.push(...(await verifyLatest(store, latest)));
-    report.checked.push({ scope: 'latest', documents: Object.keys(latest.documents).length });
+    await checkLatest(store, latest, report, options);
+    const pruned = await readPrunedRecords(store);
+    for (const p of pruned.problems)
+      report.problems.push({ key: p.key, kind: 'manifest', message: p.problem });
+    const walk = walkChain(latest, listing.runIds, manifests, pruned.byRunId);
+    report.chain = walk.chain;
+    report.offChain = walk.offChain;
+    report.problems.push(...walk.problems);
   }
   return report;
 }
 
-/** 0 all good · 1 an object is missing, altered or unexpected · 2 only manifests of a newer schema could not be checked. */
-export function verifyExitCode(report: VerifyReport): number {
-  if (report.problems.some((p) => p.kind !== 'unsupported')) return 1;
-  return report.problems.length > 0 ? 2 : 0;
+async function checkLatest(
+  store: StoreReader,
+  latest: Manifest,
+  report: VerifyReport,
+  options: VerifyOptions,
+): Promise<void> {
+  report.problems.push(...(await verifyLatest(store, latest, options)));
+  report.checked.push({ scope: 'latest', documents: Object.keys(latest.documents).length });
 }
 
-export function formatVerify(report: VerifyReport): string {
-  const lines = report.checked.map((c) => `checked ${c.scope} (${c.documents} documents)`);
-  for (const p of report.problems) lines.push(`${p.kind.toUpperCase()} ${p.key}: ${p.message}`);
-  for (const id of report.incomplete)
-    lines.push(`note: snapshots/${id}/ has no manifest (incomplete or half-pruned; not a snapshot)`);
-  lines.push(
-    report.problems.length === 0
-      ? 'ok: every object matches its manifest'
-      : `${report.problems.length} problems`,
-  );
-  return lines.join('\n');
+/** No pointer: an empty store (or a store named wrong) when there are no snapshots either; else a missing pointer. */
+function nothingThere(store: StoreReader, snapshots: number): VerifyProblem {
+  if (snapshots === 0)
+    return {
+      key: KEYS.latestManifest,
+      kind: 'empty',
+      message: `nothing published in ${store.location}: no ${KEYS.latestManifest} and no snapshot under ${KEYS.snapshotsPrefix} (is SD_STORE right?)`,
+    };
+  return {
+    key: KEYS.latestManifest,
+    kind: 'missing',
+    message: `missing in ${store.location}, which holds ${snapshots} snapshots: latest/ was never switched, or was deleted`,
+  };
 }

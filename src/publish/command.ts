@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type CommandContext, defineCommand, parseCommandArgs, writeLine } from '../command.js';
 import type { ConfigOf } from '../config/load.js';
+import { signingKeyPart } from '../config/signing-keys.js';
 import { confluentPart } from '../confluent/config.js';
 import { discoveryPart } from '../discovery/config.js';
 import { AppError, EXIT } from '../errors.js';
@@ -28,8 +29,8 @@ flags:
 
 reads: CONFLUENT_API_KEY, CONFLUENT_API_SECRET, CONFLUENT_API_URL, CONFLUENT_TELEMETRY_URL, SD_API_TIMEOUT_MS,
   SD_API_CONCURRENCY, SD_API_RETRIES, SD_RESOURCE_TYPES, SD_STORE, S3_ENDPOINT, AWS_REGION (+ AWS credential chain), SD_TARGETS,
-  SD_PREFIXES, SD_PARAM_STYLE, SD_GROUP_BY, SD_BATCH_SIZE, SD_MAX_SHRINK, SD_RUN_TIMEOUT, SD_CONFIG_FILE, LOG_LEVEL,
-  LOG_FORMAT; for the run log (runs/ in the store) HOSTNAME, POD_NAME, POD_NAMESPACE, JOB_NAME, CRONJOB_NAME when set
+  SD_PREFIXES, SD_PARAM_STYLE, SD_GROUP_BY, SD_BATCH_SIZE, SD_MAX_SHRINK, SD_RUN_TIMEOUT, SD_SIGNING_KEY_FILE, SD_CONFIG_FILE,
+  LOG_LEVEL, LOG_FORMAT; for the run log (runs/ in the store) HOSTNAME, POD_NAME, POD_NAMESPACE, JOB_NAME, CRONJOB_NAME when set
 
 outcomes (the first line of stdout): "published", "unchanged" (documents as in the current snapshot; the
 pointer's checkedAt refreshed and any latest/ copy that differs from it repaired), or "superseded" (another
@@ -50,6 +51,7 @@ export const PUBLISH_PARTS = {
   publish: publishPart,
   store: storePart,
   where: wherePart,
+  signing: signingKeyPart,
 } as const;
 
 export interface PublishArgs {

@@ -2,6 +2,8 @@
  * Wiring of a publish run from configuration: the Confluent client, discovery under the run's deadline with its
  * progress log, and the store with its one retry layer. Shared by `publish`, `schedule` and `demo`.
  */
+
+import { readSigningKey, type SigningKeyConfig } from '../config/signing-keys.js';
 import { createTimeoutSignal } from '../confluent/abort.js';
 import { type ConfluentClient, createConfluentClient } from '../confluent/client.js';
 import type { ConfluentConfig } from '../confluent/config.js';
@@ -14,6 +16,7 @@ import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { formatDuration, type PublishPartConfig } from './config.js';
 import type { Discovered, PublishDeps } from './publish.js';
+import { withManifestSignatures } from './signing-store.js';
 
 export interface DiscoverOptions extends DiscoveryConfig {
   /** SD_RUN_TIMEOUT: discovery is stopped after this long; none when undefined. */
@@ -114,13 +117,15 @@ export function createPublishDeps(
     render: RenderConfig;
     publish: PublishPartConfig;
     where?: Readonly<Record<string, string>>;
+    signing?: SigningKeyConfig;
   },
   store: Store,
   log: Logger,
   signal?: AbortSignal,
 ): PublishDeps {
+  const keyFile = config.signing?.signingKeyFile;
   return {
-    store,
+    store: keyFile === undefined ? store : withManifestSignatures(store, readSigningKey(keyFile)),
     discover: createDiscover(config.confluent, log, {
       runTimeoutMs: config.publish.runTimeoutMs,
       ...config.discovery,

@@ -372,8 +372,12 @@ for (const kind of ['file', 's3'] as const) {
         { scope: `snapshots/${s.a.runId}`, documents: 2 },
         { scope: 'latest', documents: 2 },
       ],
+      chain: { complete: true, pruned: [], runIds: [s.b.runId, s.a.runId] },
       incomplete: [],
+      offChain: [],
       problems: [],
+      signatures: 'unchecked',
+      store: s.ctx.store.location,
     });
     const [doc1, doc2] = Object.keys(s.b.documents).sort();
     const tampered = KEYS.snapshotDocument(s.b.runId, doc1!);
