@@ -1,4 +1,4 @@
-/** The `confluent` config part: the Cloud API key, the API base URLs, timeouts, concurrency and retries. */
+/** The `confluent` config part: the Cloud API key (or its `_FILE`s), the API base URLs, timeouts, concurrency and retries. */
 import { httpUrl, requiredText, wholeNumber } from '../config/fields.js';
 import { defineConfigPart } from '../config/part.js';
 
@@ -30,7 +30,9 @@ export const confluentPart = defineConfigPart(
       SD_API_CONCURRENCY: '8',
       SD_API_RETRIES: '6',
     },
-    secrets: ['CONFLUENT_API_SECRET'],
+    // the key id is half of the credential: the pair comes from the environment or files, never SD_CONFIG_FILE
+    secrets: ['CONFLUENT_API_KEY', 'CONFLUENT_API_SECRET'],
+    fromFile: ['CONFLUENT_API_KEY', 'CONFLUENT_API_SECRET'],
     build: (v): ConfluentConfig => ({
       apiKey: v.CONFLUENT_API_KEY,
       apiSecret: v.CONFLUENT_API_SECRET,

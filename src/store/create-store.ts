@@ -11,5 +11,6 @@ export function createStore(config: StoreConfig): Store {
     prefix: config.prefix,
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config.credentials ? { credentials: config.credentials } : {}),
   });
 }

@@ -12,8 +12,8 @@ export interface S3StoreOptions {
   region: string;
   /** An S3-compatible server such as MinIO (`http://minio:9000`); switches to path-style addressing. */
   endpoint?: string;
-  /** Only for tests; otherwise the SDK's default credential chain (env, profile, web identity, instance role). */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Static keys (AWS_ACCESS_KEY_ID… or their _FILEs); otherwise the SDK's default chain (profile, web identity, instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** An existing client (not destroyed by `close`). */
   client?: S3Client;
 }

@@ -237,7 +237,16 @@ function envOf(container: Obj): Env {
 test('the job and server environments pass the program’s own config validation', () => {
   const job = containersOf(podSpecOf(findObject(manifests, 'CronJob', 'confluent-sd-publish')) as Obj);
   const jobConfig = loadNamedParts(envOf(job[0] as Obj), ['confluent', 'store', 'render', 'publish', 'log']);
-  assert.equal(jobConfig.store, { kind: 's3', bucket: 'confluent-sd', prefix: 'prod', region: 'us-east-1' });
+  assert.equal(jobConfig.store, {
+    kind: 's3',
+    bucket: 'confluent-sd',
+    prefix: 'prod',
+    region: 'us-east-1',
+    credentials: {
+      accessKeyId: 'REPLACE_WITH_READ_WRITE_ACCESS_KEY_ID',
+      secretAccessKey: 'REPLACE_WITH_READ_WRITE_SECRET_ACCESS_KEY',
+    },
+  });
   assert.equal(
     jobConfig.render.combinations.map((c) => c.prefix),
     ['', 'confluent_'],
