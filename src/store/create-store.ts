@@ -11,6 +11,7 @@ export function createStore(config: StoreConfig): Store {
     prefix: config.prefix,
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    ...(config.credentials ? { credentials: config.credentials } : {}),
+    // a copy: the config is frozen and the SDK marks the object it is given (`$source`)
+    ...(config.credentials ? { credentials: { ...config.credentials } } : {}),
   });
 }

@@ -1,6 +1,8 @@
 /**
  * How AWS SDK failures become store errors, wrapped once with the action: `put latest/x.json to s3://b/p: …`.
- * Credentials never appear: SDK error messages carry neither the access key nor the secret.
+ * The SDK's own messages carry no secret, but the server's `<Message>` is copied into them: a gateway or an
+ * S3-compatible server that echoes the request can put the secret key or the session token there, so every
+ * error is scrubbed of the client's secrets before it is wrapped (`scrubS3Error`).
  */
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { AppError } from '../errors.js';
@@ -74,15 +76,43 @@ export function quotedEtag(etag: string): string {
   return `"${bareEtag(etag)}"`;
 }
 
+/** Replaces every form of the given secrets (raw, URL-encoded, base64) in a text. */
+export type Scrub = (text: string) => string;
+
+export function createScrub(secrets: readonly (string | undefined)[]): Scrub {
+  const forms = secrets
+    .filter((v): v is string => v !== undefined && v !== '')
+    .flatMap((v) => [v, encodeURIComponent(v), Buffer.from(v, 'utf8').toString('base64')])
+    .sort((a, b) => b.length - a.length);
+  return (text) => forms.reduce((out, form) => out.replaceAll(form, '[redacted]'), text);
+}
+
+/**
+ * A scrubbed copy of an SDK error to keep as a cause (its message and stack reach logs and status.json): name,
+ * message and stack without the secrets, and none of the SDK's fields (the raw response holds echoed headers).
+ * Classify the original (`s3Status`, `isS3NotFound`), keep the copy.
+ */
+export function scrubS3Error(err: unknown, scrub: Scrub): unknown {
+  if (!(err instanceof Error)) return typeof err === 'string' ? scrub(err) : err;
+  const copy = new Error(
+    scrub(err.message),
+    err.cause === undefined ? undefined : { cause: scrubS3Error(err.cause, scrub) },
+  );
+  copy.name = err.name;
+  copy.stack = err.stack === undefined ? undefined : scrub(err.stack);
+  return copy;
+}
+
 /** The fact, for an error that is not "not found": what the server said, in words an operator can act on. */
-export function s3Error(action: string, bucket: string, err: unknown): AppError {
+export function s3Error(action: string, bucket: string, err: unknown, scrub: Scrub = (t) => t): AppError {
   if (err instanceof AppError) return err;
   const name = errorName(err);
   const status = s3Status(err);
-  const detail =
-    err instanceof Error && err.message && err.message !== name ? `${name}: ${err.message}` : name;
+  const detail = scrub(
+    err instanceof Error && err.message && err.message !== name ? `${name}: ${err.message}` : name,
+  );
   const unavailable = (fact: string, retryable: boolean) =>
-    new AppError('STORE_UNAVAILABLE', `${action}: ${fact}`, { cause: err, retryable });
+    new AppError('STORE_UNAVAILABLE', `${action}: ${fact}`, { cause: scrubS3Error(err, scrub), retryable });
 
   if (name === 'NoSuchBucket') return unavailable(`bucket "${bucket}" does not exist`, false);
   if (REFUSED.has(name) || status === 403) {
@@ -101,5 +131,5 @@ export function s3Error(action: string, bucket: string, err: unknown): AppError 
     return unavailable(detail, true);
   if (status !== undefined) return unavailable(`server returned HTTP ${status} (${detail})`, false);
   // no HTTP answer at all: a socket error (`AggregateError` of ECONNREFUSED on dual-stack hosts) may heal
-  return unavailable(detail || String(err), true);
+  return unavailable(detail || scrub(String(err)), true);
 }
