@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { anyText, optionalText, parseHttpUrl } from '../config/fields.js';
 import { defineConfigPart } from '../config/part.js';
+import { PROXY_FIELDS, type ProxyConfig, proxyFromValues } from '../config/proxy.js';
 
 export interface S3Credentials {
   accessKeyId: string;
@@ -22,6 +23,8 @@ export type StoreConfig =
       region: string;
       /** Set when the keys were given (variables or their `_FILE`s); otherwise the SDK's default chain. */
       credentials?: S3Credentials;
+      /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; absent when no proxy is set. */
+      proxy?: ProxyConfig;
     };
 
 const AWS_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
@@ -89,6 +92,7 @@ export const storePart = defineConfigPart(
     AWS_ACCESS_KEY_ID: optionalText(),
     AWS_SECRET_ACCESS_KEY: optionalText(),
     AWS_SESSION_TOKEN: optionalText(),
+    ...PROXY_FIELDS,
   },
   {
     defaults: { SD_STORE: 'file:./data', AWS_REGION: 'us-east-1' },
@@ -105,7 +109,8 @@ export const storePart = defineConfigPart(
       const store = parseStore(v, []);
       if (store.kind === 'file') return { kind: 'file', dir: path.resolve(cwd, store.dir) };
       const credentials = parseCredentials(v, []);
-      return credentials ? { ...store, credentials } : store;
+      const proxy = proxyFromValues(v);
+      return { ...store, ...(credentials ? { credentials } : {}), ...(proxy ? { proxy } : {}) };
     },
   },
 );

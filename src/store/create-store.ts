@@ -13,5 +13,6 @@ export function createStore(config: StoreConfig): Store {
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     // a copy: the config is frozen and the SDK marks the object it is given (`$source`)
     ...(config.credentials ? { credentials: { ...config.credentials } } : {}),
+    ...(config.proxy ? { proxy: config.proxy } : {}),
   });
 }

@@ -17,17 +17,9 @@ import { AppError } from '../errors.js';
 import { isSameEtag } from './etag.js';
 import { checkKey, checkPrefix } from './key-check.js';
 import { createS3Client, type S3StoreOptions } from './s3-client.js';
-import {
-  conditionRefused,
-  createScrub,
-  isS3NotFound,
-  quotedEtag,
-  type Scrub,
-  s3Error,
-  s3Status,
-  scrubS3Error,
-} from './s3-errors.js';
+import { conditionRefused, isS3NotFound, quotedEtag, s3Error, s3Status } from './s3-errors.js';
 import { probeKey, s3ListedInfos, s3ObjectInfo } from './s3-objects.js';
+import { createScrub, type Scrub, scrubS3Error } from './s3-scrub.js';
 import type { ObjectInfo, Store, StoredObject, StreamedObject } from './store.js';
 import { byKey, changedError, existsError, NOT_MODIFIED, notFoundError } from './store.js';
 
@@ -49,6 +41,8 @@ class S3Store implements Store {
   readonly #client: S3Client;
   readonly #ownsClient: boolean;
   readonly #scrub: Scrub;
+  readonly #fail = (action: string, err: unknown): AppError =>
+    s3Error(action, this.#bucket, err, this.#scrub);
 
   constructor(options: S3StoreOptions) {
     this.#scrub = createScrub([options.credentials?.secretAccessKey, options.credentials?.sessionToken]);
@@ -199,10 +193,6 @@ class S3Store implements Store {
 
   #toS3Key(key: string): string {
     return this.#root ? `${this.#root}/${key}` : key;
-  }
-
-  #fail(action: string, err: unknown): AppError {
-    return s3Error(action, this.#bucket, err, this.#scrub);
   }
 
   async #getObject(action: string, key: string, ifNoneMatch: string | undefined) {
