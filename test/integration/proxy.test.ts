@@ -1,8 +1,17 @@
 /**
  * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (issue 16.3) with a real loopback forward proxy: the Confluent client and the
  * S3 client, configured from the variables as the CLI does it, go through the proxy when one is set and connect
- * directly to a NO_PROXY host; a `publish` child process sends both its API calls and its store writes through it.
+ * directly to a NO_PROXY host; a `publish` child process sends both its API calls and its store writes through it,
+ * over http and over https (CONNECT tunnels to TLS fronts with a certificate made for the test).
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createConfluentClient } from '../../src/confluent/client.js';
@@ -132,6 +141,96 @@ t('`confluent-sd publish` sends its API calls and its store writes through the p
   assert.ok(ctx.proxy.countTo(hostOf(ctx.sim.url)) >= 1, 'Confluent API through the proxy');
   assert.ok(ctx.proxy.countTo(hostOf(ctx.s3.endpoint)) >= 1, 'S3 through the proxy');
 });
+
+/** A TLS front on localhost for an http origin (the simulator, s3rver), with a certificate made for the test. */
+async function startTlsFront(origin: string, tls: { key: string; cert: string }) {
+  const target = new URL(origin);
+  const server = createHttpsServer(tls, (req, res) => {
+    const out = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://localhost:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function makeCertificate(dir: string): { key: string; cert: string; certFile: string } {
+  const keyFile = path.join(dir, 'key.pem');
+  const certFile = path.join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
+}
+
+t(
+  'over https, both clients tunnel through HTTPS_PROXY with CONNECT and verify the server end to end',
+  async (ctx) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sd-proxy-tls-'));
+    const tls = makeCertificate(dir);
+    const api = await startTlsFront(ctx.sim.url, tls);
+    const s3 = await startTlsFront(ctx.s3.endpoint, tls);
+    try {
+      const run = await runCliChild(['publish'], {
+        env: {
+          ...confluentEnv(ctx),
+          ...s3Env(ctx, 'tls'),
+          CONFLUENT_API_URL: api.url,
+          CONFLUENT_TELEMETRY_URL: api.url,
+          S3_ENDPOINT: s3.url,
+          HTTPS_PROXY: ctx.proxy.url,
+          // trusts the test's certificate; the proxy only ever sees CONNECT and encrypted bytes
+          NODE_EXTRA_CA_CERTS: tls.certFile,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        timeoutMs: 120_000,
+      });
+      assert.is(run.code, 0, run.stderr);
+      const methods = new Set(ctx.proxy.seen.map((s) => s.method));
+      assert.equal([...methods], ['CONNECT']);
+      assert.ok(ctx.proxy.countTo(hostOf(api.url)) >= 1, JSON.stringify(ctx.proxy.seen));
+      assert.ok(ctx.proxy.countTo(hostOf(s3.url)) >= 1, JSON.stringify(ctx.proxy.seen));
+    } finally {
+      await api.close();
+      await s3.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 t('a proxy variable that is not an http(s) URL is CONFIG_INVALID, its text not repeated', () => {
   assert.throws(
