@@ -157,6 +157,9 @@ function isEntryPoint(): boolean {
   }
 }
 if (isEntryPoint()) {
+  // The AWS SDK warns on every S3 client under Node < 22 that SDK releases after January 2027 will need Node 22;
+  // this build pins its SDK, runs on Node >= 20.19 and ships on Node 24 (README, Requirements). An explicit setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {

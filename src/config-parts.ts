@@ -4,6 +4,7 @@
  * Only `cli.ts` (and tests) read the process's variables through it.
  */
 import type { ConfigPart } from './config/part.js';
+import { fileVariableOf } from './config/secret-files.js';
 import { signingKeyPart, verifyKeyPart } from './config/signing-keys.js';
 import { CONFIG_FILE_VARIABLE, type ConfigVars, type Env, readConfigVars } from './config/vars.js';
 import { confluentPart } from './confluent/config.js';
@@ -35,12 +36,21 @@ export const ENV_VARIABLES: readonly string[] = Object.freeze([
   ...new Set([
     ...parts.flatMap((p) => p.variables),
     CONFIG_FILE_VARIABLE,
+    ...parts.flatMap((p) => p.fromFile.map(fileVariableOf)),
     ...parts.flatMap((p) => p.external),
   ]),
 ]);
 
-/** Variables only the environment may set. */
+/** Variables only the environment (or their file) may set. */
 export const SECRET_VARIABLES: readonly string[] = Object.freeze(parts.flatMap((p) => p.secrets));
+
+/** Each secret → the variable that names its file. */
+const SECRET_FILES: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign({}, ...parts.map((p) => p.secretFiles)),
+);
+
+/** Read from the environment by a library itself: SD_CONFIG_FILE may not set them either. */
+const ENV_ONLY: readonly string[] = Object.freeze(parts.flatMap((p) => p.external));
 
 type Parts = typeof CONFIG_PARTS;
 type DefaultedVariable = {
@@ -54,5 +64,5 @@ export const DEFAULTS: Readonly<Record<DefaultedVariable, string>> = Object.free
 
 /** The variables of this process: SD_CONFIG_FILE merged under `env`. Read once, by `cli.ts`. */
 export function readProgramVars(env: Env, cwd: string): ConfigVars {
-  return readConfigVars(env, cwd, { known: ENV_VARIABLES, secrets: SECRET_VARIABLES });
+  return readConfigVars(env, cwd, { known: ENV_VARIABLES, secrets: SECRET_FILES, envOnly: ENV_ONLY });
 }

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { ConfigPart } from './part.js';
+import { resolveSecretFiles } from './secret-files.js';
 import type { ConfigVars } from './vars.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a part of any config type
@@ -17,12 +18,20 @@ export function loadParts<const P extends PartMap>(vars: ConfigVars, parts: P): 
   const problems = [...vars.problems];
   const out: Record<string, unknown> = {};
   for (const [key, part] of Object.entries(parts)) {
-    const result = part.schema({ cwd: vars.cwd }).safeParse(inputOf(part, vars));
+    const files = resolveSecretFiles(part.fromFile, vars);
+    problems.push(...files.problems);
+    const result = part.schema({ cwd: vars.cwd }).safeParse({ ...inputOf(part, vars), ...files.values });
     if (result.success) out[key] = deepFreeze(result.data);
-    else problems.push(...result.error.issues.map(describeIssue));
+    else {
+      // a variable whose file failed is said once, by the file's problem
+      const issues = result.error.issues.filter((i) => !files.failed.includes(String(i.path[0])));
+      problems.push(...issues.map(describeIssue));
+    }
   }
   if (problems.length > 0) {
-    throw new AppError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    // two parts may read one variable (the proxy variables): each problem once
+    const each = [...new Set(problems)];
+    throw new AppError('CONFIG_INVALID', `invalid configuration:\n  - ${each.join('\n  - ')}`);
   }
   return Object.freeze(out) as ConfigOf<P>;
 }

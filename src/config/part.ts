@@ -4,6 +4,7 @@
  * declares the parts it needs and `loadParts` validates only those.
  */
 import { z } from 'zod';
+import { fileVariableOf } from './secret-files.js';
 
 /** The schema of one variable, given its name (its messages name it): text or unset → a value. */
 export type Field<T> = (name: string) => z.ZodType<T, string | undefined>;
@@ -25,8 +26,12 @@ export interface ConfigPart<T, D extends string = string> {
   readonly defaults: Readonly<Record<D, string>>;
   /** Defaults the schema applies itself, because another variable stands in first (CACHE_DURATION). */
   readonly ownDefaults: readonly string[];
-  /** Variables only the environment may set, never SD_CONFIG_FILE. */
+  /** Variables only the environment (or their file variable) may set, never SD_CONFIG_FILE. */
   readonly secrets: readonly string[];
+  /** Variables the loader also takes from `<name>_FILE` (`config/secret-files.ts`). */
+  readonly fromFile: readonly string[];
+  /** The variable naming the file of each secret: `<name>_FILE`, unless the part reads a file of its own. */
+  readonly secretFiles: Readonly<Record<string, string>>;
   /** The variables (defaults applied) → the config. Each issue's message is a whole sentence naming its variable. */
   schema(context: PartContext): z.ZodType<T>;
 }
@@ -41,6 +46,9 @@ export interface PartSpec<F extends Fields, T, D extends keyof F & string> {
   defaults?: { readonly [K in D]: string };
   ownDefaults?: readonly (keyof F & string)[];
   secrets?: readonly (keyof F & string)[];
+  fromFile?: readonly (keyof F & string)[];
+  /** A secret whose file variable the part reads itself (SD_BEARER_TOKENS → SD_BEARER_TOKEN_FILE). */
+  secretFiles?: { readonly [K in keyof F & string]?: string };
   external?: readonly string[];
   checks?: readonly CrossCheck<F>[];
   /** Valid field values → the part's config; runs only when every field and check passed. */
@@ -59,6 +67,10 @@ export function defineConfigPart<F extends Fields, T, D extends keyof F & string
     defaults: Object.freeze({ ...spec.defaults }) as Record<D, string>,
     ownDefaults: Object.freeze([...(spec.ownDefaults ?? [])]),
     secrets: Object.freeze([...(spec.secrets ?? [])]),
+    fromFile: Object.freeze([...(spec.fromFile ?? [])]),
+    secretFiles: Object.freeze(
+      Object.fromEntries((spec.secrets ?? []).map((n) => [n, spec.secretFiles?.[n] ?? fileVariableOf(n)])),
+    ),
     schema(context: PartContext): z.ZodType<T> {
       const shape = Object.fromEntries(variables.map((name) => [name, fields[name]!(name)]));
       let object: z.ZodType<FieldValues<F>> = z.object(shape) as unknown as z.ZodType<FieldValues<F>>;

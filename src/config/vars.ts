@@ -19,10 +19,13 @@ export interface ConfigVars {
   readonly cwd: string;
 }
 
-/** What the file may hold: the program's variables, and of those no secret. */
+/** What the file may hold: the program's variables, and of those no secret and none a library reads itself. */
 export interface FileRules {
   known: readonly string[];
-  secrets: readonly string[];
+  /** Each secret and the variable naming its file. */
+  secrets: Readonly<Record<string, string>>;
+  /** Read by a library from the process's environment (the AWS SDK's chain): a file entry would be ignored. */
+  envOnly: readonly string[];
 }
 
 /** Variables given as they are, without a config file (the demo's own sub-commands). */
@@ -49,7 +52,7 @@ function readFileVars(file: string, cwd: string, rules: FileRules, problems: str
   try {
     data = parseYaml(readFileSync(path.resolve(cwd, file), 'utf8'));
   } catch (err) {
-    problems.push(`${CONFIG_FILE_VARIABLE} ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    problems.push(`${CONFIG_FILE_VARIABLE} ${file}: ${describeReadError(err)}`);
     return {};
   }
   if (data === null || data === undefined) return {};
@@ -59,11 +62,28 @@ function readFileVars(file: string, cwd: string, rules: FileRules, problems: str
   }
   const out: Env = {};
   for (const [k, v] of Object.entries(data)) {
+    const secretFile = Object.hasOwn(rules.secrets, k) ? rules.secrets[k] : undefined;
     if (!rules.known.includes(k)) problems.push(`${CONFIG_FILE_VARIABLE} ${file}: unknown key ${k}`);
-    else if (rules.secrets.includes(k))
-      problems.push(`${CONFIG_FILE_VARIABLE} ${file}: ${k} is a secret, set it in the environment`);
+    else if (secretFile !== undefined)
+      problems.push(
+        `${CONFIG_FILE_VARIABLE} ${file}: ${k} is a secret, set it in the environment (${k}) or in a file (${secretFile})`,
+      );
+    else if (rules.envOnly.includes(k))
+      problems.push(`${CONFIG_FILE_VARIABLE} ${file}: ${k} is read by the AWS SDK from the environment only`);
     else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
     else problems.push(`${CONFIG_FILE_VARIABLE} ${file}: ${k} must be a string`);
   }
   return out;
+}
+
+/**
+ * A YAML error's own message quotes the lines around the fault, which may hold a value (a secret put there by
+ * mistake): only its code and position are reported.
+ */
+function describeReadError(err: unknown): string {
+  const e = err as { code?: unknown; linePos?: { line: number; col: number }[] };
+  if (err instanceof Error && err.name.startsWith('YAML'))
+    return `not valid YAML (${String(e.code)} at line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'})`;
+  const code = (err as NodeJS.ErrnoException).code;
+  return code ? `cannot read the file (${code})` : String(err);
 }

@@ -1,6 +1,10 @@
-/** The `confluent` config part: the Cloud API key, the API base URLs, timeouts, concurrency and retries. */
+/**
+ * The `confluent` config part: the Cloud API key (or its `_FILE`s), the API base URLs, timeouts, concurrency,
+ * retries and the forward proxy.
+ */
 import { httpUrl, requiredText, wholeNumber } from '../config/fields.js';
 import { defineConfigPart } from '../config/part.js';
+import { PROXY_FIELDS, type ProxyConfig, proxyFromValues } from '../config/proxy.js';
 
 export interface ConfluentConfig {
   apiKey: string;
@@ -10,6 +14,8 @@ export interface ConfluentConfig {
   timeoutMs: number;
   concurrency: number;
   retries: number;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; absent when no proxy is set. */
+  proxy?: ProxyConfig;
 }
 
 export const confluentPart = defineConfigPart(
@@ -21,6 +27,7 @@ export const confluentPart = defineConfigPart(
     SD_API_TIMEOUT_MS: wholeNumber(100, 600_000),
     SD_API_CONCURRENCY: wholeNumber(1, 256),
     SD_API_RETRIES: wholeNumber(0, 20),
+    ...PROXY_FIELDS,
   },
   {
     defaults: {
@@ -30,15 +37,21 @@ export const confluentPart = defineConfigPart(
       SD_API_CONCURRENCY: '8',
       SD_API_RETRIES: '6',
     },
-    secrets: ['CONFLUENT_API_SECRET'],
-    build: (v): ConfluentConfig => ({
-      apiKey: v.CONFLUENT_API_KEY,
-      apiSecret: v.CONFLUENT_API_SECRET,
-      apiUrl: v.CONFLUENT_API_URL,
-      telemetryUrl: v.CONFLUENT_TELEMETRY_URL,
-      timeoutMs: v.SD_API_TIMEOUT_MS,
-      concurrency: v.SD_API_CONCURRENCY,
-      retries: v.SD_API_RETRIES,
-    }),
+    // the key id is half of the credential: the pair comes from the environment or files, never SD_CONFIG_FILE
+    secrets: ['CONFLUENT_API_KEY', 'CONFLUENT_API_SECRET'],
+    fromFile: ['CONFLUENT_API_KEY', 'CONFLUENT_API_SECRET'],
+    build: (v): ConfluentConfig => {
+      const proxy = proxyFromValues(v);
+      return {
+        apiKey: v.CONFLUENT_API_KEY,
+        apiSecret: v.CONFLUENT_API_SECRET,
+        apiUrl: v.CONFLUENT_API_URL,
+        telemetryUrl: v.CONFLUENT_TELEMETRY_URL,
+        timeoutMs: v.SD_API_TIMEOUT_MS,
+        concurrency: v.SD_API_CONCURRENCY,
+        retries: v.SD_API_RETRIES,
+        ...(proxy ? { proxy } : {}),
+      };
+    },
   },
 );

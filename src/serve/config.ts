@@ -70,11 +70,16 @@ export const servePart = defineConfigPart(
       SD_MAX_DOCUMENT_BYTES: String(64 * 1024 * 1024),
     },
     secrets: ['SD_BEARER_TOKENS'],
+    // the server reads (and re-reads) the token file itself: one token per line, lines trimmed
+    secretFiles: { SD_BEARER_TOKENS: 'SD_BEARER_TOKEN_FILE' },
     checks: [
       {
         reads: ['SD_AUTH', 'SD_BEARER_TOKENS', 'SD_BEARER_TOKEN_FILE'],
         check: (v, problems) => {
-          if (v.SD_AUTH === 'on' && v.SD_BEARER_TOKENS.length === 0 && !v.SD_BEARER_TOKEN_FILE)
+          // as for every secret and its file (config/secret-files.ts): one source, never both
+          if (v.SD_BEARER_TOKENS.length > 0 && v.SD_BEARER_TOKEN_FILE)
+            problems.push('SD_BEARER_TOKENS and SD_BEARER_TOKEN_FILE are both set; set one of them');
+          else if (v.SD_AUTH === 'on' && v.SD_BEARER_TOKENS.length === 0 && !v.SD_BEARER_TOKEN_FILE)
             problems.push(
               'SD_BEARER_TOKENS or SD_BEARER_TOKEN_FILE is required (or set SD_AUTH=off explicitly)',
             );

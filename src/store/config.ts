@@ -1,11 +1,52 @@
-/** The `store` config part: SD_STORE (`file:<dir>` or `s3://<bucket>/<prefix>`), S3_ENDPOINT and AWS_REGION. */
+/**
+ * The `store` config part: SD_STORE (`file:<dir>` or `s3://<bucket>/<prefix>`), S3_ENDPOINT, AWS_REGION and the
+ * static AWS keys (or their `_FILE`s).
+ */
 import path from 'node:path';
-import { anyText, parseHttpUrl } from '../config/fields.js';
+import { anyText, optionalText, parseHttpUrl } from '../config/fields.js';
 import { defineConfigPart } from '../config/part.js';
+import { PROXY_FIELDS, type ProxyConfig, proxyFromValues } from '../config/proxy.js';
+
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 
 export type StoreConfig =
   | { kind: 'file'; dir: string }
-  | { kind: 's3'; bucket: string; prefix: string; endpoint?: string; region: string };
+  | {
+      kind: 's3';
+      bucket: string;
+      prefix: string;
+      endpoint?: string;
+      region: string;
+      /** Set when the keys were given (variables or their `_FILE`s); otherwise the SDK's default chain. */
+      credentials?: S3Credentials;
+      /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; absent when no proxy is set. */
+      proxy?: ProxyConfig;
+    };
+
+const AWS_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+type AwsKeys = Record<(typeof AWS_KEYS)[number], string | undefined>;
+
+/** The static keys, when given: the id and the secret go together, a session token needs both. */
+function parseCredentials(v: AwsKeys, problems: string[]): S3Credentials | undefined {
+  const id = v.AWS_ACCESS_KEY_ID;
+  const secret = v.AWS_SECRET_ACCESS_KEY;
+  if (id === undefined && secret === undefined && v.AWS_SESSION_TOKEN === undefined) return undefined;
+  if (id === undefined || secret === undefined) {
+    problems.push(
+      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together (or their _FILEs): set both or neither',
+    );
+    return undefined;
+  }
+  return {
+    accessKeyId: id,
+    secretAccessKey: secret,
+    ...(v.AWS_SESSION_TOKEN ? { sessionToken: v.AWS_SESSION_TOKEN } : {}),
+  };
+}
 
 /** SD_STORE, S3_ENDPOINT and AWS_REGION → the store; a file store's directory is still as written. */
 function parseStore(
@@ -44,24 +85,32 @@ function parseStore(
 }
 
 export const storePart = defineConfigPart(
-  { SD_STORE: anyText(), S3_ENDPOINT: anyText(), AWS_REGION: anyText() },
+  {
+    SD_STORE: anyText(),
+    S3_ENDPOINT: anyText(),
+    AWS_REGION: anyText(),
+    AWS_ACCESS_KEY_ID: optionalText(),
+    AWS_SECRET_ACCESS_KEY: optionalText(),
+    AWS_SESSION_TOKEN: optionalText(),
+    ...PROXY_FIELDS,
+  },
   {
     defaults: { SD_STORE: 'file:./data', AWS_REGION: 'us-east-1' },
-    // read by the AWS SDK's default credential chain
-    external: [
-      'AWS_ACCESS_KEY_ID',
-      'AWS_SECRET_ACCESS_KEY',
-      'AWS_SESSION_TOKEN',
-      'AWS_PROFILE',
-      'AWS_ROLE_ARN',
-      'AWS_WEB_IDENTITY_TOKEN_FILE',
-    ],
+    // static keys are read here (so they can come from files too) and given to the client; these the SDK's
+    // default credential chain reads itself
+    external: ['AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'],
+    secrets: [...AWS_KEYS],
+    fromFile: [...AWS_KEYS],
     checks: [
       { reads: ['SD_STORE', 'S3_ENDPOINT', 'AWS_REGION'], check: (v, problems) => parseStore(v, problems) },
+      { reads: [...AWS_KEYS], check: (v, problems) => parseCredentials(v, problems) },
     ],
     build: (v, { cwd }): StoreConfig => {
       const store = parseStore(v, []);
-      return store.kind === 'file' ? { kind: 'file', dir: path.resolve(cwd, store.dir) } : store;
+      if (store.kind === 'file') return { kind: 'file', dir: path.resolve(cwd, store.dir) };
+      const credentials = parseCredentials(v, []);
+      const proxy = proxyFromValues(v);
+      return { ...store, ...(credentials ? { credentials } : {}), ...(proxy ? { proxy } : {}) };
     },
   },
 );

@@ -11,5 +11,8 @@ export function createStore(config: StoreConfig): Store {
     prefix: config.prefix,
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    // a copy: the config is frozen and the SDK marks the object it is given (`$source`)
+    ...(config.credentials ? { credentials: { ...config.credentials } } : {}),
+    ...(config.proxy ? { proxy: config.proxy } : {}),
   });
 }

@@ -1,10 +1,11 @@
 /**
- * How AWS SDK failures become store errors, wrapped once with the action: `put latest/x.json to s3://b/p: …`.
- * Credentials never appear: SDK error messages carry neither the access key nor the secret.
+ * How AWS SDK failures become store errors, wrapped once with the action: `put latest/x.json to s3://b/p: …`,
+ * scrubbed of the client's secrets first (`s3-scrub.ts`).
  */
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { AppError } from '../errors.js';
 import { bareEtag } from './etag.js';
+import { type Scrub, scrubS3Error } from './s3-scrub.js';
 
 const NOT_FOUND = new Set(['NoSuchKey', 'NotFound']);
 const REFUSED = new Set([
@@ -75,14 +76,15 @@ export function quotedEtag(etag: string): string {
 }
 
 /** The fact, for an error that is not "not found": what the server said, in words an operator can act on. */
-export function s3Error(action: string, bucket: string, err: unknown): AppError {
+export function s3Error(action: string, bucket: string, err: unknown, scrub: Scrub = (t) => t): AppError {
   if (err instanceof AppError) return err;
   const name = errorName(err);
   const status = s3Status(err);
-  const detail =
-    err instanceof Error && err.message && err.message !== name ? `${name}: ${err.message}` : name;
+  const detail = scrub(
+    err instanceof Error && err.message && err.message !== name ? `${name}: ${err.message}` : name,
+  );
   const unavailable = (fact: string, retryable: boolean) =>
-    new AppError('STORE_UNAVAILABLE', `${action}: ${fact}`, { cause: err, retryable });
+    new AppError('STORE_UNAVAILABLE', `${action}: ${fact}`, { cause: scrubS3Error(err, scrub), retryable });
 
   if (name === 'NoSuchBucket') return unavailable(`bucket "${bucket}" does not exist`, false);
   if (REFUSED.has(name) || status === 403) {
@@ -101,5 +103,5 @@ export function s3Error(action: string, bucket: string, err: unknown): AppError 
     return unavailable(detail, true);
   if (status !== undefined) return unavailable(`server returned HTTP ${status} (${detail})`, false);
   // no HTTP answer at all: a socket error (`AggregateError` of ECONNREFUSED on dual-stack hosts) may heal
-  return unavailable(detail || String(err), true);
+  return unavailable(detail || scrub(String(err)), true);
 }

@@ -19,6 +19,7 @@ import { checkKey, checkPrefix } from './key-check.js';
 import { createS3Client, type S3StoreOptions } from './s3-client.js';
 import { conditionRefused, isS3NotFound, quotedEtag, s3Error, s3Status } from './s3-errors.js';
 import { probeKey, s3ListedInfos, s3ObjectInfo } from './s3-objects.js';
+import { createScrub, type Scrub, scrubS3Error } from './s3-scrub.js';
 import type { ObjectInfo, Store, StoredObject, StreamedObject } from './store.js';
 import { byKey, changedError, existsError, NOT_MODIFIED, notFoundError } from './store.js';
 
@@ -39,8 +40,12 @@ class S3Store implements Store {
   readonly #root: string;
   readonly #client: S3Client;
   readonly #ownsClient: boolean;
+  readonly #scrub: Scrub;
+  readonly #fail = (action: string, err: unknown): AppError =>
+    s3Error(action, this.#bucket, err, this.#scrub);
 
   constructor(options: S3StoreOptions) {
+    this.#scrub = createScrub([options.credentials?.secretAccessKey, options.credentials?.sessionToken]);
     this.#bucket = options.bucket;
     this.#root = options.prefix.replace(/^\/+|\/+$/g, '');
     this.location = this.#root ? `s3://${this.#bucket}/${this.#root}` : `s3://${this.#bucket}`;
@@ -97,7 +102,7 @@ class S3Store implements Store {
       );
       return s3ObjectInfo(key, r);
     } catch (err) {
-      if (isS3NotFound(err)) throw notFoundError(this.location, key, err);
+      if (isS3NotFound(err)) throw notFoundError(this.location, key, scrubS3Error(err, this.#scrub));
       throw this.#fail(action, err);
     }
   }
@@ -180,18 +185,14 @@ class S3Store implements Store {
       return { key, size: bytes.length, etag: r.ETag ?? '', lastModified: new Date() };
     } catch (err) {
       const refused = conditionRefused(err, condition);
-      if (refused === 'exists') throw existsError(this.location, key, err);
-      if (refused === 'changed') throw changedError(this.location, key, err);
+      if (refused === 'exists') throw existsError(this.location, key, scrubS3Error(err, this.#scrub));
+      if (refused === 'changed') throw changedError(this.location, key, scrubS3Error(err, this.#scrub));
       throw this.#fail(action, err);
     }
   }
 
   #toS3Key(key: string): string {
     return this.#root ? `${this.#root}/${key}` : key;
-  }
-
-  #fail(action: string, err: unknown): AppError {
-    return s3Error(action, this.#bucket, err);
   }
 
   async #getObject(action: string, key: string, ifNoneMatch: string | undefined) {
@@ -211,7 +212,7 @@ class S3Store implements Store {
     } catch (err) {
       // the SDK throws on 304 Not Modified (name 'Unknown'): it is the answer we asked for
       if (s3Status(err) === 304) return NOT_MODIFIED;
-      if (isS3NotFound(err)) throw notFoundError(this.location, key, err);
+      if (isS3NotFound(err)) throw notFoundError(this.location, key, scrubS3Error(err, this.#scrub));
       throw this.#fail(action, err);
     }
   }

@@ -44,8 +44,8 @@ t('unknown keys, secrets and maps are refused, each named, with the other proble
   const vars = readProgramVars({ SD_CONFIG_FILE: file }, s.dir);
   assert.equal(vars.problems, [
     `SD_CONFIG_FILE ${file}: unknown key SD_STORES`,
-    `SD_CONFIG_FILE ${file}: CONFLUENT_API_SECRET is a secret, set it in the environment`,
-    `SD_CONFIG_FILE ${file}: SD_BEARER_TOKENS is a secret, set it in the environment`,
+    `SD_CONFIG_FILE ${file}: CONFLUENT_API_SECRET is a secret, set it in the environment (CONFLUENT_API_SECRET) or in a file (CONFLUENT_API_SECRET_FILE)`,
+    `SD_CONFIG_FILE ${file}: SD_BEARER_TOKENS is a secret, set it in the environment (SD_BEARER_TOKENS) or in a file (SD_BEARER_TOKEN_FILE)`,
     `SD_CONFIG_FILE ${file}: SD_TARGETS must be a string`,
   ]);
   assert.throws(
@@ -55,8 +55,8 @@ t('unknown keys, secrets and maps are refused, each named, with the other proble
       [
         'invalid configuration:',
         `SD_CONFIG_FILE ${file}: unknown key SD_STORES`,
-        `SD_CONFIG_FILE ${file}: CONFLUENT_API_SECRET is a secret, set it in the environment`,
-        `SD_CONFIG_FILE ${file}: SD_BEARER_TOKENS is a secret, set it in the environment`,
+        `SD_CONFIG_FILE ${file}: CONFLUENT_API_SECRET is a secret, set it in the environment (CONFLUENT_API_SECRET) or in a file (CONFLUENT_API_SECRET_FILE)`,
+        `SD_CONFIG_FILE ${file}: SD_BEARER_TOKENS is a secret, set it in the environment (SD_BEARER_TOKENS) or in a file (SD_BEARER_TOKEN_FILE)`,
         `SD_CONFIG_FILE ${file}: SD_TARGETS must be a string`,
         'SD_BATCH_SIZE must be a whole number from 1 to 1000, got "0"',
       ].join('\n  - '),
