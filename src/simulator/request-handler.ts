@@ -5,14 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Logger } from '../log.js';
-import { ADMIN_ROUTES, type AdminContext } from './admin-routes.js';
-import { CLOUD_ROUTES, type CloudContext } from './cloud-routes.js';
+import { ADMIN_ROUTES } from './admin-routes.js';
+import { CLOUD_ROUTES } from './cloud-routes.js';
 import { findCredentials, principalOf } from './credentials.js';
 import { createFaultPicker, type FaultPicker, faultedReply } from './faults.js';
-import { deleteListed, refusalOf } from './listing-refusals.js';
 import { MetricsGate } from './metrics-gate.js';
-import { limitSetOf } from './metrics-limits.js';
-import { METRICS_ROUTES, type MetricsContext } from './metrics-routes.js';
+import { METRICS_ROUTES } from './metrics-routes.js';
 import type { OrgStore } from './org-store.js';
 import { FixedWindowLimiter } from './rate-limit.js';
 import {
@@ -23,6 +21,7 @@ import {
   SimRequestError,
   UNAUTHORIZED_HEADER,
 } from './reply.js';
+import { createRouteContext, type RouteContext } from './route-context.js';
 import { matchRoute, type Route, type RouteMatch, unmatchedReply } from './router.js';
 import { readApiBody, readJsonBody, sendReply, sleepUnlessAborted } from './server-io.js';
 import type { RuntimeSettings } from './sim-config.js';
@@ -48,7 +47,6 @@ export interface HandlerDeps {
   url: string;
 }
 
-type RouteContext = CloudContext & MetricsContext & AdminContext;
 const API_ROUTES: readonly Route<RouteContext>[] = [...CLOUD_ROUTES, ...METRICS_ROUTES];
 
 function isAdminPath(path: string): boolean {
@@ -84,34 +82,10 @@ export class SimulatorHandler {
   constructor(private readonly deps: HandlerDeps) {
     this.pickFault = createFaultPicker(deps.seed);
     this.gate = new MetricsGate(deps.settings, deps.stats);
-    this.contexts = deps.tenants.map((t) => ({ ...t, ctx: this.contextOf(t.store) }));
-  }
-
-  /** What the routes see of one organisation; the runtime settings and the stats are the simulator's. */
-  private contextOf(store: OrgStore): RouteContext {
-    const { settings, stats } = this.deps;
-    const gate = this.gate;
-    return {
-      store,
-      stats,
-      get pageTokenTtlMs() {
-        return settings.value.pageTokenTtlMs;
-      },
-      exportOptions() {
-        const set = limitSetOf(settings.value.metricsLimits);
-        return { sized: set !== undefined, pointsCap: set?.pointsPerMetric ?? Number.POSITIVE_INFINITY };
-      },
-      truncated: (now, seriesCut) => stats.metrics.truncated(now, seriesCut),
-      resourceDescriptors: () => settings.value.resourceDescriptors,
-      refusal: (api, environmentId) => refusalOf(settings, api, environmentId),
-      listed: (ids) => deleteListed(store, settings, ids),
-      resetLimits: () => gate.reset(),
-      config: () => settings.snapshot(),
-      setConfig(partial) {
-        const problems = settings.update(partial);
-        if (problems.length > 0) throw new SimRequestError(400, 'invalid_request', problems.join('; '));
-      },
-    };
+    this.contexts = deps.tenants.map((t) => ({
+      ...t,
+      ctx: createRouteContext(t.store, deps.settings, deps.stats, this.gate),
+    }));
   }
 
   /** The node:http request listener. */
