@@ -17,7 +17,8 @@ export function loadParts<const P extends PartMap>(vars: ConfigVars, parts: P): 
   const problems = [...vars.problems];
   const out: Record<string, unknown> = {};
   for (const [key, part] of Object.entries(parts)) {
-    const result = part.schema({ cwd: vars.cwd }).safeParse(inputOf(part, vars));
+    const context = { cwd: vars.cwd, sections: vars.sections ?? {}, vars: vars.values };
+    const result = part.schema(context).safeParse(inputOf(part, vars));
     if (result.success) out[key] = deepFreeze(result.data);
     else problems.push(...result.error.issues.map(describeIssue));
   }

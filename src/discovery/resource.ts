@@ -44,11 +44,15 @@ export interface Resource {
   cku?: number;
   /** Kafka clusters only: partitions, from the Metrics API; absent when it was not asked, refused or had no point. */
   partitions?: number;
+  /** The configured organisation (SD_CONFIG_FILE `organizations:`) it was discovered in; absent with one organisation. */
+  organization?: string;
 }
 
 export interface Environment {
   id: string;
   name?: string;
+  /** As on Resource. */
+  organization?: string;
 }
 
 /**

@@ -11,7 +11,8 @@ import { storePart } from '../store/config.js';
 import { openStore } from '../store/open-store.js';
 import { publishPart } from './config.js';
 import { renderDocuments } from './documents.js';
-import { createDiscover, createPublishDeps } from './job.js';
+import { createJobDiscover, createPublishDeps } from './job.js';
+import { describePartial } from './partial.js';
 import { type PublishResult, publishRun } from './publish.js';
 import { formatInventorySummary } from './summary.js';
 
@@ -72,7 +73,7 @@ async function dryRun(
   out: string | undefined,
 ): Promise<number> {
   const { config, log } = ctx;
-  const discovered = await createDiscover(config.confluent, log, config.discovery)(ctx.signal);
+  const discovered = await createJobDiscover(config.confluent, log, config.discovery)(ctx.signal);
   const docs = renderDocuments(discovered.inventory, config.render);
   writeLine(ctx.stdout, formatInventorySummary(discovered.inventory, docs, discovered.api));
   if (out) {
@@ -87,6 +88,8 @@ async function dryRun(
 /** The first line of a run's output; `superseded` says whose snapshot is current and what became of this one. */
 export function formatOutcome(result: PublishResult): string {
   const figures = `${result.resources.total} resources, ${result.documents.length} documents, ${result.objectsWritten} objects written`;
+  if (result.partial && result.outcome !== 'superseded')
+    return `partial: snapshot ${result.snapshot}, ${figures}; failed: ${result.partial.failed.map((f) => f.name).join(', ')}`;
   if (result.outcome !== 'superseded') return `${result.outcome}: snapshot ${result.snapshot}, ${figures}`;
   const own = result.written ? `; this run's snapshot ${result.written} is complete but not current` : '';
   return `superseded: another run published snapshot ${result.snapshot} while this one ran, latest/ left as it made it${own}; ${figures}`;
@@ -115,21 +118,36 @@ async function publishOnce(
     );
     writeLine(ctx.stdout, formatOutcome(result));
     if (result.statusError) writeLine(ctx.stdout, `warning: status.json not written: ${result.statusError}`);
-    for (const d of result.documents) {
-      if (d.plan && d.plan.degraded !== 'none')
-        writeLine(
-          ctx.stdout,
-          `warning: ${d.name}: scrape plan degraded (${d.plan.degraded}): ${d.plan.reason}`,
-        );
-      if (d.plan && d.plan.overCap.length > 0)
-        writeLine(
-          ctx.stdout,
-          `warning: ${d.name}: over the points cap even alone: ${d.plan.overCap.join(', ')}`,
-        );
-    }
+    printWarnings(ctx, result);
+    // some organisations failed: their documents kept the previous snapshot, and the run has failed (exit 1)
+    if (result.partial)
+      throw new AppError(
+        result.partial.failed[0]?.code ?? 'API_UNAVAILABLE',
+        describePartial(result.partial),
+      );
     return EXIT.ok;
   } finally {
     await store.close();
+  }
+}
+
+function printWarnings(
+  ctx: CommandContext<PublishArgs, ConfigOf<typeof PUBLISH_PARTS>>,
+  result: PublishResult,
+): void {
+  for (const d of result.documents) {
+    if (d.plan && d.plan.degraded !== 'none')
+      writeLine(
+        ctx.stdout,
+        `warning: ${d.name}: scrape plan degraded (${d.plan.degraded}): ${d.plan.reason}`,
+      );
+    for (const problem of d.unmatched ?? [])
+      writeLine(ctx.stdout, `warning: ${d.name}: selection: ${problem}`);
+    if (d.plan && d.plan.overCap.length > 0)
+      writeLine(
+        ctx.stdout,
+        `warning: ${d.name}: over the points cap even alone: ${d.plan.overCap.join(', ')}`,
+      );
   }
 }
 

@@ -13,6 +13,7 @@ import type { RenderConfig } from '../render/config.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { formatDuration, type PublishPartConfig } from './config.js';
+import { createOrganizationsDiscover } from './organizations.js';
 import type { Discovered, PublishDeps } from './publish.js';
 
 export interface DiscoverOptions extends DiscoveryConfig {
@@ -107,6 +108,17 @@ function deadlineError(
   );
 }
 
+/** One organisation (the CONFLUENT_API_* variables), or every one SD_CONFIG_FILE `organizations:` lists. */
+export function createJobDiscover(
+  config: ConfluentConfig,
+  log: Logger,
+  options: DiscoverOptions = {},
+): (signal: AbortSignal) => Promise<Discovered> {
+  return config.organizations
+    ? createOrganizationsDiscover(config, config.organizations, log, (c, l) => createDiscover(c, l, options))
+    : createDiscover(config, log, options);
+}
+
 export function createPublishDeps(
   config: {
     confluent: ConfluentConfig;
@@ -118,12 +130,10 @@ export function createPublishDeps(
   log: Logger,
   signal?: AbortSignal,
 ): PublishDeps {
+  const options = { runTimeoutMs: config.publish.runTimeoutMs, ...config.discovery };
   return {
     store,
-    discover: createDiscover(config.confluent, log, {
-      runTimeoutMs: config.publish.runTimeoutMs,
-      ...config.discovery,
-    }),
+    discover: createJobDiscover(config.confluent, log, options),
     render: config.render,
     publish: config.publish,
     log,

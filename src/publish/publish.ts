@@ -16,7 +16,9 @@ import {
   documentEntries,
   renderDocuments,
   warnAboutPlan,
+  warnAboutSelection,
 } from './documents.js';
+import { describePartial, guardBaseline, keepFailedOrganizations, keptEntries } from './partial.js';
 import { checkGuards, planRun, type RunPlan } from './plan.js';
 import type { Pointer } from './pointer.js';
 import { readPrevious } from './previous.js';
@@ -74,9 +76,12 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
 
 /** After the pointer: the run's work is done, so a failed status.json is a warning, not a failed run. */
 async function writeStatus(run: Run, status: StatusWriter, result: StepsResult): Promise<string | null> {
-  const outcome = result.outcome === 'published' ? 'published' : 'unchanged';
+  const ok = result.outcome === 'published' ? 'published' : 'unchanged';
+  // a run that kept some organisations' documents from the previous snapshot has failed, though it published
+  const outcome = result.partial ? 'failed' : ok;
+  const error = result.partial ? describePartial(result.partial) : null;
   try {
-    await status.write({ runId: run.runId, outcome, error: null, snapshot: result.snapshot });
+    await status.write({ runId: run.runId, outcome, error, snapshot: result.snapshot });
     return null;
   } catch (err) {
     run.log.warn({ err, snapshot: result.snapshot }, 'could not write status.json');
@@ -89,9 +94,17 @@ type StepsResult = Omit<PublishResult, 'objectsWritten' | 'durationMs' | 'status
 async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
   abortIfRequested(run.signal, 'discovery');
   const { discovered, resources } = await discover(run);
-  const docs = render(run, discovered.inventory);
-  const plan = planRun(documentEntries(docs, run.deps.render, discovered.inventory.sizes), previous.manifest);
-  if (!run.force) checkGuards(resources, previous.manifest, run.deps.publish.maxShrink);
+  const rendered = render(run, discovered.inventory);
+  const { store, publish } = run.deps;
+  const kept = await keepFailedOrganizations(store, rendered, discovered, previous.manifest, run.log);
+  const docs = kept.docs;
+  const entries = documentEntries(docs, run.deps.render, discovered.inventory.sizes);
+  const plan = planRun(keptEntries(entries, kept.kept, previous.manifest), previous.manifest);
+  if (!run.force) checkGuards(resources, guardBaseline(previous.manifest, kept.failed), publish.maxShrink);
+  const partial =
+    kept.failed.length > 0
+      ? { partial: { failed: kept.failed, kept: kept.kept, withheld: kept.withheld } }
+      : {};
   abortIfRequested(run.signal, 'writing the snapshot');
   if (!plan.writesSnapshot && previous.manifest) {
     const refreshed = await refreshPointer(run, previous, previous.manifest);
@@ -99,7 +112,11 @@ async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
     const outcome = refreshed ? 'unchanged' : 'superseded';
     const snapshot = pointer.manifest?.runId ?? previous.manifest.runId;
     const previousRunId = previous.manifest.previousRunId;
-    return { ...resultOf(run, outcome, snapshot, previousRunId, resources, docs, []), written: null };
+    return {
+      ...resultOf(run, outcome, snapshot, previousRunId, resources, docs, []),
+      written: null,
+      ...partial,
+    };
   }
   const manifestFor = (runId: string) =>
     canonicalJson(buildManifest(run, runId, plan, previous.manifest, resources, discovered));
@@ -114,6 +131,7 @@ async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
   return {
     ...resultOf(run, outcome, snapshot, previousRunId, resources, docs, plan.changed),
     written: run.runId,
+    ...partial,
   };
 }
 
@@ -141,7 +159,10 @@ function render(run: Run, inventory: Inventory): RenderedDocument[] {
   const docs = renderDocuments(inventory, run.deps.render);
   const warnings = countWarnings(docs);
   run.log.info({ documents: docs.length, warnings, durationMs: Date.now() - started }, 'render finished');
-  for (const d of docs) warnAboutPlan(run.log, d);
+  for (const d of docs) {
+    warnAboutPlan(run.log, d);
+    warnAboutSelection(run.log, d);
+  }
   return docs;
 }
 
@@ -188,6 +209,7 @@ function resultOf(
       groups: d.groups,
       changed: changed.includes(d.name),
       ...(d.plan ? { plan: d.plan } : {}),
+      ...(d.unmatched && d.unmatched.length > 0 ? { unmatched: d.unmatched } : {}),
     })),
     warnings: countWarnings(docs),
   };

@@ -99,6 +99,7 @@ export const scheduleCommand = defineCommand({
             snapshot: result.snapshot,
             resources: result.resources.total,
             durationMs: result.durationMs,
+            ...(result.partial ? { failedOrganizations: result.partial.failed.map((f) => f.name) } : {}),
           },
           'publish finished',
         );

@@ -29,6 +29,7 @@ export function formatInventorySummary(
   for (const d of docs) {
     lines.push(`  ${d.name}.json: ${d.groups} groups, ${Buffer.byteLength(d.body)} bytes`);
     if (d.plan) lines.push(...formatPlan(d.plan, inventory.sizes?.source ?? 'none').map((l) => `    ${l}`));
+    for (const problem of d.unmatched ?? []) lines.push(`    WARNING selection: ${problem}`);
   }
   const warnings = docs.flatMap((d) => d.warnings);
   const unique = new Map(warnings.map((w) => [w.resourceId, w]));
