@@ -20,6 +20,8 @@ const HELP = `usage: confluent-sd publish [--force] [--dry-run [--out DIR]]
 
 One run: discover every resource of the organisation, render one http_sd document per combination of
 SD_TARGETS x SD_PREFIXES, and publish them to SD_STORE (snapshot, latest/ copies, manifest last, status.json).
+SD_CONFIG_FILE may list several organisations (organizations:) and documents by selection (documents:);
+see docs/output.md.
 
 flags:
   --force        publish even when a guard refuses (zero resources, or a drop above SD_MAX_SHRINK),
@@ -34,7 +36,9 @@ reads: CONFLUENT_API_KEY, CONFLUENT_API_SECRET, CONFLUENT_API_URL, CONFLUENT_TEL
 
 outcomes (the first line of stdout): "published", "unchanged" (documents as in the current snapshot; the
 pointer's checkedAt refreshed and any latest/ copy that differs from it repaired), or "superseded" (another
-run switched latest/ while this one ran: latest/ is left as that run made it). A run whose only failed write
+run switched latest/ while this one ran: latest/ is left as that run made it), or "partial" (some of the
+organisations failed: the documents that include one kept the previous snapshot's bytes, the others were
+published; exit 1). A run whose only failed write
 is status.json says so in a warning line and still exits 0.
 
 exit: 0 published, unchanged or superseded · 1 failed (latest/ as before, unless the message says this run

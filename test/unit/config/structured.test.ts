@@ -178,4 +178,32 @@ t('two documents with one name are refused, naming both', async (s) => {
   );
 });
 
+t('the example of docs/ ("two organisations, three teams") loads', async (s) => {
+  const secret = await file(s.dir, 'prod.secret', 'p-secret');
+  const example = await import('node:fs').then((fs) =>
+    fs.readFileSync(
+      path.join(import.meta.dirname, '../../../docs/config-two-organisations-three-teams.yaml'),
+      'utf8',
+    ),
+  );
+  const cfg = await file(
+    s.dir,
+    'example.yaml',
+    example.replace('/var/run/secrets/confluent-prod/api-secret', secret),
+  );
+  const env = { SD_CONFIG_FILE: cfg, CONFLUENT_API_KEY_PROD: 'P', CONFLUENT_API_SECRET_NONPROD: 'n-secret' };
+  const c = loadNamedParts(env, ['confluent', 'render', 'store']);
+  assert.equal(
+    c.confluent.organizations?.map((o) => [o.name, o.apiKey, o.apiSecret]),
+    [
+      ['prod', 'P', 'p-secret'],
+      ['nonprod', 'ABCDEFGHIJKLMNOP', 'n-secret'],
+    ],
+  );
+  assert.equal(
+    c.render.documents?.map((d) => d.name),
+    ['payments', 'data', 'platform-nonprod', 'platform-prod-compute'],
+  );
+});
+
 t.run();
