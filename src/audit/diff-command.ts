@@ -9,6 +9,7 @@ import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
 import { diffSnapshots, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
 import { formatDiff } from './format-diff.js';
+import { organizationArg, scopeSnapshot } from './organization-scope.js';
 import {
   nothingPublished,
   parseSnapshotRef,
@@ -76,7 +77,7 @@ async function readSnapshotContent(store: StoreReader, manifest: Manifest): Prom
 
 export const diffCommand = defineCommand({
   summary: 'what changed between two snapshots, per document, by resource',
-  help: `usage: confluent-sd diff [--json] [A [B]]
+  help: `usage: confluent-sd diff [--json] [--organization NAME] [A [B]]
        confluent-sd diff --at TIME [--json]
 
 Compares two snapshots by resource (not by bytes): per document, target groups added and removed,
@@ -93,6 +94,8 @@ orphan (a run that wrote its snapshot but never switched latest/) is compared on
 flags:
   --json        machine-readable output (sorted keys; shape in the README, "For auditors")
   --at TIME     print the snapshot that was current at TIME (ISO 8601; no zone = UTC) and exit
+  --organization NAME  only the documents that include that organisation (SD_CONFIG_FILE organizations:)
+                and of them only the resources labelled with it
 
 ${READS}
 
@@ -103,7 +106,7 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
   // diff keeps 1 for "different", so any failure is 2 ("trouble", as diff(1) does)
   minFailureExit: 2,
   async run(ctx) {
-    const { json, at, refs } = ctx.args;
+    const { json, at, refs, organization } = ctx.args;
     return withStore(ctx, false, async (store) => {
       if (at) {
         const m = await resolveSnapshotRef(store, { kind: 'time', time: at });
@@ -122,8 +125,8 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
             ]
           : await resolveDefaultPair(store, refs[0]);
       const diff = diffSnapshots(
-        await readSnapshotContent(store, from),
-        await readSnapshotContent(store, to),
+        scopeSnapshot(await readSnapshotContent(store, from), organization),
+        scopeSnapshot(await readSnapshotContent(store, to), organization),
       );
       ctx.stdout.write(json ? canonicalJson(diff) : `${formatDiff(diff)}\n`);
       return diff.identical ? 0 : 1;
@@ -131,10 +134,15 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
   },
 });
 
-function parseDiffArgs(argv: string[]): { json: boolean; at: Date | undefined; refs: string[] } {
+function parseDiffArgs(argv: string[]): {
+  json: boolean;
+  at: Date | undefined;
+  refs: string[];
+  organization?: string;
+} {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { json: { type: 'boolean', default: false }, at: { type: 'string' } },
+    { json: { type: 'boolean', default: false }, at: { type: 'string' }, organization: { type: 'string' } },
     true,
   );
   if (positionals.length > 2)
@@ -146,5 +154,6 @@ function parseDiffArgs(argv: string[]): { json: boolean; at: Date | undefined; r
     json: values.json,
     at: values.at === undefined ? undefined : parseTime(values.at, '--at'),
     refs: positionals,
+    ...organizationArg(values.organization),
   };
 }

@@ -2,27 +2,30 @@
 import { canonicalJson } from '../bucket/canonical.js';
 import { defineCommand, parseCommandArgs, writeLine } from '../command.js';
 import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
-import { formatHistory, listHistory } from './history.js';
+import { formatHistory, type HistoryFilter, listHistory } from './history.js';
+import { organizationArg } from './organization-scope.js';
 import { parseTime } from './snapshots.js';
 
-function parseHistoryArgs(argv: string[]): { json: boolean; filter: { since?: Date; until?: Date } } {
+function parseHistoryArgs(argv: string[]): { json: boolean; filter: HistoryFilter } {
   const { values } = parseCommandArgs(argv, {
     json: { type: 'boolean', default: false },
     since: { type: 'string' },
     until: { type: 'string' },
+    organization: { type: 'string' },
   });
   return {
     json: values.json,
     filter: {
       ...(values.since !== undefined ? { since: parseTime(values.since, '--since') } : {}),
       ...(values.until !== undefined ? { until: parseTime(values.until, '--until') } : {}),
+      ...organizationArg(values.organization),
     },
   };
 }
 
 export const historyCommand = defineCommand({
   summary: 'list the snapshots in the store, newest first',
-  help: `usage: confluent-sd history [--json] [--since TIME] [--until TIME]
+  help: `usage: confluent-sd history [--json] [--since TIME] [--until TIME] [--organization NAME]
 
 One line per snapshot, newest first: run id, time written, resources per type, documents, the run it
 replaced, and for the snapshot latest/ points to the last time a run found it unchanged (checkedAt).
@@ -33,6 +36,7 @@ flags:
   --json          machine-readable output (sorted keys; shape in the README, "For auditors")
   --since TIME    only snapshots written at or after TIME (ISO 8601, e.g. 2025-01-31T12:00:00Z; no zone = UTC)
   --until TIME    only snapshots written at or before TIME
+  --organization NAME  only that organisation's documents and resource counts (SD_CONFIG_FILE organizations:)
 
 ${READS}
 

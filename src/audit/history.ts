@@ -8,6 +8,7 @@ import { parseRunId } from '../bucket/run-id.js';
 import type { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
 import { isOrphan } from './current-chain.js';
+import { scopeManifest } from './organization-scope.js';
 import { readAllSnapshots, snapshotTime } from './snapshots.js';
 import { plural } from './text.js';
 
@@ -51,6 +52,8 @@ export interface History {
 export interface HistoryFilter {
   since?: Date;
   until?: Date;
+  /** Only this organisation's documents and resource counts (organization-scope.ts). */
+  organization?: string;
 }
 
 function planOf(m: Manifest): Record<string, PlanBrief> | undefined {
@@ -91,6 +94,10 @@ export function manifestToEntry(m: Manifest, latest: Manifest | undefined, orpha
   };
 }
 
+function scoped(m: Manifest, filter: HistoryFilter): Manifest {
+  return filter.organization === undefined ? m : scopeManifest(m, filter.organization);
+}
+
 function isWithin(time: number, filter: HistoryFilter): boolean {
   return (
     (filter.since === undefined || time >= filter.since.getTime()) &&
@@ -105,7 +112,7 @@ export async function listHistory(store: StoreReader, filter: HistoryFilter = {}
   for (const read of reads) {
     if (read.manifest) {
       if (isWithin(snapshotTime(read.manifest), filter))
-        entries.push(manifestToEntry(read.manifest, latest, isOrphan(chain, read.runId)));
+        entries.push(manifestToEntry(scoped(read.manifest, filter), latest, isOrphan(chain, read.runId)));
       continue;
     }
     if (!isWithin(parseRunId(read.runId)?.getTime() ?? 0, filter)) continue;

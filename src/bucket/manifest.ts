@@ -87,7 +87,9 @@ export const resourceCountsSchema = z.object({
   byType: z.record(z.string(), count),
   byEnvironment: z.record(z.string(), count),
   /** With several organisations (SD_CONFIG_FILE `organizations:`) only. */
-  byOrganization: z.record(z.string(), count).optional(),
+  byOrganization: z
+    .record(z.string(), z.object({ total: count, byType: z.record(z.string(), count) }))
+    .optional(),
 });
 
 const listingOutcomeSchema = z.object({

@@ -86,6 +86,13 @@ async function dryRun(
     for (const d of docs) await writeFile(path.join(dir, `${d.name}.json`), d.body);
     writeLine(ctx.stdout, `wrote ${docs.length} documents to ${dir}`);
   }
+  // a run would keep the documents of a failed organisation from the previous snapshot: these are not those
+  const failed = discovered.failed ?? [];
+  if (failed.length > 0)
+    throw new AppError(
+      failed[0]!.code,
+      `${failed.map((f) => `organization ${f.name} failed: ${f.error}`).join('; ')}; the documents above lack its resources`,
+    );
   return EXIT.ok;
 }
 

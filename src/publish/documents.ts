@@ -15,15 +15,18 @@ import { checkSdDocument } from '../render/validate.js';
 export function countResources(inventory: Inventory): ResourceCounts {
   const byType: Record<string, number> = {};
   const byEnvironment: Record<string, number> = {};
-  const byOrganization: Record<string, number> = {};
+  const byOrganization: NonNullable<ResourceCounts['byOrganization']> = {};
   for (const r of inventory.resources) {
     byType[r.type] = (byType[r.type] ?? 0) + 1;
     byEnvironment[r.environmentId] = (byEnvironment[r.environmentId] ?? 0) + 1;
-    if (r.organization !== undefined)
-      byOrganization[r.organization] = (byOrganization[r.organization] ?? 0) + 1;
+    if (r.organization === undefined) continue;
+    const org = byOrganization[r.organization] ?? { total: 0, byType: {} };
+    org.total += 1;
+    org.byType[r.type] = (org.byType[r.type] ?? 0) + 1;
+    byOrganization[r.organization] = org;
   }
   for (const e of inventory.environments)
-    if (e.organization !== undefined) byOrganization[e.organization] ??= 0;
+    if (e.organization !== undefined) byOrganization[e.organization] ??= { total: 0, byType: {} };
   const orgs = Object.keys(byOrganization).length > 0 ? { byOrganization } : {};
   return { total: inventory.resources.length, byType, byEnvironment, ...orgs };
 }

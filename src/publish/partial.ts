@@ -101,7 +101,7 @@ export function keptEntries(
 export function guardBaseline(previous: Manifest | undefined, failed: readonly { name: string }[]) {
   if (!previous || failed.length === 0) return previous;
   const by = previous.resources.byOrganization ?? {};
-  const lost = failed.reduce((n, f) => n + (by[f.name] ?? 0), 0);
+  const lost = failed.reduce((n, f) => n + (by[f.name]?.total ?? 0), 0);
   return { ...previous, resources: { ...previous.resources, total: previous.resources.total - lost } };
 }
 

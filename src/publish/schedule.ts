@@ -99,10 +99,14 @@ export const scheduleCommand = defineCommand({
             snapshot: result.snapshot,
             resources: result.resources.total,
             durationMs: result.durationMs,
-            ...(result.partial ? { failedOrganizations: result.partial.failed.map((f) => f.name) } : {}),
           },
           'publish finished',
         );
+        if (result.partial)
+          log.error(
+            { failed: result.partial.failed, kept: result.partial.kept, withheld: result.partial.withheld },
+            'publish partial: organizations failed, their documents kept the previous snapshot',
+          );
       };
       const scheduler = startScheduler(config.schedule.expression, runOnce, log, ctx.signal);
       await scheduler.stopped;

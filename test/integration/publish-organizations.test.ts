@@ -7,6 +7,10 @@
 import { writeFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { diffCommand } from '../../src/audit/diff-command.js';
+import type { HistoryEntry } from '../../src/audit/history.js';
+import { historyCommand } from '../../src/audit/history-command.js';
+import { verifyCommand } from '../../src/audit/verify-command.js';
 import { KEYS } from '../../src/bucket/keys.js';
 import type { Manifest } from '../../src/bucket/manifest.js';
 import type { Status } from '../../src/bucket/status.js';
@@ -19,6 +23,7 @@ import {
 import { type PublishStack, startPublishStack } from '../helpers/publish-stack.js';
 import { runCommand } from '../helpers/run-command.js';
 import { createSimAdmin } from '../helpers/sim-admin.js';
+import { listSimResources } from '../helpers/sim-resources.js';
 import { readJson } from '../helpers/store-state.js';
 
 interface Ctx {
@@ -140,6 +145,47 @@ for (const kind of ['file', 's3'] as const) {
     const { docs } = await readDocuments(c, manifest);
     assert.equal(docs, expectedTeamResources(c.stack.sim));
     assert.is((await readJson<Status>(c.stack.store, KEYS.status)).outcome, 'published');
+  });
+
+  t('history, diff and verify per organisation (--organization)', async (c) => {
+    const audit = (cmd: typeof diffCommand, ...argv: string[]) => runCommand(cmd, argv, c.stack.env);
+    const history = await audit(historyCommand, '--json', '--organization', 'prod');
+    assert.is(history.code, 0, history.stderr);
+    const snapshots = (JSON.parse(history.stdout) as { snapshots: HistoryEntry[] }).snapshots;
+    assert.is(snapshots.length, 3);
+    const prodTotal = listSimResources(c.stack.sim.organizations[0]!.org).length;
+    assert.equal(snapshots[0]!.documents, ['everything', 'team-payments', 'typo']);
+    assert.is(snapshots[0]!.resources?.total, prodTotal);
+    const [newest, , oldest] = snapshots.map((e) => e.runId);
+    // nonprod did not change between the first and the last snapshot; prod got a cluster
+    const nonprod = await audit(diffCommand, '--json', '--organization', 'nonprod', oldest!, newest!);
+    assert.is(nonprod.code, 0, nonprod.stdout + nonprod.stderr);
+    const nonprodDocs = (
+      JSON.parse(nonprod.stdout) as { documents: { name: string; to: { resources: number } }[] }
+    ).documents;
+    const nonprodTotal = listSimResources(c.stack.sim.organizations[1]!.org).length;
+    assert.equal(
+      nonprodDocs.map((d) => [d.name, d.to.resources === nonprodTotal]),
+      [
+        ['everything', true],
+        ['team-platform', false],
+      ],
+    );
+    const prod = await audit(diffCommand, '--json', '--organization', 'prod', oldest!, newest!);
+    assert.is(prod.code, 1, prod.stderr);
+    const docs = (JSON.parse(prod.stdout) as { documents: { name: string; added: { id: string }[] }[] })
+      .documents;
+    const added = docs.filter((d) => d.added.length > 0).map((d) => [d.name, d.added.length]);
+    assert.equal(added, [
+      ['everything', 1],
+      ['team-payments', 1],
+    ]);
+    // a prod-only document altered: verify fails for prod and for all, not for nonprod
+    await c.stack.store.put(KEYS.latestDocument('team-payments'), '[]\n', 'application/json');
+    assert.is((await audit(verifyCommand, 'latest')).code, 1);
+    assert.is((await audit(verifyCommand, '--organization', 'prod', 'latest')).code, 1);
+    const clean = await audit(verifyCommand, '--organization', 'nonprod', 'latest');
+    assert.is(clean.code, 0, clean.stdout);
   });
 
   t.run();
