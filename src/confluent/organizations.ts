@@ -36,6 +36,12 @@ export function parseOrganizations(context: PartContext, problems: string[]): Or
     const org = parseOrganization(entry, `${where}[${i}]`, context, problems);
     if (!org) return;
     if (out.some((o) => o.name === org.name)) problems.push(`${where}: the name "${org.name}" is used twice`);
+    // one key reaches one organisation: listing it twice would list every resource twice
+    const same = out.find((o) => o.apiKey === org.apiKey);
+    if (same)
+      problems.push(
+        `${where}[${i}] (${org.name}): uses the API key of ${same.name}; each organisation has its own`,
+      );
     out.push(org);
   });
   return out;

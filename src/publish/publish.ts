@@ -98,6 +98,8 @@ async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
   const { store, publish } = run.deps;
   const kept = await keepFailedOrganizations(store, rendered, discovered, previous.manifest, run.log);
   const docs = kept.docs;
+  // after the documents of failed organisations were kept: their selection is not what this run saw
+  for (const d of docs) warnAboutSelection(run.log, d);
   const entries = documentEntries(docs, run.deps.render, discovered.inventory.sizes);
   const plan = planRun(keptEntries(entries, kept.kept, previous.manifest), previous.manifest);
   if (!run.force) checkGuards(resources, guardBaseline(previous.manifest, kept.failed), publish.maxShrink);
@@ -159,10 +161,7 @@ function render(run: Run, inventory: Inventory): RenderedDocument[] {
   const docs = renderDocuments(inventory, run.deps.render);
   const warnings = countWarnings(docs);
   run.log.info({ documents: docs.length, warnings, durationMs: Date.now() - started }, 'render finished');
-  for (const d of docs) {
-    warnAboutPlan(run.log, d);
-    warnAboutSelection(run.log, d);
-  }
+  for (const d of docs) warnAboutPlan(run.log, d);
   return docs;
 }
 

@@ -96,6 +96,16 @@ t('every problem of the organisations at once; no secret value in a message', as
   assert.not.ok(/hunter[23]/.test(message), message);
 });
 
+t('two organisations with one key are refused', async (s) => {
+  const cfg = await file(
+    s.dir,
+    'same-key.yaml',
+    'organizations:\n  - { name: a, api_key: K, api_secret_env: S }\n  - { name: b, api_key: K, api_secret_env: S }\n',
+  );
+  const message = problemsOf(() => loadNamedParts({ SD_CONFIG_FILE: cfg, S: 'x' }, ['confluent']));
+  assert.match(message, 'organizations[1] (b): uses the API key of a; each organisation has its own');
+});
+
 t('documents: selection, defaults and plan overrides', async (s) => {
   const cfg = await file(
     s.dir,
