@@ -18,6 +18,12 @@ export function formatInventorySummary(
     .map(([t, n]) => `${t} ${n}`)
     .join(', ');
   lines.push(`resources: ${counts.total}${byType ? ` (${byType})` : ''}`);
+  if (counts.byOrganization) {
+    const orgs = Object.entries(counts.byOrganization)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, o]) => `${name} ${o.total}`);
+    lines.push(`organizations: ${orgs.join(', ')}`);
+  }
   lines.push(`environments: ${inventory.environments.length}`);
   for (const env of inventory.environments) {
     lines.push(

@@ -188,5 +188,22 @@ for (const kind of ['file', 's3'] as const) {
     assert.is(clean.code, 0, clean.stdout);
   });
 
+  t('a dry run counts each organisation, and fails naming one that failed', async (c) => {
+    const { CONFLUENT_API_KEY: _k, CONFLUENT_API_SECRET: _s, ...env } = c.stack.env;
+    const dry = () => runCommand(publishCommand, ['--dry-run'], { ...env, ...c.config.env });
+    const [prod, nonprod] = c.stack.sim.organizations.map((o) => listSimResources(o.org).length);
+    const ok = await dry();
+    assert.is(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, `organizations: nonprod ${nonprod}, prod ${prod}\n`);
+    await writeFile(c.config.secretFile, 'wrong-secret\n');
+    const failed = await dry();
+    assert.is(failed.code, 1, failed.stdout);
+    assert.match(
+      failed.stderr,
+      /API_AUTH: organization nonprod failed: .*; the documents above lack its resources/,
+    );
+    await writeFile(c.config.secretFile, c.stack.sim.organizations[1]!.apiSecret);
+  });
+
   t.run();
 }
