@@ -57,6 +57,9 @@ type DefaultedVariable = {
   [K in keyof Parts]: Parts[K] extends ConfigPart<unknown, infer D> ? D : never;
 }[keyof Parts];
 
+/** The structured sections SD_CONFIG_FILE may hold (`organizations:`, `documents:`), each read by its part. */
+export const CONFIG_SECTIONS: readonly string[] = Object.freeze(parts.flatMap((p) => p.sections ?? []));
+
 /** The default of every variable that has one. */
 export const DEFAULTS: Readonly<Record<DefaultedVariable, string>> = Object.freeze(
   Object.assign({}, ...parts.map((p) => p.defaults)),
@@ -64,5 +67,10 @@ export const DEFAULTS: Readonly<Record<DefaultedVariable, string>> = Object.free
 
 /** The variables of this process: SD_CONFIG_FILE merged under `env`. Read once, by `cli.ts`. */
 export function readProgramVars(env: Env, cwd: string): ConfigVars {
-  return readConfigVars(env, cwd, { known: ENV_VARIABLES, secrets: SECRET_FILES, envOnly: ENV_ONLY });
+  return readConfigVars(env, cwd, {
+    known: ENV_VARIABLES,
+    secrets: SECRET_FILES,
+    envOnly: ENV_ONLY,
+    sections: CONFIG_SECTIONS,
+  });
 }

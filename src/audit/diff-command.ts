@@ -11,6 +11,7 @@ import { findCurrentAt, formatCurrentAt } from './current-at.js';
 import { diffSnapshots, type SnapshotContent } from './diff.js';
 import { documentToResources } from './document-resources.js';
 import { formatDiff } from './format-diff.js';
+import { organizationArg, scopeSnapshot } from './organization-scope.js';
 import {
   nothingPublished,
   parseSnapshotRef,
@@ -78,7 +79,7 @@ export async function readSnapshotContent(store: StoreReader, manifest: Manifest
 
 export const diffCommand = defineCommand({
   summary: 'what changed between two snapshots, per document, by resource',
-  help: `usage: confluent-sd diff [--json | --format text|json|csv] [A [B]]
+  help: `usage: confluent-sd diff [--json | --format text|json|csv] [--organization NAME] [A [B]]
        confluent-sd diff --at TIME [--json]
 
 Compares two snapshots by resource (not by bytes): per document, target groups added and removed,
@@ -99,6 +100,8 @@ flags:
   --at TIME     print the snapshot that was current at TIME (ISO 8601; no zone = UTC): the one latest/ pointed
                 at then, from the time its run switched latest/ to it (its createdAt when no switch is
                 recorded) until the next switch; and exit
+  --organization NAME  only the documents that include that organisation (SD_CONFIG_FILE organizations:)
+                and of them only the resources labelled with it
 
 ${READS}
 
@@ -109,7 +112,7 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
   // diff keeps 1 for "different", so any failure is 2 ("trouble", as diff(1) does)
   minFailureExit: 2,
   async run(ctx) {
-    const { format, at, refs } = ctx.args;
+    const { format, at, refs, organization } = ctx.args;
     const json = format === 'json';
     return withStore(ctx, false, async (store) => {
       if (at) {
@@ -125,8 +128,8 @@ exit: 0 identical · 1 different · 2 trouble: bad argument, unknown run id, mis
             ]
           : await resolveDefaultPair(store, refs[0]);
       const diff = diffSnapshots(
-        await readSnapshotContent(store, from),
-        await readSnapshotContent(store, to),
+        scopeSnapshot(await readSnapshotContent(store, from), organization),
+        scopeSnapshot(await readSnapshotContent(store, to), organization),
       );
       ctx.stdout.write(
         json ? canonicalJson(diff) : format === 'csv' ? diffToCsv(diff) : `${formatDiff(diff)}\n`,
@@ -140,10 +143,16 @@ function parseDiffArgs(argv: string[]): {
   format: 'text' | 'json' | 'csv';
   at: Date | undefined;
   refs: string[];
+  organization?: string;
 } {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { json: { type: 'boolean', default: false }, format: { type: 'string' }, at: { type: 'string' } },
+    {
+      json: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      at: { type: 'string' },
+      organization: { type: 'string' },
+    },
     true,
   );
   if (positionals.length > 2)
@@ -155,5 +164,6 @@ function parseDiffArgs(argv: string[]): {
     format: parseFormat(values.format, values.json),
     at: values.at === undefined ? undefined : parseTime(values.at, '--at'),
     refs: positionals,
+    ...organizationArg(values.organization),
   };
 }

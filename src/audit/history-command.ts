@@ -6,14 +6,15 @@ import { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
 import { AUDIT_PARTS, parseFormat, READS, withStore } from './command-kit.js';
 import { historyToCsv } from './csv.js';
-import { formatHistory, listHistory } from './history.js';
+import { formatHistory, type HistoryFilter, listHistory } from './history.js';
 import { formatRuns, listRuns } from './history-runs.js';
+import { organizationArg } from './organization-scope.js';
 import { parseTime } from './snapshots.js';
 
 function parseHistoryArgs(argv: string[]): {
   format: 'text' | 'json' | 'csv';
   runs: boolean;
-  filter: { since?: Date; until?: Date };
+  filter: HistoryFilter;
 } {
   const { values } = parseCommandArgs(argv, {
     json: { type: 'boolean', default: false },
@@ -21,6 +22,7 @@ function parseHistoryArgs(argv: string[]): {
     format: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
+    organization: { type: 'string' },
   });
   return {
     format: parseFormat(values.format, values.json),
@@ -28,6 +30,7 @@ function parseHistoryArgs(argv: string[]): {
     filter: {
       ...(values.since !== undefined ? { since: parseTime(values.since, '--since') } : {}),
       ...(values.until !== undefined ? { until: parseTime(values.until, '--until') } : {}),
+      ...organizationArg(values.organization),
     },
   };
 }
@@ -46,7 +49,7 @@ async function historyOfRuns(
 
 export const historyCommand = defineCommand({
   summary: 'list the snapshots in the store (--runs: every attempt), newest first',
-  help: `usage: confluent-sd history [--json | --format text|json|csv] [--since TIME] [--until TIME]
+  help: `usage: confluent-sd history [--json | --format text|json|csv] [--since TIME] [--until TIME] [--organization NAME]
        confluent-sd history --runs [--json] [--since TIME] [--until TIME]
 
 One line per snapshot, newest first: run id, time written, resources per type, documents, the run it
@@ -68,6 +71,8 @@ flags:
   --since TIME    only snapshots written (runs: running) at or after TIME (ISO 8601, e.g. 2025-01-31T12:00:00Z;
                   no zone = UTC)
   --until TIME    only snapshots written (runs: started) at or before TIME
+  --organization NAME  only that organisation's documents and resource counts (SD_CONFIG_FILE organizations:;
+                  not with --runs)
 
 ${READS}
 

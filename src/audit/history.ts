@@ -9,6 +9,7 @@ import type { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
 import { isOrphan } from './current-chain.js';
 import { type CurrentPeriod, type CurrentSince, currentPeriods } from './current-times.js';
+import { scopeManifest } from './organization-scope.js';
 import { chainedManifests, readAllSnapshots, snapshotTime } from './snapshots.js';
 import { plural } from './text.js';
 
@@ -58,6 +59,8 @@ export interface History {
 export interface HistoryFilter {
   since?: Date;
   until?: Date;
+  /** Only this organisation's documents and resource counts (organization-scope.ts). */
+  organization?: string;
 }
 
 function planOf(m: Manifest): Record<string, PlanBrief> | undefined {
@@ -104,6 +107,10 @@ export function manifestToEntry(
   };
 }
 
+function scoped(m: Manifest, filter: HistoryFilter): Manifest {
+  return filter.organization === undefined ? m : scopeManifest(m, filter.organization);
+}
+
 function isWithin(time: number, filter: HistoryFilter): boolean {
   return (
     (filter.since === undefined || time >= filter.since.getTime()) &&
@@ -121,7 +128,7 @@ export async function listHistory(store: StoreReader, filter: HistoryFilter = {}
     if (read.manifest) {
       const orphan = isOrphan(chain, read.runId);
       if (isWithin(snapshotTime(read.manifest), filter))
-        entries.push(manifestToEntry(read.manifest, latest, orphan, periods.get(read.runId)));
+        entries.push(manifestToEntry(scoped(read.manifest, filter), latest, orphan, periods.get(read.runId)));
       continue;
     }
     if (!isWithin(parseRunId(read.runId)?.getTime() ?? 0, filter)) continue;

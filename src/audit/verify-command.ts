@@ -5,24 +5,33 @@ import { defineCommand, parseCommandArgs } from '../command.js';
 import { readVerifyKey, verifyKeyPart } from '../config/signing-keys.js';
 import { AppError } from '../errors.js';
 import { AUDIT_PARTS, READS, withStore } from './command-kit.js';
+import { organizationArg, scopeVerifyReport } from './organization-scope.js';
 import { formatVerify, verifyExitCode, verifyStore } from './verify.js';
 
-function parseVerifyArgs(argv: string[]): { json: boolean; target: string | undefined } {
-  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false } }, true);
+function parseVerifyArgs(argv: string[]): {
+  json: boolean;
+  target: string | undefined;
+  organization?: string;
+} {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { json: { type: 'boolean', default: false }, organization: { type: 'string' } },
+    true,
+  );
   if (positionals.length > 1)
     throw new AppError('USAGE', `verify takes at most one run id, got ${positionals.length}`);
   const target = positionals[0];
   if (target !== undefined && target !== 'latest' && !RUN_ID_RE.test(target)) {
     throw new AppError('USAGE', `"${target}" is not a run id (YYYYMMDDTHHMMSSZ) or "latest"`);
   }
-  return { json: values.json, target };
+  return { json: values.json, target, ...organizationArg(values.organization) };
 }
 
 export const VERIFY_PARTS = { ...AUDIT_PARTS, verify: verifyKeyPart } as const;
 
 export const verifyCommand = defineCommand({
   summary: 'check every snapshot against its manifest, the previousRunId chain and the signatures',
-  help: `usage: confluent-sd verify [--json] [RUN_ID | latest]
+  help: `usage: confluent-sd verify [--json] [--organization NAME] [RUN_ID | latest]
 
 Re-hashes every document a manifest lists and reports each object that is missing, whose sha256 or size
 differs from the manifest, or that sits in a snapshot folder without being listed. No argument: every
@@ -36,6 +45,8 @@ the output says so.
 
 flags:
   --json    machine-readable report (sorted keys; shape in docs/auditors.md)
+  --organization NAME  only the problems of documents that include that organisation (by each
+            snapshot's manifest) and of manifests
 
 ${READS}, SD_VERIFY_KEY_FILE
 
@@ -45,11 +56,15 @@ exit: 0 every check passed · 1 nothing published, latest/manifest.json missing,
   parseArgs: parseVerifyArgs,
   config: VERIFY_PARTS,
   async run(ctx) {
-    const { json, target } = ctx.args;
+    const { json, target, organization } = ctx.args;
     const file = ctx.config.verify.verifyKeyFile;
     const verifyKey = file === undefined ? undefined : readVerifyKey(file);
     return withStore(ctx, false, async (store, log) => {
-      const report = await verifyStore(store, target, verifyKey ? { verifyKey } : {});
+      const report = await scopeVerifyReport(
+        store,
+        await verifyStore(store, target, verifyKey ? { verifyKey } : {}),
+        organization,
+      );
       ctx.stdout.write(json ? canonicalJson(report) : `${formatVerify(report)}\n`);
       if (report.problems.length > 0) log.warn({ problems: report.problems.length }, 'verify found problems');
       return verifyExitCode(report);

@@ -50,6 +50,15 @@ export const planFiguresSchema = z.object({
   sizes: z.enum(['metrics-api', 'kind-estimate', 'none']),
 });
 
+/** What a document of SD_CONFIG_FILE `documents:` selects (absent: every resource, the SD_TARGETS × SD_PREFIXES matrix). */
+export const selectionSchema = z.object({
+  organizations: z.array(z.string()).optional(),
+  environments: z
+    .object({ include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() })
+    .optional(),
+  resourceTypes: z.array(z.string()).optional(),
+});
+
 export const documentEntrySchema = z.object({
   targets: z.array(z.string()).min(1),
   prefix: z.string(),
@@ -60,6 +69,7 @@ export const documentEntrySchema = z.object({
   groups: z.number().int().nonnegative(),
   info: infoEntrySchema.optional(),
   plan: planFiguresSchema.optional(),
+  selection: selectionSchema.optional(),
 });
 
 const count = z.number().int().nonnegative();
@@ -76,6 +86,10 @@ export const resourceCountsSchema = z.object({
   total: count,
   byType: z.record(z.string(), count),
   byEnvironment: z.record(z.string(), count),
+  /** With several organisations (SD_CONFIG_FILE `organizations:`) only. */
+  byOrganization: z
+    .record(z.string(), z.object({ total: count, byType: z.record(z.string(), count) }))
+    .optional(),
 });
 
 const listingOutcomeSchema = z.object({

@@ -20,11 +20,16 @@ export function loadParts<const P extends PartMap>(vars: ConfigVars, parts: P): 
   for (const [key, part] of Object.entries(parts)) {
     const files = resolveSecretFiles(part.fromFile, vars);
     problems.push(...files.problems);
-    const result = part.schema({ cwd: vars.cwd }).safeParse({ ...inputOf(part, vars), ...files.values });
+    const context = { cwd: vars.cwd, sections: vars.sections ?? {}, vars: vars.values };
+    const result = part.schema(context).safeParse({ ...inputOf(part, vars), ...files.values });
     if (result.success) out[key] = deepFreeze(result.data);
     else {
       // a variable whose file failed is said once, by the file's problem
-      const issues = result.error.issues.filter((i) => !files.failed.includes(String(i.path[0])));
+      // (a field's issue, or a part's cross-check saying the variable is required)
+      const saidByFile = (i: z.core.$ZodIssue) =>
+        files.failed.includes(String(i.path[0])) ||
+        files.failed.some((n) => i.message.startsWith(`${n} is required`));
+      const issues = result.error.issues.filter((i) => !saidByFile(i));
       problems.push(...issues.map(describeIssue));
     }
   }

@@ -15,6 +15,10 @@ export type FieldValues<F extends Fields> = { [K in keyof F]: z.output<ReturnTyp
 export interface PartContext {
   /** Relative paths resolve against this directory. */
   readonly cwd: string;
+  /** The structured sections of SD_CONFIG_FILE (`organizations:`, `documents:`), as parsed YAML; absent ones unset. */
+  readonly sections?: Readonly<Record<string, unknown>>;
+  /** Every variable of the process (file < environment), for a section that names one (`api_key_env:`). */
+  readonly vars?: Readonly<Record<string, string>>;
 }
 
 export interface ConfigPart<T, D extends string = string> {
@@ -32,6 +36,8 @@ export interface ConfigPart<T, D extends string = string> {
   readonly fromFile: readonly string[];
   /** The variable naming the file of each secret: `<name>_FILE`, unless the part reads a file of its own. */
   readonly secretFiles: Readonly<Record<string, string>>;
+  /** Structured sections of SD_CONFIG_FILE the part reads (from `context.sections`); optional, none by default. */
+  readonly sections?: readonly string[];
   /** The variables (defaults applied) → the config. Each issue's message is a whole sentence naming its variable. */
   schema(context: PartContext): z.ZodType<T>;
 }
@@ -39,7 +45,7 @@ export interface ConfigPart<T, D extends string = string> {
 /** A rule across variables, checked as soon as the variables it reads are valid (even when others are not). */
 export interface CrossCheck<F extends Fields> {
   reads: readonly (keyof F & string)[];
-  check(values: FieldValues<F>, problems: string[]): void;
+  check(values: FieldValues<F>, problems: string[], context: PartContext): void;
 }
 
 export interface PartSpec<F extends Fields, T, D extends keyof F & string> {
@@ -51,8 +57,12 @@ export interface PartSpec<F extends Fields, T, D extends keyof F & string> {
   secretFiles?: { readonly [K in keyof F & string]?: string };
   external?: readonly string[];
   checks?: readonly CrossCheck<F>[];
-  /** Valid field values → the part's config; runs only when every field and check passed. */
-  build(values: FieldValues<F>, context: PartContext): T;
+  sections?: readonly string[];
+  /**
+   * Valid field values → the part's config; runs only when every field and check passed. A part that reads a
+   * section pushes its problems (whole sentences) to `problems`; any makes the part invalid.
+   */
+  build(values: FieldValues<F>, context: PartContext, problems: string[]): T;
 }
 
 /** A part from its fields (variable name → field; apart from the rest so that TypeScript infers their types). */
@@ -71,11 +81,18 @@ export function defineConfigPart<F extends Fields, T, D extends keyof F & string
     secretFiles: Object.freeze(
       Object.fromEntries((spec.secrets ?? []).map((n) => [n, spec.secretFiles?.[n] ?? fileVariableOf(n)])),
     ),
+    ...(spec.sections ? { sections: Object.freeze([...spec.sections]) } : {}),
     schema(context: PartContext): z.ZodType<T> {
       const shape = Object.fromEntries(variables.map((name) => [name, fields[name]!(name)]));
       let object: z.ZodType<FieldValues<F>> = z.object(shape) as unknown as z.ZodType<FieldValues<F>>;
-      for (const c of spec.checks ?? []) object = object.superRefine(crossCheck(c), { when: readsValid(c) });
-      return object.transform((values) => spec.build(values, context));
+      for (const c of spec.checks ?? [])
+        object = object.superRefine(crossCheck(c, context), { when: readsValid(c) });
+      return object.transform((values, ctx) => {
+        const problems: string[] = [];
+        const built = spec.build(values, context, problems);
+        for (const message of problems) ctx.addIssue({ code: 'custom', message, path: [] });
+        return problems.length > 0 ? z.NEVER : built;
+      });
     },
   });
 }
@@ -88,10 +105,10 @@ export function withDefaults<T, D extends string>(
   return Object.freeze({ ...part, defaults: Object.freeze({ ...part.defaults, ...defaults }) });
 }
 
-function crossCheck<F extends Fields>(c: CrossCheck<F>) {
+function crossCheck<F extends Fields>(c: CrossCheck<F>, context: PartContext) {
   return (values: FieldValues<F>, ctx: z.RefinementCtx) => {
     const problems: string[] = [];
-    c.check(values, problems);
+    c.check(values, problems, context);
     for (const message of problems) ctx.addIssue({ code: 'custom', message, path: [] });
   };
 }

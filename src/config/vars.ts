@@ -17,6 +17,8 @@ export interface ConfigVars {
   readonly problems: readonly string[];
   /** Relative paths in the configuration (a `file:` store) resolve against this directory. */
   readonly cwd: string;
+  /** The file's structured sections (`organizations:`, `documents:`), as parsed; their parts check them. */
+  readonly sections?: Readonly<Record<string, unknown>>;
 }
 
 /** What the file may hold: the program's variables, and of those no secret and none a library reads itself. */
@@ -26,28 +28,48 @@ export interface FileRules {
   secrets: Readonly<Record<string, string>>;
   /** Read by a library from the process's environment (the AWS SDK's chain): a file entry would be ignored. */
   envOnly: readonly string[];
+  /** Keys that hold a structured section rather than a variable (lower case, so never a variable's name). */
+  sections?: readonly string[];
 }
 
 /** Variables given as they are, without a config file (the demo's own sub-commands). */
-export function createConfigVars(env: Env, cwd: string, problems: readonly string[] = []): ConfigVars {
+export function createConfigVars(
+  env: Env,
+  cwd: string,
+  problems: readonly string[] = [],
+  sections: Readonly<Record<string, unknown>> = {},
+): ConfigVars {
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) values[k] = v;
-  return Object.freeze({ values: Object.freeze(values), problems: Object.freeze([...problems]), cwd });
+  const frozen = Object.freeze({ ...sections });
+  return Object.freeze({
+    values: Object.freeze(values),
+    problems: Object.freeze([...problems]),
+    cwd,
+    sections: frozen,
+  });
 }
 
 /** Reads SD_CONFIG_FILE when set and merges it under `env`. */
 export function readConfigVars(env: Env, cwd: string, rules: FileRules): ConfigVars {
   const problems: string[] = [];
   const file = env[CONFIG_FILE_VARIABLE]?.trim();
-  const fromFile = file ? readFileVars(file, cwd, rules, problems) : {};
-  return createConfigVars({ ...fromFile, ...definedOnly(env) }, cwd, problems);
+  const sections: Record<string, unknown> = {};
+  const fromFile = file ? readFileVars(file, cwd, rules, problems, sections) : {};
+  return createConfigVars({ ...fromFile, ...definedOnly(env) }, cwd, problems, sections);
 }
 
 function definedOnly(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 }
 
-function readFileVars(file: string, cwd: string, rules: FileRules, problems: string[]): Env {
+function readFileVars(
+  file: string,
+  cwd: string,
+  rules: FileRules,
+  problems: string[],
+  sections: Record<string, unknown>,
+): Env {
   let data: unknown;
   try {
     data = parseYaml(readFileSync(path.resolve(cwd, file), 'utf8'));
@@ -63,7 +85,8 @@ function readFileVars(file: string, cwd: string, rules: FileRules, problems: str
   const out: Env = {};
   for (const [k, v] of Object.entries(data)) {
     const secretFile = Object.hasOwn(rules.secrets, k) ? rules.secrets[k] : undefined;
-    if (!rules.known.includes(k)) problems.push(`${CONFIG_FILE_VARIABLE} ${file}: unknown key ${k}`);
+    if (rules.sections?.includes(k)) sections[k] = v;
+    else if (!rules.known.includes(k)) problems.push(`${CONFIG_FILE_VARIABLE} ${file}: unknown key ${k}`);
     else if (secretFile !== undefined)
       problems.push(
         `${CONFIG_FILE_VARIABLE} ${file}: ${k} is a secret, set it in the environment (${k}) or in a file (${secretFile})`,

@@ -1,10 +1,11 @@
 /**
- * The `confluent` config part: the Cloud API key (or its `_FILE`s), the API base URLs, timeouts, concurrency,
- * retries and the forward proxy.
+ * The `confluent` config part: the Cloud API key (or its `_FILE`s, or one per organisation from `organizations:`),
+ * the API base URLs, timeouts, concurrency, retries and the forward proxy.
  */
-import { httpUrl, requiredText, wholeNumber } from '../config/fields.js';
+import { httpUrl, optionalText, wholeNumber } from '../config/fields.js';
 import { defineConfigPart } from '../config/part.js';
 import { PROXY_FIELDS, type ProxyConfig, proxyFromValues } from '../config/proxy.js';
+import { ORGANIZATIONS_SECTION, type OrganizationKey, parseOrganizations } from './organizations.js';
 
 export interface ConfluentConfig {
   apiKey: string;
@@ -14,14 +15,24 @@ export interface ConfluentConfig {
   timeoutMs: number;
   concurrency: number;
   retries: number;
+  /**
+   * The `organizations:` of SD_CONFIG_FILE, each with its own key; absent without one, when CONFLUENT_API_KEY and
+   * CONFLUENT_API_SECRET are the one organisation (and `apiKey`/`apiSecret` are the first organisation's).
+   */
+  organizations?: OrganizationKey[];
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; absent when no proxy is set. */
   proxy?: ProxyConfig;
 }
 
+/** Required unless SD_CONFIG_FILE lists `organizations:`, which bring their own keys. */
+function requiredKey(value: string | undefined, name: string, what: string, problems: string[]): void {
+  if (!value) problems.push(`${name} is required (${what})`);
+}
+
 export const confluentPart = defineConfigPart(
   {
-    CONFLUENT_API_KEY: requiredText('the Cloud API key id'),
-    CONFLUENT_API_SECRET: requiredText('the Cloud API key secret'),
+    CONFLUENT_API_KEY: optionalText(),
+    CONFLUENT_API_SECRET: optionalText(),
     CONFLUENT_API_URL: httpUrl(),
     CONFLUENT_TELEMETRY_URL: httpUrl(),
     SD_API_TIMEOUT_MS: wholeNumber(100, 600_000),
@@ -40,18 +51,46 @@ export const confluentPart = defineConfigPart(
     // the key id is half of the credential: the pair comes from the environment or files, never SD_CONFIG_FILE
     secrets: ['CONFLUENT_API_KEY', 'CONFLUENT_API_SECRET'],
     fromFile: ['CONFLUENT_API_KEY', 'CONFLUENT_API_SECRET'],
-    build: (v): ConfluentConfig => {
+    sections: [ORGANIZATIONS_SECTION],
+    checks: [
+      {
+        // checked apart from the other fields, so a missing key is named with every other problem
+        reads: ['CONFLUENT_API_KEY', 'CONFLUENT_API_SECRET'],
+        check: (v, problems, context) => {
+          if (parseOrganizations(context, problems) !== undefined) return;
+          requiredKey(v.CONFLUENT_API_KEY, 'CONFLUENT_API_KEY', 'the Cloud API key id', problems);
+          requiredKey(v.CONFLUENT_API_SECRET, 'CONFLUENT_API_SECRET', 'the Cloud API key secret', problems);
+        },
+      },
+    ],
+    build: (v, context): ConfluentConfig => {
+      // valid here: the check above passed
+      const organizations = parseOrganizations(context, []);
+      const first = organizations?.[0];
       const proxy = proxyFromValues(v);
       return {
-        apiKey: v.CONFLUENT_API_KEY,
-        apiSecret: v.CONFLUENT_API_SECRET,
-        apiUrl: v.CONFLUENT_API_URL,
-        telemetryUrl: v.CONFLUENT_TELEMETRY_URL,
-        timeoutMs: v.SD_API_TIMEOUT_MS,
-        concurrency: v.SD_API_CONCURRENCY,
-        retries: v.SD_API_RETRIES,
+        apiKey: first?.apiKey ?? v.CONFLUENT_API_KEY ?? '',
+        apiSecret: first?.apiSecret ?? v.CONFLUENT_API_SECRET ?? '',
+        ...common(v),
+        ...(organizations ? { organizations } : {}),
         ...(proxy ? { proxy } : {}),
       };
     },
   },
 );
+
+function common(v: {
+  CONFLUENT_API_URL: string;
+  CONFLUENT_TELEMETRY_URL: string;
+  SD_API_TIMEOUT_MS: number;
+  SD_API_CONCURRENCY: number;
+  SD_API_RETRIES: number;
+}) {
+  return {
+    apiUrl: v.CONFLUENT_API_URL,
+    telemetryUrl: v.CONFLUENT_TELEMETRY_URL,
+    timeoutMs: v.SD_API_TIMEOUT_MS,
+    concurrency: v.SD_API_CONCURRENCY,
+    retries: v.SD_API_RETRIES,
+  };
+}

@@ -44,6 +44,8 @@ export interface Resource {
   cku?: number;
   /** Kafka clusters only: partitions, from the Metrics API; absent when it was not asked, refused or had no point. */
   partitions?: number;
+  /** The configured organisation (SD_CONFIG_FILE `organizations:`) it was discovered in; absent with one organisation. */
+  organization?: string;
 }
 
 export interface Environment {
@@ -51,6 +53,8 @@ export interface Environment {
   name?: string;
   /** From the environment's CRN (`metadata.resource_name`); absent when the API sends none. */
   organizationId?: string;
+  /** As on Resource. */
+  organization?: string;
 }
 
 /**

@@ -12,7 +12,8 @@ import { storePart } from '../store/config.js';
 import { openStore } from '../store/open-store.js';
 import { publishPart, wherePart } from './config.js';
 import { renderDocuments } from './documents.js';
-import { createDiscover, createPublishDeps } from './job.js';
+import { createJobDiscover, createPublishDeps } from './job.js';
+import { partialError } from './partial.js';
 import { type PublishResult, publishRun } from './publish.js';
 import { formatInventorySummary } from './summary.js';
 
@@ -20,6 +21,8 @@ const HELP = `usage: confluent-sd publish [--force] [--dry-run [--out DIR]]
 
 One run: discover every resource of the organisation, render one http_sd document per combination of
 SD_TARGETS x SD_PREFIXES, and publish them to SD_STORE (snapshot, latest/ copies, manifest last, status.json).
+SD_CONFIG_FILE may list several organisations (organizations:) and documents by selection (documents:);
+see docs/output.md.
 
 flags:
   --force        publish even when a guard refuses (zero resources, or a drop above SD_MAX_SHRINK),
@@ -34,9 +37,11 @@ reads: CONFLUENT_API_KEY, CONFLUENT_API_SECRET, CONFLUENT_API_URL, CONFLUENT_TEL
 
 outcomes (the first line of stdout): "published", "unchanged" (documents as in the current snapshot; the
 pointer's checkedAt refreshed and any latest/ copy that differs from it repaired), or "superseded" (another
-run switched latest/ while this one ran: latest/ is left as that run made it). A run whose only failed write
-is status.json or its run-log record says so in a warning line and still exits 0. Every attempt, failed and
-refused ones included, leaves a record under runs/<day>/ in the store (\`history --runs\`).
+run switched latest/ while this one ran: latest/ is left as that run made it), or "partial" (some of the
+organisations failed: the documents that include one kept the previous snapshot's bytes, the others were
+published; exit 1). A run whose only failed write is status.json or its run-log record says so in a warning
+line and still exits 0. Every attempt, failed and refused ones included, leaves a record under runs/<day>/ in
+the store (\`history --runs\`).
 
 exit: 0 published, unchanged or superseded · 1 failed (latest/ as before, unless the message says this run
   wrote latest/manifest.json) · 2 bad configuration · 3 refused by a guard`;
@@ -76,7 +81,7 @@ async function dryRun(
   out: string | undefined,
 ): Promise<number> {
   const { config, log } = ctx;
-  const discovered = await createDiscover(config.confluent, log, config.discovery)(ctx.signal);
+  const discovered = await createJobDiscover(config.confluent, log, config.discovery)(ctx.signal);
   const docs = renderDocuments(discovered.inventory, config.render);
   writeLine(ctx.stdout, formatInventorySummary(discovered.inventory, docs, discovered.api));
   if (out) {
@@ -85,12 +90,21 @@ async function dryRun(
     for (const d of docs) await writeFile(path.join(dir, `${d.name}.json`), d.body);
     writeLine(ctx.stdout, `wrote ${docs.length} documents to ${dir}`);
   }
+  // a run would keep the documents of a failed organisation from the previous snapshot: these are not those
+  const failed = discovered.failed ?? [];
+  if (failed.length > 0)
+    throw new AppError(
+      failed[0]!.code,
+      `${failed.map((f) => `organization ${f.name} failed: ${f.error}`).join('; ')}; the documents above lack its resources`,
+    );
   return EXIT.ok;
 }
 
 /** The first line of a run's output; `superseded` says whose snapshot is current and what became of this one. */
 export function formatOutcome(result: PublishResult): string {
   const figures = `${result.resources.total} resources, ${result.documents.length} documents, ${result.objectsWritten} objects written`;
+  if (result.partial && result.outcome !== 'superseded')
+    return `partial: snapshot ${result.snapshot}, ${figures}; failed: ${result.partial.failed.map((f) => f.name).join(', ')}`;
   if (result.outcome !== 'superseded') return `${result.outcome}: snapshot ${result.snapshot}, ${figures}`;
   const own = result.written ? `; this run's snapshot ${result.written} is complete but not current` : '';
   return `superseded: another run published snapshot ${result.snapshot} while this one ran, latest/ left as it made it${own}; ${figures}`;
@@ -122,21 +136,32 @@ async function publishOnce(
     if (result.statusError) writeLine(ctx.stdout, `warning: status.json not written: ${result.statusError}`);
     if (result.runLogError)
       writeLine(ctx.stdout, `warning: run log record not written: ${result.runLogError}`);
-    for (const d of result.documents) {
-      if (d.plan && d.plan.degraded !== 'none')
-        writeLine(
-          ctx.stdout,
-          `warning: ${d.name}: scrape plan degraded (${d.plan.degraded}): ${d.plan.reason}`,
-        );
-      if (d.plan && d.plan.overCap.length > 0)
-        writeLine(
-          ctx.stdout,
-          `warning: ${d.name}: over the points cap even alone: ${d.plan.overCap.join(', ')}`,
-        );
-    }
+    printWarnings(ctx, result);
+    // some organisations failed: their documents kept the previous snapshot, and the run has failed (exit 1)
+    if (result.partial) throw partialError(result.partial);
     return EXIT.ok;
   } finally {
     await store.close();
+  }
+}
+
+function printWarnings(
+  ctx: CommandContext<PublishArgs, ConfigOf<typeof PUBLISH_PARTS>>,
+  result: PublishResult,
+): void {
+  for (const d of result.documents) {
+    if (d.plan && d.plan.degraded !== 'none')
+      writeLine(
+        ctx.stdout,
+        `warning: ${d.name}: scrape plan degraded (${d.plan.degraded}): ${d.plan.reason}`,
+      );
+    for (const problem of d.unmatched ?? [])
+      writeLine(ctx.stdout, `warning: ${d.name}: selection: ${problem}`);
+    if (d.plan && d.plan.overCap.length > 0)
+      writeLine(
+        ctx.stdout,
+        `warning: ${d.name}: over the points cap even alone: ${d.plan.overCap.join(', ')}`,
+      );
   }
 }
 

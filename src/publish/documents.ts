@@ -9,16 +9,26 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RenderConfig } from '../render/config.js';
 import { type RenderedDocument, renderAll } from '../render/render.js';
+import { renderSelectedDocuments } from '../render/selected-documents.js';
 import { checkSdDocument } from '../render/validate.js';
 
 export function countResources(inventory: Inventory): ResourceCounts {
   const byType: Record<string, number> = {};
   const byEnvironment: Record<string, number> = {};
+  const byOrganization: NonNullable<ResourceCounts['byOrganization']> = {};
   for (const r of inventory.resources) {
     byType[r.type] = (byType[r.type] ?? 0) + 1;
     byEnvironment[r.environmentId] = (byEnvironment[r.environmentId] ?? 0) + 1;
+    if (r.organization === undefined) continue;
+    const org = byOrganization[r.organization] ?? { total: 0, byType: {} };
+    org.total += 1;
+    org.byType[r.type] = (org.byType[r.type] ?? 0) + 1;
+    byOrganization[r.organization] = org;
   }
-  return { total: inventory.resources.length, byType, byEnvironment };
+  for (const e of inventory.environments)
+    if (e.organization !== undefined) byOrganization[e.organization] ??= { total: 0, byType: {} };
+  const orgs = Object.keys(byOrganization).length > 0 ? { byOrganization } : {};
+  return { total: inventory.resources.length, byType, byEnvironment, ...orgs };
 }
 
 /** Records left out that the manifest names one by one; the rest are counted. */
@@ -39,7 +49,9 @@ export function discoveryEntry(inventory: Inventory): { discovery?: DiscoveryRep
 
 /** Renders every combination and applies Prometheus's own rules to each document before anything is written. */
 export function renderDocuments(inventory: Inventory, render: RenderConfig): RenderedDocument[] {
-  const docs = renderAll(inventory, render.combinations, render);
+  const docs = render.documents
+    ? renderSelectedDocuments(inventory, render.documents, render)
+    : renderAll(inventory, render.combinations, render);
   for (const doc of docs) {
     const problems = checkSdDocument(doc.body, { legacyLabelNames: render.paramStyle === 'underscore' });
     if (problems.length > 0) {
@@ -70,9 +82,16 @@ export function documentEntries(
       sha256: sha256(d.body),
       bytes: Buffer.byteLength(d.body),
       groups: d.groups,
+      ...(d.selection ? { selection: d.selection } : {}),
     };
   }
   return entries;
+}
+
+/** A selection that matches nothing (or an organisation or environment pattern that meets none): a warning each. */
+export function warnAboutSelection(log: Logger, d: RenderedDocument): void {
+  for (const problem of d.unmatched ?? [])
+    log.warn({ document: d.name, selection: d.selection, problem }, 'document selection matches nothing');
 }
 
 /** A plan that gives way, or a resource the Metrics API will cut whatever the plan: one warning each, never silent. */

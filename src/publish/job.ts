@@ -15,6 +15,7 @@ import type { RenderConfig } from '../render/config.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { formatDuration, type PublishPartConfig } from './config.js';
+import { createOrganizationsDiscover } from './organizations.js';
 import type { Discovered, PublishDeps } from './publish.js';
 import { withManifestSignatures } from './signing-store.js';
 
@@ -110,6 +111,17 @@ function deadlineError(
   );
 }
 
+/** One organisation (the CONFLUENT_API_* variables), or every one SD_CONFIG_FILE `organizations:` lists. */
+export function createJobDiscover(
+  config: ConfluentConfig,
+  log: Logger,
+  options: DiscoverOptions = {},
+): (signal: AbortSignal) => Promise<Discovered> {
+  return config.organizations
+    ? createOrganizationsDiscover(config, config.organizations, log, (c, l) => createDiscover(c, l, options))
+    : createDiscover(config, log, options);
+}
+
 export function createPublishDeps(
   config: {
     confluent: ConfluentConfig;
@@ -124,18 +136,16 @@ export function createPublishDeps(
   signal?: AbortSignal,
 ): PublishDeps {
   const keyFile = config.signing?.signingKeyFile;
+  const options = { runTimeoutMs: config.publish.runTimeoutMs, ...config.discovery };
   return {
     store: keyFile === undefined ? store : withManifestSignatures(store, readSigningKey(keyFile)),
-    discover: createDiscover(config.confluent, log, {
-      runTimeoutMs: config.publish.runTimeoutMs,
-      ...config.discovery,
-    }),
+    discover: createJobDiscover(config.confluent, log, options),
     render: config.render,
     publish: config.publish,
     log,
     version: VERSION,
     // the key id names the key; the secret never leaves the client
-    apiKeyIds: [config.confluent.apiKey],
+    apiKeyIds: config.confluent.organizations?.map((o) => o.apiKey) ?? [config.confluent.apiKey],
     where: config.where ?? {},
     ...(signal ? { signal } : {}),
   };

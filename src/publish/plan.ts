@@ -5,6 +5,7 @@
  */
 import type { DocumentEntry, Manifest, ResourceCounts } from '../bucket/manifest.js';
 import { AppError } from '../errors.js';
+import type { Run } from './run.js';
 
 export interface RunPlan {
   entries: Record<string, DocumentEntry>;
@@ -63,4 +64,21 @@ export function checkGuards(
   const refusal = findGuardRefusal(resources, previous, maxShrink);
   if (refusal)
     throw new AppError(refusal.code, `${refusal.fact}; refusing to publish (use --force to publish anyway)`);
+}
+
+/** A guard refuses the run, unless `--force`: then what it objected to is the run's forced reason. */
+export function applyGuards(
+  run: Pick<Run, 'force' | 'forced' | 'log' | 'deps'>,
+  resources: ResourceCounts,
+  previous: Manifest | undefined,
+): void {
+  if (!run.force) {
+    checkGuards(resources, previous, run.deps.publish.maxShrink);
+    return;
+  }
+  const refusal = findGuardRefusal(resources, previous, run.deps.publish.maxShrink);
+  if (refusal) {
+    run.forced.push(`${refusal.code}: ${refusal.fact}; published anyway (--force)`);
+    run.log.warn({ code: refusal.code, reason: refusal.fact }, 'guard overridden by --force');
+  }
 }

@@ -17,8 +17,16 @@ import {
   documentEntries,
   renderDocuments,
   warnAboutPlan,
+  warnAboutSelection,
 } from './documents.js';
-import { checkGuards, findGuardRefusal, planRun, type RunPlan } from './plan.js';
+import {
+  describePartial,
+  guardBaseline,
+  keepFailedOrganizations,
+  keptEntries,
+  partialError,
+} from './partial.js';
+import { applyGuards, planRun, type RunPlan } from './plan.js';
 import type { Pointer } from './pointer.js';
 import { readPrevious } from './previous.js';
 import { repairLatest } from './repair.js';
@@ -67,7 +75,13 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
     const result = await publishSteps(run, previous);
     const statusError = result.outcome === 'superseded' ? null : await writeStatus(run, status, result);
     const objectsWritten = run.out.count;
-    const runLogError = await writeRunRecord(run, { outcome: result.outcome, snapshot: result.snapshot });
+    // a partial run switched latest/ but failed (exit 1): its record keeps the outcome, switch time and error
+    const error = result.partial ? { error: partialError(result.partial) } : {};
+    const runLogError = await writeRunRecord(run, {
+      outcome: result.outcome,
+      snapshot: result.snapshot,
+      ...error,
+    });
     return { ...result, statusError, objectsWritten, durationMs: Date.now() - run.startedMs, runLogError };
   } catch (err) {
     const outcome = outcomeOfError(err);
@@ -87,9 +101,12 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
 
 /** After the pointer: the run's work is done, so a failed status.json is a warning, not a failed run. */
 async function writeStatus(run: Run, status: StatusWriter, result: StepsResult): Promise<string | null> {
-  const outcome = result.outcome === 'published' ? 'published' : 'unchanged';
+  const ok = result.outcome === 'published' ? 'published' : 'unchanged';
+  // a run that kept some organisations' documents from the previous snapshot has failed, though it published
+  const outcome = result.partial ? 'failed' : ok;
+  const error = result.partial ? describePartial(result.partial) : null;
   try {
-    await status.write({ runId: run.runId, outcome, error: null, snapshot: result.snapshot });
+    await status.write({ runId: run.runId, outcome, error, snapshot: result.snapshot });
     return null;
   } catch (err) {
     run.log.warn({ err, snapshot: result.snapshot }, 'could not write status.json');
@@ -102,9 +119,18 @@ type StepsResult = Omit<PublishResult, 'objectsWritten' | 'durationMs' | 'status
 async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
   abortIfRequested(run.signal, 'discovery');
   const { discovered, resources } = await discover(run);
-  const docs = render(run, discovered.inventory);
-  const plan = planRun(documentEntries(docs, run.deps.render, discovered.inventory.sizes), previous.manifest);
-  applyGuards(run, resources, previous.manifest);
+  const rendered = render(run, discovered.inventory);
+  const { store } = run.deps;
+  const kept = await keepFailedOrganizations(store, rendered, discovered, previous.manifest, run.log);
+  const docs = kept.docs;
+  for (const d of docs) warnAboutSelection(run.log, d); // after keeping: a kept selection is not this run's
+  const entries = documentEntries(docs, run.deps.render, discovered.inventory.sizes);
+  const plan = planRun(keptEntries(entries, kept.kept, previous.manifest), previous.manifest);
+  applyGuards(run, resources, guardBaseline(previous.manifest, kept.failed));
+  const partial =
+    kept.failed.length > 0
+      ? { partial: { failed: kept.failed, kept: kept.kept, withheld: kept.withheld } }
+      : {};
   abortIfRequested(run.signal, 'writing the snapshot');
   if (!plan.writesSnapshot && previous.manifest) {
     const refreshed = await refreshPointer(run, previous, previous.manifest);
@@ -112,7 +138,11 @@ async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
     const outcome = refreshed ? 'unchanged' : 'superseded';
     const snapshot = pointer.manifest?.runId ?? previous.manifest.runId;
     const previousRunId = previous.manifest.previousRunId;
-    return { ...resultOf(run, outcome, snapshot, previousRunId, resources, docs, []), written: null };
+    return {
+      ...resultOf(run, outcome, snapshot, previousRunId, resources, docs, []),
+      written: null,
+      ...partial,
+    };
   }
   const manifestFor = (runId: string) =>
     canonicalJson(buildManifest(run, runId, plan, previous.manifest, resources, discovered));
@@ -127,20 +157,8 @@ async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
   return {
     ...resultOf(run, outcome, snapshot, previousRunId, resources, docs, plan.changed),
     written: run.runId,
+    ...partial,
   };
-}
-
-/** A guard refuses the run, unless `--force`: then what it objected to is the run's forced reason. */
-function applyGuards(run: Run, resources: ResourceCounts, previous: Manifest | undefined): void {
-  if (!run.force) {
-    checkGuards(resources, previous, run.deps.publish.maxShrink);
-    return;
-  }
-  const refusal = findGuardRefusal(resources, previous, run.deps.publish.maxShrink);
-  if (refusal) {
-    run.forced.push(`${refusal.code}: ${refusal.fact}; published anyway (--force)`);
-    run.log.warn({ code: refusal.code, reason: refusal.fact }, 'guard overridden by --force');
-  }
 }
 
 async function discover(run: Run): Promise<{ discovered: Discovered; resources: ResourceCounts }> {
@@ -220,6 +238,7 @@ function resultOf(
       groups: d.groups,
       changed: changed.includes(d.name),
       ...(d.plan ? { plan: d.plan } : {}),
+      ...(d.unmatched && d.unmatched.length > 0 ? { unmatched: d.unmatched } : {}),
     })),
     warnings: countWarnings(docs),
   };

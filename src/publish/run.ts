@@ -3,7 +3,7 @@ import type { Manifest, ResourceCounts } from '../bucket/manifest.js';
 import { chooseRunId } from '../bucket/run-id.js';
 import type { ApiStats } from '../confluent/stats.js';
 import type { Inventory } from '../discovery/resource.js';
-import { AppError, describeError } from '../errors.js';
+import { AppError, describeError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RenderConfig } from '../render/config.js';
 import type { PlanFigures } from '../render/plan.js';
@@ -15,6 +15,16 @@ export interface Discovered {
   inventory: Inventory;
   api: ApiStats;
   durationMs: number;
+  /** SD_CONFIG_FILE `organizations:`: every configured organisation, and those whose discovery failed. */
+  organizations?: string[];
+  failed?: FailedOrganization[];
+}
+
+/** An organisation whose discovery failed: its error's code and message (never a secret: errors carry none). */
+export interface FailedOrganization {
+  name: string;
+  code: ErrorCode;
+  error: string;
 }
 
 export interface PublishDeps {
@@ -51,7 +61,8 @@ export interface PublishResult {
   written: string | null;
   previousRunId: string | null;
   resources: ResourceCounts;
-  documents: { name: string; groups: number; changed: boolean; plan?: PlanFigures }[];
+  /** `unmatched`: what of the document's selection matched nothing (SD_CONFIG_FILE `documents:`), one warning each. */
+  documents: { name: string; groups: number; changed: boolean; plan?: PlanFigures; unmatched?: string[] }[];
   objectsWritten: number;
   warnings: number;
   durationMs: number;
@@ -61,6 +72,11 @@ export interface PublishResult {
   attemptId: string;
   /** Why the run-log record could not be written (a warning: the outcome stands). */
   runLogError: string | null;
+  /**
+   * Some organisations' discovery failed (SD_CONFIG_FILE `organizations:`): the documents that include one kept
+   * their previous bytes or were not published, the others published. The run has failed (exit 1, status failed).
+   */
+  partial?: { failed: FailedOrganization[]; kept: string[]; withheld: string[] };
 }
 
 /** What the steps of one run share. */

@@ -103,6 +103,11 @@ export const scheduleCommand = defineCommand({
           },
           'publish finished',
         );
+        if (result.partial)
+          log.error(
+            { failed: result.partial.failed, kept: result.partial.kept, withheld: result.partial.withheld },
+            'publish partial: organizations failed, their documents kept the previous snapshot',
+          );
       };
       const scheduler = startScheduler(config.schedule.expression, runOnce, log, ctx.signal);
       await scheduler.stopped;

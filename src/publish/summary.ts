@@ -18,6 +18,12 @@ export function formatInventorySummary(
     .map(([t, n]) => `${t} ${n}`)
     .join(', ');
   lines.push(`resources: ${counts.total}${byType ? ` (${byType})` : ''}`);
+  if (counts.byOrganization) {
+    const orgs = Object.entries(counts.byOrganization)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, o]) => `${name} ${o.total}`);
+    lines.push(`organizations: ${orgs.join(', ')}`);
+  }
   lines.push(`environments: ${inventory.environments.length}`);
   for (const env of inventory.environments) {
     lines.push(
@@ -29,6 +35,7 @@ export function formatInventorySummary(
   for (const d of docs) {
     lines.push(`  ${d.name}.json: ${d.groups} groups, ${Buffer.byteLength(d.body)} bytes`);
     if (d.plan) lines.push(...formatPlan(d.plan, inventory.sizes?.source ?? 'none').map((l) => `    ${l}`));
+    for (const problem of d.unmatched ?? []) lines.push(`    WARNING selection: ${problem}`);
   }
   const warnings = docs.flatMap((d) => d.warnings);
   const unique = new Map(warnings.map((w) => [w.resourceId, w]));

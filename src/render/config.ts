@@ -8,6 +8,7 @@ import { GROUPINGS, type GroupBy, PARAM_STYLES, type ParamStyle } from '../bucke
 import { oneOf, wholeNumber } from '../config/fields.js';
 import { defineConfigPart, field } from '../config/part.js';
 import { type Combination, checkPrefix, parseTargetList } from './combination.js';
+import { DOCUMENTS_SECTION, type DocumentSpec, parseDocuments } from './documents-config.js';
 import { PLAN_DEFAULTS, PLAN_FIELDS, planSettingsOf } from './plan-config.js';
 import type { PlanSettings } from './plan-settings.js';
 
@@ -18,6 +19,8 @@ export interface RenderConfig {
   batchSize: number;
   /** The budgets of `SD_GROUP_BY=plan`. */
   plan: PlanSettings;
+  /** SD_CONFIG_FILE `documents:`: when present, the documents rendered instead of the `combinations` matrix. */
+  documents?: DocumentSpec[];
 }
 
 /** `a,b; c` → [['a', 'b'], ['c']]. */
@@ -69,6 +72,8 @@ function checkDocumentNames(combinations: Combination[], problems: string[]): vo
   }
 }
 
+const PLAN_VARIABLES = Object.keys(PLAN_FIELDS) as (keyof typeof PLAN_FIELDS)[];
+
 export const renderPart = defineConfigPart(
   {
     SD_TARGETS: field((text, _name, problems) => parseTargetLists(text ?? '', problems)),
@@ -92,13 +97,25 @@ export const renderPart = defineConfigPart(
         reads: ['SD_TARGETS', 'SD_PREFIXES'],
         check: (v, problems) => checkDocumentNames(combinationsOf(v.SD_TARGETS, v.SD_PREFIXES), problems),
       },
+      {
+        reads: ['SD_TARGETS', ...PLAN_VARIABLES],
+        check: (v, problems, context) => {
+          parseDocuments(context, { targets: v.SD_TARGETS[0] ?? [], plan: v }, problems);
+        },
+      },
     ],
-    build: (v): RenderConfig => ({
-      combinations: combinationsOf(v.SD_TARGETS, v.SD_PREFIXES),
-      paramStyle: v.SD_PARAM_STYLE,
-      groupBy: v.SD_GROUP_BY,
-      batchSize: v.SD_BATCH_SIZE,
-      plan: planSettingsOf(v),
-    }),
+    sections: [DOCUMENTS_SECTION],
+    build: (v, context): RenderConfig => {
+      // valid here: the check above passed
+      const documents = parseDocuments(context, { targets: v.SD_TARGETS[0] ?? [], plan: v }, []);
+      return {
+        combinations: combinationsOf(v.SD_TARGETS, v.SD_PREFIXES),
+        paramStyle: v.SD_PARAM_STYLE,
+        groupBy: v.SD_GROUP_BY,
+        batchSize: v.SD_BATCH_SIZE,
+        plan: planSettingsOf(v),
+        ...(documents ? { documents } : {}),
+      };
+    },
   },
 );

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../errors.js';
 import type { BuiltGroups, CheckedOptions, GroupLabels, RenderWarning } from './groups.js';
-import { type LabelledResource, metricsPathOf, paramLabelName } from './labels.js';
+import { type LabelledResource, metricsPathOf, ORGANIZATION_LABEL, paramLabelName } from './labels.js';
 
 /** Stands in for a missing environment id in `instance`, so the group stays unique and readable. */
 export const NO_ENVIRONMENT = 'no-environment';
@@ -53,6 +53,8 @@ export function buildEnvironmentGroups(
       else missing.push(`${prefix}environment_id`);
       if (environmentName !== undefined) group.push([`${prefix}environment_name`, environmentName]);
       else missing.push(`${prefix}environment_name`);
+      if (first.organization !== undefined)
+        group.push([`${prefix}${ORGANIZATION_LABEL}`, first.organization]);
       groups.push(group);
       if (missing.length > 0)
         for (const id of ids) warnings.push({ resourceId: id, type: first.type, missing: [...missing] });

@@ -100,6 +100,9 @@ function isKnown(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
 }
 
+/** The label of a resource's configured organisation; only with several (`organizations:`), so never missing. */
+export const ORGANIZATION_LABEL = 'organization';
+
 export function resourceToLabels(r: Resource, environmentName: string | undefined): LabelledResource {
   const labels: (readonly [string, string])[] = [];
   const missing: string[] = [];
@@ -108,6 +111,7 @@ export function resourceToLabels(r: Resource, environmentName: string | undefine
     if (isKnown(value)) labels.push([name, value]);
     else missing.push(name);
   }
+  if (isKnown(r.organization)) labels.push([ORGANIZATION_LABEL, r.organization]);
   return { resource: r, environmentName, labels, missing };
 }
 

@@ -12,6 +12,8 @@ export interface PlannedResource {
   dataset?: string;
   /** The query parameter Prometheus sends for the type: `resource_kafka_id` or `resource.kafka.id`. */
   param: string;
+  /** Its configured organisation: a scrape carries one organisation's key, so groups never mix organisations. */
+  organization?: string;
 }
 
 export interface PlannedGroup {
@@ -66,13 +68,17 @@ export function metricsPathBytes(resources: readonly PlannedResource[]): number 
   return Math.max(0, ...resources.map((r) => r.metricsPath.length));
 }
 
-/** The resources of each metrics path, in their order: a scrape URL has one path, so each is planned apart. */
+/**
+ * The resources of each metrics path (and organisation), in their order: a scrape URL has one path, and a scrape
+ * one organisation's key, so each is planned apart.
+ */
 export function byMetricsPath(resources: readonly PlannedResource[]): PlannedResource[][] {
   const byPath = new Map<string, PlannedResource[]>();
   for (const r of resources) {
-    const members = byPath.get(r.metricsPath);
+    const key = r.organization === undefined ? r.metricsPath : `${r.metricsPath}\u0000${r.organization}`;
+    const members = byPath.get(key);
     if (members) members.push(r);
-    else byPath.set(r.metricsPath, [r]);
+    else byPath.set(key, [r]);
   }
   return [...byPath.values()];
 }

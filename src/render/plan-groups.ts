@@ -5,7 +5,7 @@
  */
 import { DATASET_OF, type Resource } from '../discovery/resource.js';
 import type { CheckedOptions, GroupLabels, RenderWarning } from './groups.js';
-import { type LabelledResource, metricsPathOf, paramLabelName } from './labels.js';
+import { type LabelledResource, metricsPathOf, ORGANIZATION_LABEL, paramLabelName } from './labels.js';
 import { type PlanFigures, type PlannedResource, planGroups } from './plan.js';
 import type { PlannedGroup } from './plan-group.js';
 import { estimatePartitions, type PlanSettings } from './plan-settings.js';
@@ -35,6 +35,7 @@ export function buildPlanGroups(
     metricsPath: metricsPathOf(r.type, options),
     dataset: DATASET_OF[r.type],
     param: paramLabelName(r.type, options.paramStyle).slice('__param_'.length),
+    ...(r.organization === undefined ? {} : { organization: r.organization }),
   }));
   const plan = planGroups(planned, options.plan);
   const groups: GroupLabels[] = [];
@@ -85,5 +86,7 @@ function packedLabels(
   ];
   for (const [type, ids] of idsByType) group.push([paramLabelName(type, options.paramStyle), ids.join(',')]);
   if (idsByType.size === 1) group.push([`${prefix}resource_type`, [...idsByType.keys()][0]!]);
+  const organization = members[0]!.resource.organization;
+  if (organization !== undefined) group.push([`${prefix}${ORGANIZATION_LABEL}`, organization]);
   return group;
 }

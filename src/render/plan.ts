@@ -71,7 +71,8 @@ function packPerPath(resources: readonly PlannedResource[], settings: PlanSettin
  * paths, and sort after the `cloud` groups (`plan-<digit>`), so a document's first group keeps the `cloud` path.
  */
 function keyPrefixOf(r: PlannedResource | undefined): string {
-  return r?.dataset === undefined || r.dataset === 'cloud' ? 'plan-' : `plan-${r.dataset}-`;
+  const org = r?.organization === undefined ? '' : `${r.organization}-`;
+  return r?.dataset === undefined || r.dataset === 'cloud' ? `plan-${org}` : `plan-${org}${r.dataset}-`;
 }
 
 function packResources(resources: readonly PlannedResource[], settings: PlanSettings): PlannedGroup[] {

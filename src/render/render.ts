@@ -15,6 +15,7 @@ import { type LabelledResource, labelInventory } from './labels.js';
 import type { PlanFigures } from './plan.js';
 import { buildPlanGroups, singleLabels } from './plan-groups.js';
 import type { PlanSettings } from './plan-settings.js';
+import type { Selection } from './selection.js';
 
 export type { RenderWarning } from './groups.js';
 
@@ -46,6 +47,9 @@ export interface RenderedDocument {
   plan?: PlanFigures;
   /** The resources' labels as `confluent_resource_info` series, to join with their metrics. */
   info: RenderedInfo;
+  /** SD_CONFIG_FILE `documents:`: what the document selects, and what of that matched nothing (warnings). */
+  selection?: Selection;
+  unmatched?: string[];
 }
 
 export function renderDocument(
@@ -77,10 +81,12 @@ export function renderAll(
   return docs;
 }
 
-function renderCombination(
+/** One document of already labelled resources; `name` defaults to the combination's (document-name.ts). */
+export function renderCombination(
   resources: readonly LabelledResource[],
   combination: Combination,
   options: CheckedOptions,
+  name: string = documentName(combination),
 ): RenderedDocument {
   const problems = checkCombination(combination);
   if (problems.length > 0) {
@@ -92,7 +98,7 @@ function renderCombination(
   const built = buildLines(resources, prefix, options, targetsJson);
   const { lines, warnings } = built;
   return {
-    name: documentName(combination),
+    name,
     combination: { targets: [...combination.targets], prefix },
     body: lines.length === 0 ? '[]\n' : `[\n${lines.join(',\n')}\n]\n`,
     groups: lines.length,
@@ -139,7 +145,7 @@ function buildResourceLines(
   return { lines, warnings };
 }
 
-function checkOptions(options: RenderOptions): CheckedOptions {
+export function checkOptions(options: RenderOptions): CheckedOptions {
   const problems: string[] = [];
   if (options.paramStyle !== 'underscore' && options.paramStyle !== 'dotted')
     problems.push(`param style ${JSON.stringify(options.paramStyle)} must be "underscore" or "dotted"`);

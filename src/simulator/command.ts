@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import { logPart } from '../log.js';
 import { isMetricsLimitsName, METRICS_LIMITS_NAMES, type MetricsLimitsName } from './metrics-limits.js';
 import { countResources, DEFAULT_SIZES, describeCounts } from './org.js';
-import { type SimulatorOptions, startSimulator } from './server.js';
+import { MAX_ORGANIZATIONS, type SimulatorOptions, startSimulator } from './server.js';
 import {
   DEFAULT_RUNTIME_CONFIG,
   DESCRIPTOR_REVISIONS,
@@ -21,6 +21,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   seed: { type: 'string' },
+  organizations: { type: 'string' },
   environments: { type: 'string' },
   'kafka-per-env': { type: 'string' },
   'connectors-per-cluster': { type: 'string' },
@@ -45,13 +46,16 @@ const OPTIONS = {
 const HELP = `usage: confluent-sd simulate [flags]
 
 Runs a Confluent Cloud simulator (control plane, Metrics API, admin API under /_sim/) on one port,
-serving an organisation generated from a seed. Prints "listening on http://<host>:<port>" when ready
+serving organisations generated from a seed, one per API key. Prints "listening on http://<host>:<port>" when ready
 and runs until SIGTERM/SIGINT. See docs/simulator.md.
 
 flags:
   --port N                   port to listen on, 0 = any free port (default ${DEFAULT_PORT})
   --host H                   address to bind (default 127.0.0.1)
   --seed N                   organisation seed, integer 0..4294967295 (default 1)
+  --organizations N          organisations, each with its own key: the first with --api-key/--api-secret,
+                             the n-th with "-n" appended to both (sim-key-2 / sim-secret-2) and seed + n - 1
+                             (default 1)
   --environments N           environments (default ${DEFAULT_SIZES.environments})
   --kafka-per-env N          Kafka clusters per environment (default ${DEFAULT_SIZES.kafkaPerEnv})
   --connectors-per-cluster N connectors per Kafka cluster (default ${DEFAULT_SIZES.connectorsPerCluster})
@@ -157,6 +161,7 @@ export function parseSimulateFlags(argv: string[]): SimulatorOptions & { port: n
     if (value !== undefined) options[key] = value;
   };
   set('seed', integerFlag(values, 'seed', 0, 4_294_967_295, problems));
+  set('organizations', integerFlag(values, 'organizations', 1, MAX_ORGANIZATIONS, problems));
   set('environments', integerFlag(values, 'environments', 0, 100_000, problems));
   set('kafkaPerEnv', integerFlag(values, 'kafka-per-env', 0, 10_000, problems));
   set('connectorsPerCluster', integerFlag(values, 'connectors-per-cluster', 0, 10_000, problems));
@@ -194,7 +199,13 @@ async function runSimulate(ctx: CommandContext<SimulateFlags>): Promise<number> 
       'simulator listening',
     );
     writeLine(ctx.stdout, `listening on ${sim.url}`);
-    writeLine(ctx.stdout, `organisation seed ${sim.org.seed}: ${describeCounts(counts)}`);
+    for (const o of sim.organizations) {
+      const key = sim.organizations.length > 1 ? ` (key ${o.apiKey})` : '';
+      writeLine(
+        ctx.stdout,
+        `organisation seed ${o.org.seed}${key}: ${describeCounts(countResources(o.org))}`,
+      );
+    }
     const { metricsLimits, timeScale } = sim.config();
     if (metricsLimits !== 'none') {
       writeLine(ctx.stdout, `metrics limits ${metricsLimits}, time scale ${timeScale}`);

@@ -1,4 +1,7 @@
-/** HTTP basic auth against the simulator's one API key (compared in constant time, never logged). */
+/**
+ * HTTP basic auth against the simulator's API keys, one per organisation (compared in constant time, never
+ * logged): as in Confluent Cloud, a Cloud API key belongs to one organisation, so the key picks the organisation.
+ */
 import { timingSafeEqual } from 'node:crypto';
 
 function sameText(a: string, b: string): boolean {
@@ -24,4 +27,20 @@ export function isAuthorized(header: string | undefined, apiKey: string, apiSecr
   const keyOk = sameText(decoded.slice(0, colon), apiKey);
   const secretOk = sameText(decoded.slice(colon + 1), apiSecret);
   return keyOk && secretOk;
+}
+
+/** Whatever holds one organisation's credentials. */
+export interface Credentials {
+  apiKey: string;
+  apiSecret: string;
+}
+
+/** The credentials a basic-auth header matches, or undefined; every key is compared, so timing names none. */
+export function findCredentials<C extends Credentials>(
+  header: string | undefined,
+  all: readonly C[],
+): C | undefined {
+  let found: C | undefined;
+  for (const c of all) if (isAuthorized(header, c.apiKey, c.apiSecret) && !found) found = c;
+  return found;
 }

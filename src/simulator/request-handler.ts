@@ -5,14 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Logger } from '../log.js';
-import { ADMIN_ROUTES, type AdminContext } from './admin-routes.js';
-import { CLOUD_ROUTES, type CloudContext } from './cloud-routes.js';
-import { isAuthorized, principalOf } from './credentials.js';
+import { ADMIN_ROUTES } from './admin-routes.js';
+import { CLOUD_ROUTES } from './cloud-routes.js';
+import { findCredentials, principalOf } from './credentials.js';
 import { createFaultPicker, type FaultPicker, faultedReply } from './faults.js';
-import { deleteListed, refusalOf } from './listing-refusals.js';
 import { MetricsGate } from './metrics-gate.js';
-import { limitSetOf } from './metrics-limits.js';
-import { METRICS_ROUTES, type MetricsContext } from './metrics-routes.js';
+import { METRICS_ROUTES } from './metrics-routes.js';
 import type { OrgStore } from './org-store.js';
 import { FixedWindowLimiter } from './rate-limit.js';
 import {
@@ -23,17 +21,24 @@ import {
   SimRequestError,
   UNAUTHORIZED_HEADER,
 } from './reply.js';
+import { createRouteContext, type RouteContext } from './route-context.js';
 import { matchRoute, type Route, type RouteMatch, unmatchedReply } from './router.js';
 import { readApiBody, readJsonBody, sendReply, sleepUnlessAborted } from './server-io.js';
 import type { RuntimeSettings } from './sim-config.js';
 import type { StatsRecorder } from './stats.js';
 
-export interface HandlerDeps {
-  store: OrgStore;
-  stats: StatsRecorder;
-  settings: RuntimeSettings;
+/** One organisation of the simulator and the API key that reaches it. */
+export interface SimTenant {
   apiKey: string;
   apiSecret: string;
+  store: OrgStore;
+}
+
+export interface HandlerDeps {
+  /** One per organisation; the first is the default one (`--api-key`). */
+  tenants: readonly SimTenant[];
+  stats: StatsRecorder;
+  settings: RuntimeSettings;
   /** Seeds the fault draws. */
   seed: number;
   clock: () => number;
@@ -42,7 +47,6 @@ export interface HandlerDeps {
   url: string;
 }
 
-type RouteContext = CloudContext & MetricsContext & AdminContext;
 const API_ROUTES: readonly Route<RouteContext>[] = [...CLOUD_ROUTES, ...METRICS_ROUTES];
 
 function isAdminPath(path: string): boolean {
@@ -73,34 +77,15 @@ export class SimulatorHandler {
   private readonly gate: MetricsGate;
   private readonly pickFault: FaultPicker;
   private readonly closing = new AbortController();
-  private readonly ctx: RouteContext;
+  private readonly contexts: (SimTenant & { ctx: RouteContext })[];
 
   constructor(private readonly deps: HandlerDeps) {
     this.pickFault = createFaultPicker(deps.seed);
-    const { settings, stats } = deps;
-    const gate = new MetricsGate(settings, stats);
-    this.gate = gate;
-    this.ctx = {
-      store: deps.store,
-      stats,
-      get pageTokenTtlMs() {
-        return settings.value.pageTokenTtlMs;
-      },
-      exportOptions() {
-        const set = limitSetOf(settings.value.metricsLimits);
-        return { sized: set !== undefined, pointsCap: set?.pointsPerMetric ?? Number.POSITIVE_INFINITY };
-      },
-      truncated: (now, seriesCut) => stats.metrics.truncated(now, seriesCut),
-      resourceDescriptors: () => settings.value.resourceDescriptors,
-      refusal: (api, environmentId) => refusalOf(settings, api, environmentId),
-      listed: (ids) => deleteListed(deps.store, settings, ids),
-      resetLimits: () => gate.reset(),
-      config: () => settings.snapshot(),
-      setConfig(partial) {
-        const problems = settings.update(partial);
-        if (problems.length > 0) throw new SimRequestError(400, 'invalid_request', problems.join('; '));
-      },
-    };
+    this.gate = new MetricsGate(deps.settings, deps.stats);
+    this.contexts = deps.tenants.map((t) => ({
+      ...t,
+      ctx: createRouteContext(t.store, deps.settings, deps.stats, this.gate),
+    }));
   }
 
   /** The node:http request listener. */
@@ -162,8 +147,10 @@ export class SimulatorHandler {
       stats.status(reply.status);
       sendReply(res, sim.method, reply, headers);
     };
-    const refusal = this.refuseApiRequest(req, sim, headers);
-    if (refusal) return answer(refusal);
+    const ctx = this.contextFor(req);
+    const refusal = this.refuseApiRequest(sim, headers, ctx !== undefined);
+    if (refusal || !ctx)
+      return answer(refusal ?? errorsReply(401, 'user_unauthenticated', 'Authentication failed'));
     if (match.kind !== 'found') return answer(unmatchedReply(match));
     sim.params = match.params;
     if (isMetricsPath(sim.path)) {
@@ -178,14 +165,14 @@ export class SimulatorHandler {
     const fault = this.pickFault(settings.value, sim.query.has('page_token'));
     if (fault) stats.fault(fault);
     if (fault === 'timeout') return this.holdAndDrop(res);
-    answer(await faultedReply(fault, () => match.route.handler(sim, this.ctx)));
+    answer(await faultedReply(fault, () => match.route.handler(sim, ctx)));
   }
 
   /** The 429 of the rate limit or the 401 of a bad key, if either applies; sets their headers. */
   private refuseApiRequest(
-    req: http.IncomingMessage,
     sim: SimRequest,
     headers: ResponseHeaders,
+    authorized: boolean,
   ): Reply | undefined {
     const { rateLimit } = this.deps.settings.value;
     if (rateLimit > 0) {
@@ -193,7 +180,7 @@ export class SimulatorHandler {
       Object.assign(headers, decision.headers);
       if (!decision.allowed) return errorsReply(429, 'too_many_requests', 'Too Many Requests');
     }
-    if (this.isAuthorized(req)) return undefined;
+    if (authorized) return undefined;
     headers['WWW-Authenticate'] = UNAUTHORIZED_HEADER;
     return sim.path.startsWith('/connect/')
       ? connectErrorReply(401, 'Unauthorized')
@@ -216,7 +203,8 @@ export class SimulatorHandler {
     const { rateLimit } = this.deps.settings.value;
     const headers = rateLimit > 0 ? this.limiter.peek(sim.now, rateLimit) : {};
     const answer = (reply: Reply) => sendReply(res, sim.method, reply, headers);
-    if (!this.isAuthorized(req)) {
+    const ctx = this.contextFor(req);
+    if (!ctx) {
       headers['WWW-Authenticate'] = UNAUTHORIZED_HEADER;
       return answer(errorsReply(401, 'user_unauthenticated', 'Authentication failed'));
     }
@@ -225,14 +213,15 @@ export class SimulatorHandler {
     sim.params = match.params;
     try {
       sim.body = await readJsonBody(req);
-      answer(await match.route.handler(sim, this.ctx));
+      answer(await match.route.handler(sim, ctx));
     } catch (err) {
       if (!(err instanceof SimRequestError)) throw err;
       answer(errorsReply(err.status, err.code, err.message));
     }
   }
 
-  private isAuthorized(req: http.IncomingMessage): boolean {
-    return isAuthorized(req.headers.authorization, this.deps.apiKey, this.deps.apiSecret);
+  /** The organisation the request's key belongs to; undefined for a wrong or missing key. */
+  private contextFor(req: http.IncomingMessage): RouteContext | undefined {
+    return findCredentials(req.headers.authorization, this.contexts)?.ctx;
   }
 }

@@ -19,6 +19,8 @@ export type { SimulatorStats } from './stats.js';
 
 export interface SimulatorOptions extends Partial<OrgSizes>, Partial<RuntimeConfig> {
   seed?: number;
+  /** Organisations served, each generated with its own seed and reached with its own key (default 1). */
+  organizations?: number;
   apiKey?: string;
   apiSecret?: string;
   /** Default 127.0.0.1. */
@@ -30,6 +32,14 @@ export interface SimulatorOptions extends Partial<OrgSizes>, Partial<RuntimeConf
   clock?: () => number;
 }
 
+/** One organisation of a running simulator and the API key that reaches it. */
+export interface SimOrganization {
+  apiKey: string;
+  apiSecret: string;
+  org: SimulatedOrg;
+  store: OrgStore;
+}
+
 export interface RunningSimulator {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   url: string;
@@ -37,6 +47,8 @@ export interface RunningSimulator {
   /** The live organisation (the admin API changes it). Change it only through `store` or the admin API. */
   org: SimulatedOrg;
   store: OrgStore;
+  /** Every organisation with its key, the first being `org` (`--organizations`). */
+  organizations: SimOrganization[];
   stats(): SimulatorStats;
   resetStats(): SimulatorStats;
   config(): RuntimeConfig;
@@ -85,6 +97,33 @@ function orgSizes(o: SimulatorOptions): Partial<OrgSizes> {
   return sizes;
 }
 
+/** The largest `--organizations`. */
+export const MAX_ORGANIZATIONS = 100;
+
+/**
+ * Organisation 1 has the seed and the key given; organisation n > 1 has seed + n - 1 and the key and secret with
+ * `-n` appended (`sim-key-2` / `sim-secret-2`), so each is reproducible alone.
+ */
+function createOrganizations(
+  options: SimulatorOptions,
+  seed: number,
+  clock: () => number,
+): SimOrganization[] {
+  const count = options.organizations ?? 1;
+  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_ORGANIZATIONS))
+    throw new AppError(
+      'USAGE',
+      `start simulator: organizations must be an integer from 1 to ${MAX_ORGANIZATIONS}`,
+    );
+  const key = options.apiKey ?? 'sim-key';
+  const secret = options.apiSecret ?? 'sim-secret';
+  return Array.from({ length: count }, (_, i) => {
+    const store = new OrgStore(generateOrg((seed + i) % 2 ** 32, orgSizes(options)), clock);
+    const suffix = i === 0 ? '' : `-${i + 1}`;
+    return { apiKey: key + suffix, apiSecret: secret + suffix, org: store.org, store };
+  });
+}
+
 /** Listens on `host:port`; resolves with the port bound (the one asked for, or a free one for 0). */
 function listen(server: http.Server, host: string, port: number): Promise<number> {
   return new Promise<number>((resolve, reject) => {
@@ -107,18 +146,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (problems.length > 0) throw new AppError('USAGE', `start simulator: ${problems.join('; ')}`);
   const clock = options.clock ?? Date.now;
   const seed = options.seed ?? 1;
-  const store = new OrgStore(generateOrg(seed, orgSizes(options)), clock);
+  const organizations = createOrganizations(options, seed, clock);
+  const store = organizations[0]!.store;
   const stats = new StatsRecorder(clock, () => settings.value.timeScale);
   const host = options.host ?? '127.0.0.1';
   const server = http.createServer();
   const port = await listen(server, host, options.port ?? 0);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const handler = new SimulatorHandler({
-    store,
+    tenants: organizations,
     stats,
     settings,
-    apiKey: options.apiKey ?? 'sim-key',
-    apiSecret: options.apiSecret ?? 'sim-secret',
     seed,
     clock,
     log: options.log ?? createSilentLogger(),
@@ -131,6 +169,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     port,
     org: store.org,
     store,
+    organizations,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     resetLimits: () => handler.resetLimits(),
