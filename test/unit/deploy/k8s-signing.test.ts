@@ -88,7 +88,7 @@ for (const components of [['signing'], ['secrets-as-files', 'signing']]) {
       const without = podOf(render(components.filter((c) => c !== 'signing')), 'CronJob');
       const job = podOf(objs, 'CronJob');
       assert.equal(
-        (containersOf(job)[0]?.env as Obj[]).filter((e) => e.name !== 'SD_SIGNING_KEY_FILE'),
+        ((containersOf(job)[0] as Obj).env as Obj[]).filter((e) => e.name !== 'SD_SIGNING_KEY_FILE'),
         containersOf(without)[0]?.env,
       );
       assert.equal(
