@@ -8,6 +8,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { Manifest } from '../bucket/manifest.js';
+import { parseRunId } from '../bucket/run-id.js';
 import { readRunLog } from '../bucket/run-log.js';
 import type { StoreReader } from '../store/store.js';
 import { type CurrentPeriod, type CurrentSince, currentPeriods } from './current-times.js';
@@ -78,8 +79,14 @@ export interface ReportRange {
 
 /** A current period overlaps the range: it began before the range ends and ended (if it did) after it began. */
 function overlaps(p: CurrentPeriod, range: ReportRange): boolean {
-  const until = p.until === null ? Number.POSITIVE_INFINITY : Date.parse(p.until);
-  return Date.parse(p.from.time) < range.to.getTime() && (!range.from || until > range.from.getTime());
+  const until = p.until === null ? Number.POSITIVE_INFINITY : timeMs(p.until, p.replacedBy);
+  return timeMs(p.from.time, p.runId) < range.to.getTime() && (!range.from || until > range.from.getTime());
+}
+
+/** A time of the store, or (a createdAt that is not one) the time of the run id it stands for. */
+function timeMs(time: string, runId: string | null): number {
+  const t = Date.parse(time);
+  return Number.isNaN(t) ? ((runId === null ? undefined : parseRunId(runId)?.getTime()) ?? 0) : t;
 }
 
 export async function buildReportData(
