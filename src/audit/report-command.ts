@@ -47,8 +47,8 @@ export const reportCommand = defineCommand({
 
 Writes one self-contained file (HTML: inline CSS and an inline SVG chart, no script, nothing fetched from
 the network) for people who do not run the CLI: resources over time per type (one point per snapshot that
-was current at some time in the range, from its switch of latest/ to the next one), every change between those snapshots by resource (added, removed, relabelled),
-every failed, refused, aborted, forced and partial run of the run log (runs/) with its reason, and the result of
+was current at some time in the range, from its switch of latest/ to the next one), every change between
+those snapshots by resource (added, removed, relabelled), every failed, refused, aborted, forced and partial run of the run log (runs/) with its reason, and the result of
 verify over the whole store. Everything read from the store is escaped (labels are untrusted input).
 
 flags:
