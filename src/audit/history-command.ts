@@ -72,7 +72,7 @@ flags:
                   no zone = UTC)
   --until TIME    only snapshots written (runs: started) at or before TIME
   --organization NAME  only that organisation's documents and resource counts (SD_CONFIG_FILE organizations:;
-                  not with --runs)
+                  refused with --runs: an attempt runs every organisation)
 
 ${READS}
 
@@ -84,6 +84,13 @@ exit: 0 ok · 1 store unreachable, a manifest or run-log object unreadable · 2 
     const { format, filter } = ctx.args;
     if (ctx.args.runs) {
       if (format === 'csv') throw new AppError('USAGE', '--runs lists attempts as text or json, not csv');
+      // a run record names organisations by the ids of their CRNs, not by the names of organizations:, and one
+      // attempt runs them all: there is no record of one organisation to select
+      if (filter.organization !== undefined)
+        throw new AppError(
+          'USAGE',
+          '--organization cannot select runs: one attempt discovers every organisation, and the run log records organisation ids, not the names of organizations: (use confluent-sd report --organization for the runs that concern one)',
+        );
       return withStore(ctx, false, (store) => historyOfRuns(ctx, store, format === 'json', filter));
     }
     return withStore(ctx, false, async (store) => {

@@ -2,8 +2,8 @@
  * The report's chart: resources over time per type, pure inline SVG (no script, no external font or style). One
  * small panel per type with its own scale (a line per type on one scale hides the small ones under each other),
  * one `<circle class="point">` per snapshot, each with a `<title>` (the tooltip without JS). Points are evenly
- * spaced by snapshot (a snapshot is written only on a change, so a time axis would bunch them); the axis names the
- * first and the last snapshot's time.
+ * spaced by snapshot (a snapshot is written only on a change, so a time axis would bunch them); each point stands
+ * at the time its snapshot became current (its switch of `latest/`), and the axis names the first and the last.
  */
 import type { ReportSnapshot } from './report-data.js';
 import { escapeHtml } from './report-escape.js';
@@ -46,7 +46,7 @@ function renderPanel(snapshots: readonly ReportSnapshot[], type: string, colour:
   snapshots.forEach((s, i) => {
     const v = values[i] ?? 0;
     parts.push(
-      `<circle class="point" data-type="${t}" data-run="${escapeHtml(s.runId)}" cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3.5" fill="${colour}"><title>${t} ${v} at ${escapeHtml(s.runId)} (${escapeHtml(s.createdAt)})</title></circle>`,
+      `<circle class="point" data-type="${t}" data-run="${escapeHtml(s.runId)}" cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3.5" fill="${colour}"><title>${t} ${v} at ${escapeHtml(s.runId)} (current from ${escapeHtml(s.currentFrom)})</title></circle>`,
     );
   });
   parts.push('</svg>');
@@ -71,11 +71,11 @@ function axes(
   const base = HEIGHT - 8;
   if (first)
     out.push(
-      `<text class="tick" x="${MARGIN.left}" y="${base}">${escapeHtml(first.createdAt.slice(0, 16))}</text>`,
+      `<text class="tick" x="${MARGIN.left}" y="${base}">${escapeHtml(first.currentFrom.slice(0, 16))}</text>`,
     );
   if (last && last !== first)
     out.push(
-      `<text class="tick" x="${MARGIN.left + plotW}" y="${base}" text-anchor="end">${escapeHtml(last.createdAt.slice(0, 16))}</text>`,
+      `<text class="tick" x="${MARGIN.left + plotW}" y="${base}" text-anchor="end">${escapeHtml(last.currentFrom.slice(0, 16))}</text>`,
     );
   return out;
 }

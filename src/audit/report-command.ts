@@ -5,6 +5,7 @@ import { defineCommand, parseCommandArgs, writeLine } from '../command.js';
 import { readVerifyKey } from '../config/signing-keys.js';
 import { AppError } from '../errors.js';
 import { READS, withStore } from './command-kit.js';
+import { organizationArg } from './organization-scope.js';
 import { buildReportData, type ReportRange } from './report-data.js';
 import { renderHtml } from './report-html.js';
 import { renderMarkdown } from './report-markdown.js';
@@ -16,6 +17,7 @@ interface ReportArgs {
   to: Date | undefined;
   out: string | undefined;
   format: 'html' | 'markdown';
+  organization?: string;
 }
 
 function parseReportArgs(argv: string[]): ReportArgs {
@@ -24,6 +26,7 @@ function parseReportArgs(argv: string[]): ReportArgs {
     to: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string', default: 'html' },
+    organization: { type: 'string' },
   });
   const format = values.format;
   if (format !== 'html' && format !== 'markdown')
@@ -33,18 +36,19 @@ function parseReportArgs(argv: string[]): ReportArgs {
   if (from && to && from.getTime() >= to.getTime())
     throw new AppError('USAGE', `--from ${from.toISOString()} is not before --to ${to.toISOString()}`);
   if (values.out === '') throw new AppError('USAGE', '--out needs a file name');
-  return { from, to, out: values.out, format };
+  return { from, to, out: values.out, format, ...organizationArg(values.organization) };
 }
 
 export const reportCommand = defineCommand({
   summary:
     'write an HTML (or Markdown) report of a time range: resources over time, changes, failed runs, verify',
   help: `usage: confluent-sd report [--from TIME] [--to TIME] [--out FILE] [--format html|markdown]
+                          [--organization NAME]
 
 Writes one self-contained file (HTML: inline CSS and an inline SVG chart, no script, nothing fetched from
 the network) for people who do not run the CLI: resources over time per type (one point per snapshot that
-was current in the range), every change between those snapshots by resource (added, removed, relabelled),
-every failed, refused, aborted and forced run of the run log (runs/) with its reason, and the result of
+was current at some time in the range, from its switch of latest/ to the next one), every change between
+those snapshots by resource (added, removed, relabelled), every failed, refused, aborted, forced and partial run of the run log (runs/) with its reason, and the result of
 verify over the whole store. Everything read from the store is escaped (labels are untrusted input).
 
 flags:
@@ -52,6 +56,9 @@ flags:
   --to TIME       up to TIME (exclusive); default: now
   --out FILE      write the report there; default: stdout
   --format F      html (default) or markdown (for tickets)
+  --organization NAME  that organisation only (SD_CONFIG_FILE organizations:): its documents and resource
+                  counts, its resources in the changes, verify's problems in its documents, and the runs but
+                  those whose error names only other organisations
 
 ${READS}, SD_VERIFY_KEY_FILE
 
@@ -60,13 +67,17 @@ exit: 0 written (whatever verify found: the report says it) · 1 the store faile
   parseArgs: parseReportArgs,
   config: VERIFY_PARTS,
   async run(ctx) {
-    const { from, to, out, format } = ctx.args;
+    const { from, to, out, format, organization } = ctx.args;
     const file = ctx.config.verify.verifyKeyFile;
     const verifyKey = file === undefined ? undefined : readVerifyKey(file);
     return withStore(ctx, false, async (store, log) => {
       const now = new Date();
       const range: ReportRange = { ...(from ? { from } : {}), to: to ?? now };
-      const data = await buildReportData(store, range, { now, ...(verifyKey ? { verifyKey } : {}) });
+      const data = await buildReportData(store, range, {
+        now,
+        ...(verifyKey ? { verifyKey } : {}),
+        ...(organization === undefined ? {} : { organization }),
+      });
       const text = format === 'html' ? renderHtml(data) : renderMarkdown(data);
       const summary = {
         snapshots: data.snapshots.length,

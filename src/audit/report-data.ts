@@ -1,23 +1,34 @@
 /**
- * What `report` shows, read from the store alone: the snapshots that were current in the range (resources per
- * type), every change between them by resource (diff.ts), the failed, refused, aborted and forced runs of the run
- * log with their reasons, and the result of `verify` over the whole store. Renderers (report-html.ts,
- * report-markdown.ts) take this plain value; everything in it that came from the store is untrusted text.
+ * What `report` shows, read from the store alone: the snapshots that were current in the range ("current at a
+ * time", current-times.ts: from their switch of `latest/` to the next; resources per type), every change between
+ * them by resource (diff.ts), the failed, refused, aborted and forced runs of the run log with their reasons
+ * (report-runs.ts), and the result of `verify` over the whole store. `--organization NAME` scopes each part as
+ * history, diff and verify do (organization-scope.ts). Renderers (report-html.ts, report-markdown.ts) take this
+ * plain value; everything in it that came from the store is untrusted text.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Manifest } from '../bucket/manifest.js';
-import { type RunLogEntry, type RunRecord, readRunLog } from '../bucket/run-log.js';
+import { parseRunId } from '../bucket/run-id.js';
+import { readRunLog } from '../bucket/run-log.js';
 import type { StoreReader } from '../store/store.js';
+import { type CurrentPeriod, type CurrentSince, currentPeriods } from './current-times.js';
 import { type DocumentDiff, diffSnapshots, type LabelChange } from './diff.js';
 import { readSnapshotContent } from './diff-command.js';
 import { resourceDisplayName, resourceKey } from './document-resources.js';
-import { readAllSnapshots, snapshotTime } from './snapshots.js';
+import { scopeManifest, scopeSnapshot, scopeVerifyReport } from './organization-scope.js';
+import { type ReportRun, selectReportRuns } from './report-runs.js';
+import { chainedManifests, readAllSnapshots } from './snapshots.js';
 import { verifyStore } from './verify.js';
 import type { VerifyReport } from './verify-report.js';
 
 export interface ReportSnapshot {
   runId: string;
   createdAt: string;
+  /** When it became current (current-times.ts): its run's switch of `latest/`, else its createdAt. */
+  currentFrom: string;
+  currentFromSource: CurrentSince['source'];
+  /** Until the next switch; null while it is still current (or, past a cut in the chain, unknown). */
+  currentUntil: string | null;
   total: number;
   byType: Record<string, number>;
 }
@@ -31,22 +42,13 @@ export interface ReportResource {
 export interface ReportChange {
   from: string;
   to: string;
-  createdAt: string;
+  /** When `to` became current. */
+  at: string;
   added: ReportResource[];
   removed: ReportResource[];
   relabelled: (ReportResource & { labels: LabelChange[] })[];
   /** Documents that differ, with diff's one-line summary. */
   documents: { name: string; status: DocumentDiff['status']; summary: string }[];
-}
-
-export interface ReportRun {
-  attemptId: string;
-  startedAt: string;
-  outcome: RunRecord['outcome'];
-  forced: boolean;
-  /** The error's code and message, or why a forced run was let through. */
-  reason: string;
-  snapshot: string | null;
 }
 
 export interface ReportData {
@@ -55,7 +57,9 @@ export interface ReportData {
   from: string | null;
   to: string;
   generatedAt: string;
-  /** Current snapshots created in the range, oldest first. */
+  /** `--organization NAME`: everything below as that organisation sees it (organization-scope.ts). */
+  organization: string | null;
+  /** The snapshots whose current period overlaps the range, oldest first. */
   snapshots: ReportSnapshot[];
   /** Every resource type seen in those snapshots, sorted. */
   types: string[];
@@ -73,88 +77,88 @@ export interface ReportRange {
   to: Date;
 }
 
-function inRange(m: Manifest, range: ReportRange): boolean {
-  const t = snapshotTime(m);
-  return (range.from === undefined || t >= range.from.getTime()) && t < range.to.getTime();
+/** A current period overlaps the range: it began before the range ends and ended (if it did) after it began. */
+function overlaps(p: CurrentPeriod, range: ReportRange): boolean {
+  const until = p.until === null ? Number.POSITIVE_INFINITY : timeMs(p.until, p.replacedBy);
+  return timeMs(p.from.time, p.runId) < range.to.getTime() && (!range.from || until > range.from.getTime());
+}
+
+/** A time of the store, or (a createdAt that is not one) the time of the run id it stands for. */
+function timeMs(time: string, runId: string | null): number {
+  const t = Date.parse(time);
+  return Number.isNaN(t) ? ((runId === null ? undefined : parseRunId(runId)?.getTime()) ?? 0) : t;
 }
 
 export async function buildReportData(
   store: StoreReader,
   range: ReportRange,
-  options: { verifyKey?: KeyObject; now: Date },
+  options: { verifyKey?: KeyObject; now: Date; organization?: string },
 ): Promise<ReportData> {
+  const org = options.organization;
   const all = await readAllSnapshots(store);
   const byRunId = new Map(all.reads.flatMap((r) => (r.manifest ? [[r.runId, r.manifest] as const] : [])));
-  const current = all.chain.runIds
-    .map((id) => byRunId.get(id))
-    .filter((m): m is Manifest => m !== undefined && inRange(m, range))
+  const chained = chainedManifests(all);
+  const periods = new Map(currentPeriods(chained, all.switches).map((p) => [p.runId, p]));
+  const current = chained
+    .flatMap((m) => {
+      const p = periods.get(m.runId);
+      return p && overlaps(p, range) ? [{ m, p, shown: org === undefined ? m : scopeManifest(m, org) }] : [];
+    })
     .reverse();
   const changes: ReportChange[] = [];
-  for (const m of current) {
+  for (const { m, p } of current) {
     const previous = m.previousRunId === null ? undefined : byRunId.get(m.previousRunId);
-    if (previous) changes.push(await changeBetween(store, previous, m));
+    if (previous) changes.push(await changeBetween(store, previous, m, p.from.time, org));
   }
   const log = await readRunLog(store, {
     ...(range.from ? { from: range.from.toISOString() } : {}),
     to: range.to.toISOString(),
   });
+  const verify = await verifyStore(
+    store,
+    undefined,
+    options.verifyKey ? { verifyKey: options.verifyKey } : {},
+  );
   return {
     store: store.location,
     from: range.from?.toISOString() ?? null,
     to: range.to.toISOString(),
     generatedAt: options.now.toISOString(),
-    snapshots: current.map((m) => ({
+    organization: org ?? null,
+    snapshots: current.map(({ shown: m, p }) => ({
       runId: m.runId,
       createdAt: m.createdAt,
+      currentFrom: p.from.time,
+      currentFromSource: p.from.source,
+      currentUntil: p.until,
       total: m.resources.total,
       byType: { ...m.resources.byType },
     })),
-    types: [...new Set(current.flatMap((m) => Object.keys(m.resources.byType)))].sort(),
+    types: [...new Set(current.flatMap(({ shown }) => Object.keys(shown.resources.byType)))].sort(),
     changes,
-    runs: log.entries.flatMap((e) => (e.kind === 'run' ? notableRun(e) : [])),
-    attempts: countAttempts(log.entries),
+    ...selectReportRuns(log.entries, org),
     runLogProblems: log.problems,
-    verify: await verifyStore(store, undefined, options.verifyKey ? { verifyKey: options.verifyKey } : {}),
+    verify: await scopeVerifyReport(store, verify, org),
   };
 }
 
-function countAttempts(entries: readonly RunLogEntry[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const e of entries) {
-    const outcome = e.kind === 'run' ? e.outcome : 'unchanged';
-    out[outcome] = (out[outcome] ?? 0) + (e.kind === 'run' ? 1 : e.count);
-  }
-  return out;
-}
-
-function notableRun(r: RunRecord): ReportRun[] {
-  const failed = r.outcome === 'failed' || r.outcome === 'refused' || r.outcome === 'aborted';
-  if (!failed && r.forced === null) return [];
-  const reason = r.error
-    ? `${r.error.code}: ${r.error.message}`
-    : r.forced
-      ? `forced past: ${r.forced.reason}`
-      : '';
-  return [
-    {
-      attemptId: r.attemptId,
-      startedAt: r.startedAt,
-      outcome: r.outcome,
-      forced: r.forced !== null,
-      reason,
-      snapshot: r.snapshot,
-    },
-  ];
-}
-
 /** The change from `a` to `b` by resource: a resource in several documents (prefixes) is listed once. */
-async function changeBetween(store: StoreReader, a: Manifest, b: Manifest): Promise<ReportChange> {
-  const diff = diffSnapshots(await readSnapshotContent(store, a), await readSnapshotContent(store, b));
+async function changeBetween(
+  store: StoreReader,
+  a: Manifest,
+  b: Manifest,
+  at: string,
+  organization: string | undefined,
+): Promise<ReportChange> {
+  const diff = diffSnapshots(
+    scopeSnapshot(await readSnapshotContent(store, a), organization),
+    scopeSnapshot(await readSnapshotContent(store, b), organization),
+  );
   const seen = { added: new Set<string>(), removed: new Set<string>(), relabelled: new Set<string>() };
   const change: ReportChange = {
     from: a.runId,
     to: b.runId,
-    createdAt: b.createdAt,
+    at,
     added: [],
     removed: [],
     relabelled: [],
@@ -184,10 +188,11 @@ async function changeBetween(store: StoreReader, a: Manifest, b: Manifest): Prom
   return change;
 }
 
-/** Outcomes come from the run log's schema (an enum), so this needs no escaping: `12 attempts in the run log: 1 published, 10 unchanged, 1 refused`. */
-export function attemptsText(attempts: Record<string, number>): string {
-  const entries = Object.entries(attempts).sort(([a], [b]) => (a < b ? -1 : 1));
-  const total = entries.reduce((n, [, c]) => n + c, 0);
-  if (total === 0) return 'No attempt in the run log (runs/) in this range.';
-  return `${total} attempts in the run log: ${entries.map(([o, c]) => `${c} ${o}`).join(', ')}.`;
+/** `2026-11-20T07:00:09.120Z`, or with `(createdAt)` when no switch is recorded for it (written before the run log). */
+export function becameCurrent(s: ReportSnapshot): string {
+  return s.currentFromSource === 'switch' ? s.currentFrom : `${s.currentFrom} (createdAt)`;
+}
+
+export function organizationText(organization: string): string {
+  return `Organisation ${organization} only: its documents and resources, the problems verify found in them, and the runs that concern it (every run but those whose error names only other organisations).`;
 }

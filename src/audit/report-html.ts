@@ -5,8 +5,15 @@
  */
 
 import { renderChart } from './report-chart.js';
-import { attemptsText, type ReportChange, type ReportData, type ReportResource } from './report-data.js';
+import {
+  becameCurrent,
+  organizationText,
+  type ReportChange,
+  type ReportData,
+  type ReportResource,
+} from './report-data.js';
 import { escapeHtml as h } from './report-escape.js';
+import { attemptsText, runOutcomeText } from './report-runs.js';
 import { formatValue, plural } from './text.js';
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;padding:0 1em;color:#222}
@@ -28,6 +35,7 @@ export function renderHtml(d: ReportData): string {
     `<style>${CSS}</style></head><body>`,
     `<h1>confluent-sd report</h1>`,
     `<p>Store <code>${h(d.store)}</code>, ${h(range)}. Generated ${h(d.generatedAt)}.</p>`,
+    d.organization === null ? '' : `<p id="organization">${h(organizationText(d.organization))}</p>`,
     verifySection(d),
     '<h2 id="resources">Resources over time</h2>',
     renderChart(d.snapshots, d.types),
@@ -61,10 +69,12 @@ function verifySection(d: ReportData): string {
 
 function snapshotTable(d: ReportData): string {
   if (d.snapshots.length === 0) return '';
-  const head = ['snapshot', 'became current', 'total', ...d.types].map((c) => `<th>${h(c)}</th>`).join('');
+  const head = ['snapshot', 'became current', 'until', 'total', ...d.types]
+    .map((c) => `<th>${h(c)}</th>`)
+    .join('');
   const rows = d.snapshots.map(
     (s) =>
-      `<tr><td><code>${h(s.runId)}</code></td><td>${h(s.createdAt)}</td><td>${s.total}</td>${d.types.map((t) => `<td>${s.byType[t] ?? 0}</td>`).join('')}</tr>`,
+      `<tr><td><code>${h(s.runId)}</code></td><td>${h(becameCurrent(s))}</td><td>${h(s.currentUntil ?? 'now')}</td><td>${s.total}</td>${d.types.map((t) => `<td>${s.byType[t] ?? 0}</td>`).join('')}</tr>`,
   );
   return `<table class="snapshots"><tr>${head}</tr>${rows.join('')}</table>`;
 }
@@ -87,7 +97,7 @@ function changeHtml(c: ReportChange): string {
   }
   const docs = c.documents.map((d) => `<li><code>${h(d.name)}</code>: ${h(d.summary)}</li>`).join('');
   return [
-    `<h3 class="change"><code>${h(c.from)}</code> → <code>${h(c.to)}</code> <span class="muted">${h(c.createdAt)}</span></h3>`,
+    `<h3 class="change"><code>${h(c.from)}</code> → <code>${h(c.to)}</code> <span class="muted">${h(c.at)}</span></h3>`,
     `<p>${c.added.length} added, ${c.removed.length} removed, ${c.relabelled.length} relabelled</p>`,
     rows.length
       ? `<table><tr><th>change</th><th>resource</th><th>labels</th></tr>${rows.join('')}</table>`
@@ -99,7 +109,7 @@ function changeHtml(c: ReportChange): string {
 function runsSection(d: ReportData): string {
   const rows = d.runs.map(
     (r) =>
-      `<tr class="run ${h(r.outcome)}"><td>${h(r.startedAt)}</td><td>${h(r.outcome)}${r.forced ? ' (forced)' : ''}</td><td>${h(r.reason)}</td><td>${r.snapshot === null ? '' : `<code>${h(r.snapshot)}</code>`}</td></tr>`,
+      `<tr class="run ${h(r.outcome)}"><td>${h(r.startedAt)}</td><td>${h(runOutcomeText(r))}</td><td>${h(r.reason)}</td><td>${r.snapshot === null ? '' : `<code>${h(r.snapshot)}</code>`}</td></tr>`,
   );
   const problems = d.runLogProblems.map((p) => `<li><code>${h(p.key)}</code>: ${h(p.problem)}</li>`).join('');
   return [

@@ -1,6 +1,7 @@
 /** The report as Markdown, for tickets: the same sections as the HTML one, a table instead of the chart. */
-import { attemptsText, type ReportData, type ReportResource } from './report-data.js';
+import { becameCurrent, organizationText, type ReportData, type ReportResource } from './report-data.js';
 import { escapeMarkdown as m } from './report-escape.js';
+import { attemptsText, runOutcomeText } from './report-runs.js';
 import { formatValue, plural } from './text.js';
 
 function row(cells: readonly string[]): string {
@@ -22,6 +23,7 @@ export function renderMarkdown(d: ReportData): string {
     '',
     `Store ${m(d.store)}, ${m(d.from ?? 'the first snapshot')} to ${m(d.to)}. Generated ${m(d.generatedAt)}.`,
     '',
+    ...(d.organization === null ? [] : [m(organizationText(d.organization)), '']),
     '## Verify',
     '',
     `${v.problems.length === 0 ? '**ok**: every object matches its manifest' : `**${plural(v.problems.length, 'problem')}**`}; chain: ${v.chain ? `${v.chain.runIds.length} snapshots, ${v.chain.complete ? 'complete' : 'broken'}` : 'not walked'}; signatures: ${v.signatures}.`,
@@ -40,10 +42,11 @@ export function renderMarkdown(d: ReportData): string {
     ...(d.snapshots.length === 0
       ? ['No snapshot in this range.']
       : table(
-          ['snapshot', 'became current', 'total', ...d.types.map(m)],
+          ['snapshot', 'became current', 'until', 'total', ...d.types.map(m)],
           d.snapshots.map((s) => [
             s.runId,
-            s.createdAt,
+            m(becameCurrent(s)),
+            m(s.currentUntil ?? 'now'),
             String(s.total),
             ...d.types.map((t) => String(s.byType[t] ?? 0)),
           ]),
@@ -59,7 +62,7 @@ export function renderMarkdown(d: ReportData): string {
 function changesMarkdown(d: ReportData): string[] {
   const out: string[] = [];
   for (const c of d.changes) {
-    out.push(`### ${c.from} → ${c.to} (${m(c.createdAt)})`, '');
+    out.push(`### ${c.from} → ${c.to} (${m(c.at)})`, '');
     out.push(`${c.added.length} added, ${c.removed.length} removed, ${c.relabelled.length} relabelled`, '');
     const rows = [
       ...c.added.map((r) => ['added', resource(r), '']),
@@ -83,12 +86,7 @@ function runsMarkdown(d: ReportData): string[] {
     out.push(
       ...table(
         ['started', 'outcome', 'reason', 'snapshot'],
-        d.runs.map((r) => [
-          m(r.startedAt),
-          `${r.outcome}${r.forced ? ' (forced)' : ''}`,
-          m(r.reason),
-          r.snapshot ?? '',
-        ]),
+        d.runs.map((r) => [m(r.startedAt), runOutcomeText(r), m(r.reason), r.snapshot ?? '']),
       ),
     );
   for (const p of d.runLogProblems) out.push('', `Unreadable run-log object ${m(p.key)}: ${m(p.problem)}`);

@@ -67,6 +67,7 @@ test('k8s/ holds the expected objects', () => {
     'Secret/confluent-sd-confluent',
     'Secret/confluent-sd-s3-readonly',
     'Secret/confluent-sd-s3-readwrite',
+    'Secret/confluent-sd-signing',
     'Service/confluent-sd',
     'Service/confluent-sd-pods',
     'ServiceAccount/confluent-sd-publish',
@@ -134,6 +135,7 @@ test('k8s/components: each is a Component listing its manifests, every object va
     'nodelocal-dns',
     'openshift-dns',
     'secrets-as-files',
+    'signing',
     'tls',
   ]);
   for (const dir of componentDirs) {
