@@ -3,7 +3,7 @@
  * Connections: capped in all and per client, short header and idle timeouts (connection-guard.ts).
  * Request lifecycle: 400 without Host (HTTP/1.1), 405 for anything but GET/HEAD (onRequest, before any body is
  * read; rate-limited as 404s are) → per-IP rate limit (onRequest, route level) → bearer token (preValidation) →
- * handler → one access-log line and the request metrics (onResponse). Every error leaves through one handler as
+ * handler → one access-log line (debug; warn for a 5xx) and the request metrics (onResponse). Every error leaves through one handler as
  * `{"error","message","code"}`.
  */
 
@@ -60,11 +60,15 @@ const AUTHENTICATE = { 'www-authenticate': 'Bearer realm="confluent-sd"' };
 /** One response: counted in the request metrics and written as one access-log line. */
 type RecordRequest = (method: string, route: string, status: number, durationMs: number) => void;
 
-function createRecorder(metrics: ServeMetrics, log: Logger): RecordRequest {
+/**
+ * The access log is at `debug` (a scrape storm must not write a line per request at `info`; the request metrics
+ * count every answer); a 5xx is a `warn`. Never headers, so a token cannot reach it.
+ */
+export function createRecorder(metrics: ServeMetrics, log: Logger): RecordRequest {
   return (method, route, status, durationMs) => {
     metrics.observeRequest(route, method, status, durationMs / 1000);
-    // the access log: never headers, so a token cannot reach it
-    log.info({ method, route, status, durationMs }, 'request');
+    if (status >= 500) log.warn({ method, route, status, durationMs }, 'request');
+    else if (log.isLevelEnabled('debug')) log.debug({ method, route, status, durationMs }, 'request');
   };
 }
 

@@ -48,6 +48,8 @@ export interface ServeFixtureOptions {
   store?: Store;
   tokenPollMs?: number;
   now?: () => Date;
+  /** The app's log level (default debug, so tests see the access log). */
+  logLevel?: string;
 }
 
 /** Delegates to `inner` unless switched off, then every call fails like an unreachable store. */
@@ -103,7 +105,10 @@ export async function createServeFixture(options: ServeFixtureOptions = {}): Pro
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
-  const log = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
+  const log = pino(
+    { level: options.logLevel ?? 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    stream,
+  );
   const tokens = createTokenSource({
     tokens: config.bearerTokens,
     ...(config.bearerTokenFile ? { file: config.bearerTokenFile } : {}),
