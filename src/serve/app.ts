@@ -17,22 +17,14 @@ import { type ConnectionGuard, createConnectionGuard, type LimitReason } from '.
 import type { DocumentCache } from './document-cache.js';
 import { registerDocumentRoutes } from './document-routes.js';
 import { answerClientError, HttpError, httpErrorFromFastify, sendError } from './errors.js';
+import { type FastPathDeps, type NodeHandler, withFastPath } from './fast-path.js';
+import { createHttpServer, TIMEOUTS } from './http-server.js';
 import { createServeMetrics, type ServeMetrics } from './metrics.js';
 import { registerProbeRoutes } from './probe-routes.js';
+import { asPluginStore, RateWindow } from './rate-window.js';
 import type { TokenSource } from './tokens.js';
 
-/**
- * Node lets a connection take 60 s to send its headers, and checks only every 30 s; a flood of half-open
- * connections then holds every file descriptor (issue 14). Headers get 10 s, checked every second; an idle
- * keep-alive connection 5 s, and a socket that moves no byte for 30 s (a client that stopped reading) is closed.
- */
-export const TIMEOUTS = {
-  headersMs: 10_000,
-  requestMs: 30_000,
-  keepAliveMs: 5_000,
-  socketIdleMs: 30_000,
-  checkEveryMs: 1_000,
-} as const;
+export { TIMEOUTS } from './http-server.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -53,6 +45,8 @@ export interface ServeDeps {
   bucketDir?: string;
   /** Built by the app when not given (tests pass their own to read it). */
   metrics?: ServeMetrics;
+  /** false: every request through fastify, none through the document fast path (tests compare the two). */
+  fastPath?: boolean;
 }
 
 const AUTHENTICATE = { 'www-authenticate': 'Bearer realm="confluent-sd"' };
@@ -72,18 +66,11 @@ export function createRecorder(metrics: ServeMetrics, log: Logger): RecordReques
   };
 }
 
-function createFastify(log: Logger, record: RecordRequest) {
+function createFastify(log: Logger, record: RecordRequest, wrap: (handler: NodeHandler) => NodeHandler) {
   return Fastify({
     loggerInstance: log,
-    // without Host, Node answers a bare 400 itself, unlogged and uncounted: addMethodGuard answers it instead
-    http: {
-      requireHostHeader: false,
-      headersTimeout: TIMEOUTS.headersMs,
-      connectionsCheckingInterval: TIMEOUTS.checkEveryMs,
-    },
-    requestTimeout: TIMEOUTS.requestMs,
-    keepAliveTimeout: TIMEOUTS.keepAliveMs,
-    connectionTimeout: TIMEOUTS.socketIdleMs,
+    // the server with our timeouts (http-server.ts), the document fast path in front of fastify's handler
+    serverFactory: (handler) => createHttpServer(wrap(handler)),
     // one access-log line of our own per response (onResponse), without headers
     logController: new LogController({ disableRequestLogging: true }),
     // document names are up to 250 characters (DOCUMENT_NAME_RE) plus ".json"
@@ -130,7 +117,7 @@ type Limit = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
  * 400 for an HTTP/1.1 request without Host, 405 for anything but GET and HEAD, both before any body is read and
  * rate-limited; `Connection: close` once the app is closing.
  */
-function addMethodGuard(app: ServeApp, limit: () => Limit): void {
+function addMethodGuard(app: ServeApp, limit: () => Limit): () => boolean {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -152,6 +139,7 @@ function addMethodGuard(app: ServeApp, limit: () => Limit): void {
       throw new HttpError('method_not_allowed', `${request.method} is not allowed; this server is read-only`);
     }
   });
+  return () => closing;
 }
 
 function addBearerAuth(app: ServeApp, config: ServeConfig, tokens: TokenSource): void {
@@ -172,12 +160,14 @@ function addAccessLog(app: ServeApp, record: RecordRequest): void {
 }
 
 /** Registers the per-IP rate limit; the returned function gives its hook once the plugin is loaded. */
-function registerRateLimit(app: ServeApp, perMinute: number): () => Limit {
+function registerRateLimit(app: ServeApp, window: RateWindow | undefined): () => Limit {
   let limit: Limit = async () => undefined;
-  if (perMinute === 0) return () => limit;
+  if (!window) return () => limit;
   app.register(rateLimit, {
-    max: perMinute,
-    timeWindow: 60_000,
+    max: window.max,
+    timeWindow: window.windowMs,
+    // the windows the fast path counts in too
+    store: asPluginStore(window),
     keyGenerator: (request) => request.ip,
     errorResponseBuilder: (_request, ctx) =>
       new HttpError(
@@ -220,11 +210,17 @@ export function buildApp(deps: ServeDeps) {
     deps.metrics ??
     createServeMetrics({ version: deps.version, documents, now, connections: () => connections?.stats() });
   const record = createRecorder(metrics, log);
-  const app = createFastify(log, record);
+  const rateWindow =
+    config.rateLimitPerMinute > 0 ? new RateWindow(config.rateLimitPerMinute, 60_000) : undefined;
+  const fast: FastPathDeps = { documents, tokens, auth: config.auth, record, isClosing: () => false };
+  if (rateWindow) fast.rateWindow = rateWindow;
+  const app = createFastify(log, record, (handler) =>
+    deps.fastPath === false ? handler : withFastPath(handler, fast),
+  );
   connections = guardConnections(app, config, log);
-  const limit = registerRateLimit(app, config.rateLimitPerMinute);
+  const limit = registerRateLimit(app, rateWindow);
   setErrorHandlers(app, log, limit);
-  addMethodGuard(app, limit);
+  fast.isClosing = addMethodGuard(app, limit);
   addBearerAuth(app, config, tokens);
   addAccessLog(app, record);
   // routes in a plugin registered after the rate limiter, so its onRoute hook sees every one of them

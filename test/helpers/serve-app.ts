@@ -50,6 +50,8 @@ export interface ServeFixtureOptions {
   now?: () => Date;
   /** The app's log level (default debug, so tests see the access log). */
   logLevel?: string;
+  /** false: the app answers every request through fastify, none through the document fast path. */
+  fastPath?: boolean;
 }
 
 /** Delegates to `inner` unless switched off, then every call fails like an unreachable store. */
@@ -130,6 +132,7 @@ export async function createServeFixture(options: ServeFixtureOptions = {}): Pro
     documents,
     tokens,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.fastPath === false ? { fastPath: false } : {}),
     ...(options.staticBucket !== false && !options.store ? { bucketDir: dir } : {}),
   });
   await app.ready();

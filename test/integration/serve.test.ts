@@ -93,7 +93,7 @@ test('serve command over a directory: documents, raw traversal attempts, gracefu
       stdout: new PassThrough(),
       stderr: new PassThrough(),
       signal: controller.signal,
-      log: pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, logStream),
+      log: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, logStream),
     });
     const port = await waitFor(
       () => logLines.find((l) => l.msg === 'server listening')?.port as number | undefined,
