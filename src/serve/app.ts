@@ -23,6 +23,7 @@ import { createServeMetrics, type ServeMetrics } from './metrics.js';
 import { registerProbeRoutes } from './probe-routes.js';
 import { asPluginStore, RateWindow } from './rate-window.js';
 import type { TokenSource } from './tokens.js';
+import type { WorkerLink } from './worker-link.js';
 
 export { TIMEOUTS } from './http-server.js';
 
@@ -47,6 +48,8 @@ export interface ServeDeps {
   metrics?: ServeMetrics;
   /** false: every request through fastify, none through the document fast path (tests compare the two). */
   fastPath?: boolean;
+  /** In a cluster worker: `/metrics` answers every worker's metrics, aggregated by the primary. */
+  clusterMetrics?: Pick<WorkerLink, 'metricsText' | 'serveMetrics'>;
 }
 
 const AUTHENTICATE = { 'www-authenticate': 'Bearer realm="confluent-sd"' };
@@ -209,6 +212,8 @@ export function buildApp(deps: ServeDeps) {
   const metrics =
     deps.metrics ??
     createServeMetrics({ version: deps.version, documents, now, connections: () => connections?.stats() });
+  const cluster = deps.clusterMetrics;
+  cluster?.serveMetrics(metrics.registry);
   const record = createRecorder(metrics, log);
   const rateWindow =
     config.rateLimitPerMinute > 0 ? new RateWindow(config.rateLimitPerMinute, 60_000) : undefined;
@@ -231,6 +236,7 @@ export function buildApp(deps: ServeDeps) {
       version: deps.version,
       now,
       showsDetail: (request) => config.auth === 'off' || tokens.isAuthorized(request.headers.authorization),
+      ...(cluster ? { metricsText: () => cluster.metricsText(metrics.registry) } : {}),
     });
     registerDocumentRoutes(instance, documents);
     await registerBucketRoutes(instance, {

@@ -102,6 +102,7 @@ export async function createServeFixture(options: ServeFixtureOptions = {}): Pro
     maxConnections: 1024,
     maxConnectionsPerClient: 64,
     maxDocumentBytes: 64 * 1024 * 1024,
+    workers: 1,
     ...options.config,
   };
   const stream = new PassThrough();
