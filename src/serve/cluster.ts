@@ -112,6 +112,20 @@ function createMetricsGatherer(workers: () => Worker[]) {
   };
 }
 
+/**
+ * Node's flags for a worker: the primary's (`--import tsx`, heap limits), without those of code given inline
+ * (`-e <code>`, `--input-type`), which a worker running the CLI script cannot take.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i]!;
+    if (['-e', '--eval', '-p', '--print'].includes(a)) i += 1;
+    else if (!a.startsWith('--input-type') && !/^(-e|--eval|-p|--print)=/.test(a)) kept.push(a);
+  }
+  return kept;
+}
+
 /** SIGTERM to every worker (each finishes its requests and exits), SIGKILL to one still there after 35 s. */
 async function stopWorkers(): Promise<void> {
   const all = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
@@ -133,7 +147,12 @@ async function stopWorkers(): Promise<void> {
 
 export function startPrimary(options: PrimaryOptions): Primary {
   const { log } = options;
-  cluster.setupPrimary({ exec: options.exec, args: ['serve'], serialization: 'advanced' });
+  cluster.setupPrimary({
+    exec: options.exec,
+    args: ['serve'],
+    execArgv: workerExecArgv(process.execArgv),
+    serialization: 'advanced',
+  });
   let stopping = false;
   let sent: DocumentSet | undefined;
   let latest: DocumentCache | undefined;
