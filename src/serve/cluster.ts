@@ -66,6 +66,8 @@ export interface PrimaryOptions {
   /** Added to each worker's environment (the command's variables). */
   env: Record<string, string>;
   log: Logger;
+  /** Aborted on SIGTERM/SIGINT: a worker that exits from then on is not replaced (a terminal's Ctrl-C reaches all). */
+  signal: AbortSignal;
 }
 
 export interface Primary {
@@ -153,7 +155,10 @@ export function startPrimary(options: PrimaryOptions): Primary {
     execArgv: workerExecArgv(process.execArgv),
     serialization: 'advanced',
   });
-  let stopping = false;
+  let stopping = options.signal.aborted;
+  options.signal.addEventListener('abort', () => {
+    stopping = true;
+  });
   let sent: DocumentSet | undefined;
   let latest: DocumentCache | undefined;
   const workers = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w?.isConnected());
@@ -181,7 +186,7 @@ export function startPrimary(options: PrimaryOptions): Primary {
           return;
         }
         log.error({ worker: worker.id, code, signal }, 'worker exited, starting another');
-        setTimeout(fork, 1000);
+        setTimeout(() => stopping || fork(), 1000);
       });
     };
     for (let i = 0; i < options.workers; i++) fork();

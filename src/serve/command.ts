@@ -169,10 +169,11 @@ async function servePrimary(ctx: ServeContext, workers: number): Promise<void> {
   const env = Object.fromEntries(
     Object.entries(ctx.env).filter((e): e is [string, string] => typeof e[1] === 'string'),
   );
-  const primary = startPrimary({ workers, exec: cliScript(), env, log: ctx.log });
+  const primary = startPrimary({ workers, exec: cliScript(), env, log: ctx.log, signal: ctx.signal });
   const documents: DocumentCache = createCache(ctx, store, () => primary.broadcast(documents));
   try {
-    logListening(ctx, await primary.listening, store, { workers });
+    const address = await Promise.race([primary.listening, waitForAbort(ctx.signal)]);
+    if (address) logListening(ctx, address, store, { workers });
     await documents.start();
     await waitForAbort(ctx.signal);
     ctx.log.info('server shutting down');
