@@ -3,8 +3,9 @@
  * Connections: capped in all and per client, short header and idle timeouts (connection-guard.ts).
  * Request lifecycle: 400 without Host (HTTP/1.1), 405 for anything but GET/HEAD (onRequest, before any body is
  * read; rate-limited as 404s are) → per-IP rate limit (onRequest, route level) → bearer token (preValidation) →
- * handler → one access-log line (debug; warn for a 5xx) and the request metrics (onResponse). Every error leaves through one handler as
- * `{"error","message","code"}`.
+ * handler → one access-log line (debug; warn for a 5xx) and the request metrics (onResponse). Every error leaves
+ * through one handler as `{"error","message","code"}`. A document request with a valid token is answered before
+ * all of this by the fast path (fast-path.ts), which counts and logs it the same way.
  */
 
 import rateLimit from '@fastify/rate-limit';
@@ -61,7 +62,7 @@ type RecordRequest = (method: string, route: string, status: number, durationMs:
  * The access log is at `debug` (a scrape storm must not write a line per request at `info`; the request metrics
  * count every answer); a 5xx is a `warn`. Never headers, so a token cannot reach it.
  */
-export function createRecorder(metrics: ServeMetrics, log: Logger): RecordRequest {
+function createRecorder(metrics: ServeMetrics, log: Logger): RecordRequest {
   return (method, route, status, durationMs) => {
     metrics.observeRequest(route, method, status, durationMs / 1000);
     if (status >= 500) log.warn({ method, route, status, durationMs }, 'request');

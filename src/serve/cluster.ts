@@ -12,11 +12,10 @@ import { AggregatorRegistry, collectDefaultMetrics, Registry } from 'prom-client
 import type { Logger } from '../log.js';
 import type { DocumentCache } from './document-cache.js';
 import type { DocumentSet } from './document-set.js';
+import { type ClusterMessage, type DocumentsMessage, isClusterMessage } from './worker-link.js';
 
 /** One worker's `registry.getMetricsAsJSON()`, as far as the aggregation reads it. */
 type WorkerMetric = { name: string; aggregator: string };
-
-import { type ClusterMessage, type DocumentsMessage, isClusterMessage } from './worker-link.js';
 
 /** SD_WORKERS=auto: the CPUs this process may use (cores, and a container's CPU quota), at most 2, at least 1. */
 export async function resolveWorkers(setting: number | 'auto'): Promise<number> {
