@@ -118,7 +118,7 @@ intro_serve() {
   echo '`worker_processes auto`) in one run, on the 1,000-group document and the large organisation'"'"'s document (200'
   echo 'environments, rendered from the simulator with the CLI'"'"'s defaults, `SD_GROUP_BY=plan`), plain (what'
   echo 'Prometheus'"'"' http_sd asks) and with `Accept-Encoding: gzip` (what vmagent asks). Saturation: wrk, 2 threads, 64'
-  echo 'connections, after a warm-up; fixed load: autocannon at a steady 2,000 requests/s (or half of nginx'"'"'s saturation rate when that is lower). RSS is every process of the'
+  echo 'connections, after a warm-up; fixed load: autocannon at a steady 2,000 requests/s (or half of nginx'"'"'s saturation rate, or 256 MB/s of body, when lower). RSS is every process of the'
   echo 'server (the cluster'"'"'s primary and workers, nginx'"'"'s master and workers), idle and the peak sampled under load.'
   echo 'The load generators share the 2 CPUs with the servers: the ratios of one run mean more than the absolute figures.'
   echo
