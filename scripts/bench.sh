@@ -113,8 +113,27 @@ intro_publish() {
 }
 
 intro_serve() {
-  echo '`test/bench/serve.ts`: one 1,000-group document behind a bearer token, 64 connections on loopback, the same'
-  echo 'file served by nginx in the same run.'
+  echo '`test/bench/serve.ts`: confluent-sd (`SD_WORKERS=auto`, two workers on this machine, and `SD_WORKERS=1`) and'
+  echo 'nginx (`sendfile`, `gzip_static` with the `.gz` files next to the documents, the same bearer check in its config,'
+  echo '`worker_processes auto`) in one run, on the 1,000-group document and the large organisation'"'"'s document (200'
+  echo 'environments, rendered from the simulator with the CLI'"'"'s defaults, `SD_GROUP_BY=plan`), plain (what'
+  echo 'Prometheus'"'"' http_sd asks) and with `Accept-Encoding: gzip` (what vmagent asks). Saturation: wrk, 2 threads, 64'
+  echo 'connections, after a warm-up; fixed load: autocannon at a steady 2,000 requests/s (or half of nginx'"'"'s saturation rate, or 256 MB/s of body, when lower). RSS is every process of the'
+  echo 'server (the cluster'"'"'s primary and workers, nginx'"'"'s master and workers), idle and the peak sampled under load.'
+  echo 'The load generators share the 2 CPUs with the servers: the ratios of one run mean more than the absolute figures.'
+  echo
+  echo 'Targets (issue 18): plain ≥ 1× nginx'"'"'s requests/s with p99 ≤ 1.5× nginx'"'"'s; gzip ≥ 0.9× nginx; RSS of the'
+  echo 'whole server < 100 MB with the large organisation'"'"'s documents loaded. Where they are missed, and why:'
+  echo
+  echo '- **Plain, large bodies**: both servers copy the body into the socket (nginx from the page cache with'
+  echo '  `sendfile`, Node from a buffer with `write`); on loopback the copy and wrk'"'"'s reading of it are most of the'
+  echo '  work, so the two are close and the figure moves with the load on the machine more than with the server.'
+  echo '- **Gzip, small bodies** (12 KB): the cost is per request, and Node'"'"'s HTTP parser and response path cost several'
+  echo '  times nginx'"'"'s. The fast path leaves only the token check, the lookup, the conditional check and the'
+  echo '  metrics; the rest is the platform. A second worker adds what the CPUs left by wrk allow. Closing it needs a'
+  echo '  native server (an nginx or Envoy sidecar serving `latest/`), not more JavaScript.'
+  echo '- **Memory**: one Node process with the app is 60–75 MB before any document; two workers and their primary are'
+  echo '  three of them. Only `SD_WORKERS=1` stays near 100 MB; the table shows both. See docs/serve.md, Workers.'
   echo
   section serve
 }

@@ -3,8 +3,9 @@
  * Connections: capped in all and per client, short header and idle timeouts (connection-guard.ts).
  * Request lifecycle: 400 without Host (HTTP/1.1), 405 for anything but GET/HEAD (onRequest, before any body is
  * read; rate-limited as 404s are) → per-IP rate limit (onRequest, route level) → bearer token (preValidation) →
- * handler → one access-log line and the request metrics (onResponse). Every error leaves through one handler as
- * `{"error","message","code"}`.
+ * handler → one access-log line (debug; warn for a 5xx) and the request metrics (onResponse). Every error leaves
+ * through one handler as `{"error","message","code"}`. A document request with a valid token is answered before
+ * all of this by the fast path (fast-path.ts), which counts and logs it the same way.
  */
 
 import type { Server } from 'node:http';
@@ -14,28 +15,20 @@ import type { Logger } from '../log.js';
 import type { StoreReader } from '../store/store.js';
 import { registerBucketRoutes } from './bucket-routes.js';
 import type { ServeConfig } from './config.js';
-import { type ConnectionGuard, createConnectionGuard, type LimitReason } from './connection-guard.js';
+import { type ConnectionGuard, guardConnections } from './connection-guard.js';
 import type { DocumentCache } from './document-cache.js';
 import { registerDocumentRoutes } from './document-routes.js';
 import { answerClientError, HttpError, httpErrorFromFastify, sendError } from './errors.js';
+import { type FastPathDeps, type NodeHandler, withFastPath } from './fast-path.js';
+import { createHttpServer, TIMEOUTS } from './http-server.js';
 import { createServeMetrics, type ServeMetrics } from './metrics.js';
-import { createNodeServer } from './node-server.js';
 import { registerProbeRoutes } from './probe-routes.js';
+import { asPluginStore, RateWindow } from './rate-window.js';
 import type { TlsServing } from './tls.js';
 import type { TokenSource } from './tokens.js';
+import type { WorkerLink } from './worker-link.js';
 
-/**
- * Node lets a connection take 60 s to send its headers, and checks only every 30 s; a flood of half-open
- * connections then holds every file descriptor (issue 14). Headers get 10 s, checked every second; an idle
- * keep-alive connection 5 s, and a socket that moves no byte for 30 s (a client that stopped reading) is closed.
- */
-export const TIMEOUTS = {
-  headersMs: 10_000,
-  requestMs: 30_000,
-  keepAliveMs: 5_000,
-  socketIdleMs: 30_000,
-  checkEveryMs: 1_000,
-} as const;
+export { TIMEOUTS } from './http-server.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -52,12 +45,16 @@ export interface ServeDeps {
   documents: DocumentCache;
   tokens: TokenSource;
   now?: () => Date;
-  /** The store's directory when it is a `file:` store: the bucket tree is then sent with @fastify/static. */
+  /** The store's directory when it is a `file:` store: the bucket tree is then read from it (bucket-routes.ts). */
   bucketDir?: string;
   /** Built by the app when not given (tests pass their own to read it). */
   metrics?: ServeMetrics;
   /** HTTPS from SD_WEB_CONFIG_FILE (tls.ts); plain HTTP without. The server is made by node-server.ts. */
   tls?: TlsServing;
+  /** false: every request through fastify, none through the document fast path (tests compare the two). */
+  fastPath?: boolean;
+  /** In a cluster worker: `/metrics` answers every worker's metrics, aggregated by the primary. */
+  clusterMetrics?: Pick<WorkerLink, 'metricsText' | 'serveMetrics'>;
 }
 
 const AUTHENTICATE = { 'www-authenticate': 'Bearer realm="confluent-sd"' };
@@ -65,27 +62,29 @@ const AUTHENTICATE = { 'www-authenticate': 'Bearer realm="confluent-sd"' };
 /** One response: counted in the request metrics and written as one access-log line. */
 type RecordRequest = (method: string, route: string, status: number, durationMs: number) => void;
 
+/**
+ * The access log is at `debug` (a scrape storm must not write a line per request at `info`; the request metrics
+ * count every answer); a 5xx is a `warn`. Never headers, so a token cannot reach it.
+ */
 function createRecorder(metrics: ServeMetrics, log: Logger): RecordRequest {
   return (method, route, status, durationMs) => {
     metrics.observeRequest(route, method, status, durationMs / 1000);
-    // the access log: never headers, so a token cannot reach it
-    log.info({ method, route, status, durationMs }, 'request');
+    if (status >= 500) log.warn({ method, route, status, durationMs }, 'request');
+    else if (log.isLevelEnabled('debug')) log.debug({ method, route, status, durationMs }, 'request');
   };
 }
 
-function createFastify(log: Logger, record: RecordRequest, tls: TlsServing | undefined) {
+function createFastify(
+  log: Logger,
+  record: RecordRequest,
+  wrap: (handler: NodeHandler) => NodeHandler,
+  tls: TlsServing | undefined,
+) {
   return Fastify({
     loggerInstance: log,
-    serverFactory: (handler, opts) => createNodeServer(handler, opts, tls) as Server,
-    // without Host, Node answers a bare 400 itself, unlogged and uncounted: addMethodGuard answers it instead
-    http: {
-      requireHostHeader: false,
-      headersTimeout: TIMEOUTS.headersMs,
-      connectionsCheckingInterval: TIMEOUTS.checkEveryMs,
-    },
-    requestTimeout: TIMEOUTS.requestMs,
-    keepAliveTimeout: TIMEOUTS.keepAliveMs,
-    connectionTimeout: TIMEOUTS.socketIdleMs,
+    // the server with our timeouts (http-server.ts; HTTPS when SD_WEB_CONFIG_FILE is set, node-server.ts), the
+    // document fast path in front of fastify's handler
+    serverFactory: (handler) => createHttpServer(wrap(handler), tls) as Server,
     // one access-log line of our own per response (onResponse), without headers
     logController: new LogController({ disableRequestLogging: true }),
     // document names are up to 250 characters (DOCUMENT_NAME_RE) plus ".json"
@@ -132,7 +131,7 @@ type Limit = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
  * 400 for an HTTP/1.1 request without Host, 405 for anything but GET and HEAD, both before any body is read and
  * rate-limited; `Connection: close` once the app is closing.
  */
-function addMethodGuard(app: ServeApp, limit: () => Limit): void {
+function addMethodGuard(app: ServeApp, limit: () => Limit): () => boolean {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -154,6 +153,7 @@ function addMethodGuard(app: ServeApp, limit: () => Limit): void {
       throw new HttpError('method_not_allowed', `${request.method} is not allowed; this server is read-only`);
     }
   });
+  return () => closing;
 }
 
 function addBearerAuth(app: ServeApp, config: ServeConfig, tokens: TokenSource): void {
@@ -174,12 +174,14 @@ function addAccessLog(app: ServeApp, record: RecordRequest): void {
 }
 
 /** Registers the per-IP rate limit; the returned function gives its hook once the plugin is loaded. */
-function registerRateLimit(app: ServeApp, perMinute: number): () => Limit {
+function registerRateLimit(app: ServeApp, window: RateWindow | undefined): () => Limit {
   let limit: Limit = async () => undefined;
-  if (perMinute === 0) return () => limit;
+  if (!window) return () => limit;
   app.register(rateLimit, {
-    max: perMinute,
-    timeWindow: 60_000,
+    max: window.max,
+    timeWindow: window.windowMs,
+    // the windows the fast path counts in too
+    store: asPluginStore(window),
     keyGenerator: (request) => request.ip,
     errorResponseBuilder: (_request, ctx) =>
       new HttpError(
@@ -195,25 +197,6 @@ function registerRateLimit(app: ServeApp, perMinute: number): () => Limit {
   return () => limit;
 }
 
-/** The connection caps, with a `warn` at most once a minute while they are being hit. */
-function guardConnections(app: ServeApp, config: ServeConfig, log: Logger): ConnectionGuard {
-  let lastWarned = Number.NEGATIVE_INFINITY;
-  const guard = createConnectionGuard(
-    {
-      max: config.maxConnections,
-      perClient: config.maxConnectionsPerClient,
-      firstRequestMs: TIMEOUTS.headersMs,
-    },
-    (reason: LimitReason, stats) => {
-      if (performance.now() - lastWarned < 60_000) return;
-      lastWarned = performance.now();
-      log.warn({ reason, ...stats }, 'connection limit reached: closing idle connections, refusing new ones');
-    },
-  );
-  guard.attach(app.server);
-  return guard;
-}
-
 export function buildApp(deps: ServeDeps) {
   const { config, log, documents, tokens } = deps;
   const now = deps.now ?? (() => new Date());
@@ -221,12 +204,23 @@ export function buildApp(deps: ServeDeps) {
   const metrics =
     deps.metrics ??
     createServeMetrics({ version: deps.version, documents, now, connections: () => connections?.stats() });
+  const cluster = deps.clusterMetrics;
+  cluster?.serveMetrics(metrics.registry);
   const record = createRecorder(metrics, log);
-  const app = createFastify(log, record, deps.tls);
-  connections = guardConnections(app, config, log);
-  const limit = registerRateLimit(app, config.rateLimitPerMinute);
+  const rateWindow =
+    config.rateLimitPerMinute > 0 ? new RateWindow(config.rateLimitPerMinute, 60_000) : undefined;
+  const fast: FastPathDeps = { documents, tokens, auth: config.auth, record, isClosing: () => false };
+  if (rateWindow) fast.rateWindow = rateWindow;
+  const app = createFastify(
+    log,
+    record,
+    (handler) => (deps.fastPath === false ? handler : withFastPath(handler, fast)),
+    deps.tls,
+  );
+  connections = guardConnections(app.server, config, log, TIMEOUTS.headersMs);
+  const limit = registerRateLimit(app, rateWindow);
   setErrorHandlers(app, log, limit);
-  addMethodGuard(app, limit);
+  fast.isClosing = addMethodGuard(app, limit);
   addBearerAuth(app, config, tokens);
   addAccessLog(app, record);
   // routes in a plugin registered after the rate limiter, so its onRoute hook sees every one of them
@@ -237,6 +231,7 @@ export function buildApp(deps: ServeDeps) {
       version: deps.version,
       now,
       showsDetail: (request) => config.auth === 'off' || tokens.isAuthorized(request.headers.authorization),
+      ...(cluster ? { metricsText: () => cluster.metricsText(metrics.registry) } : {}),
     });
     registerDocumentRoutes(instance, documents);
     await registerBucketRoutes(instance, {

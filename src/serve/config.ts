@@ -1,7 +1,7 @@
 /**
  * The `serve` config part: SD_LISTEN, SD_AUTH and the bearer tokens (SD_BEARER_TOKENS, SD_BEARER_TOKEN_FILE),
- * SD_RATE_LIMIT, SD_RELOAD_INTERVAL_MS, the connection caps (SD_MAX_CONNECTIONS, SD_MAX_CONNECTIONS_PER_CLIENT)
- * SD_MAX_DOCUMENT_BYTES and SD_WEB_CONFIG_FILE (TLS, read by web-config.ts).
+ * SD_RATE_LIMIT, SD_RELOAD_INTERVAL_MS, the connection caps (SD_MAX_CONNECTIONS, SD_MAX_CONNECTIONS_PER_CLIENT),
+ * SD_MAX_DOCUMENT_BYTES, SD_WORKERS and SD_WEB_CONFIG_FILE (TLS, read by web-config.ts).
  */
 import { oneOf, optionalText, wholeNumber } from '../config/fields.js';
 import { defineConfigPart, field } from '../config/part.js';
@@ -23,6 +23,8 @@ export interface ServeConfig {
   maxDocumentBytes: number;
   /** The exporter-toolkit web config file (TLS); plain HTTP without. */
   webConfigFile?: string;
+  /** Worker processes (node:cluster) answering requests; `auto`: the CPUs the process may use, at most 2. */
+  workers: number | 'auto';
 }
 
 /** `host:port`; an empty host (`:8080`, the Prometheus `--web.listen-address` way) is every IPv4 interface. */
@@ -34,6 +36,15 @@ export function parseListen(text: string, problems: string[]): { host: string; p
     return { host: '0.0.0.0', port: 8080 };
   }
   return { host: m[1] === '' ? '0.0.0.0' : (m[1] ?? '').replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function parseWorkers(text: string, problems: string[]): number | 'auto' {
+  const t = text.trim();
+  if (t === 'auto') return 'auto';
+  const n = /^\d{1,2}$/.test(t) ? Number(t) : Number.NaN;
+  if (n >= 1 && n <= 64) return n;
+  problems.push(`SD_WORKERS must be auto or a whole number from 1 to 64, got "${text}"`);
+  return 1;
 }
 
 function parseTokens(text: string, problems: string[]): string[] {
@@ -58,6 +69,7 @@ export const servePart = defineConfigPart(
     SD_MAX_CONNECTIONS_PER_CLIENT: wholeNumber(0, 1_000_000),
     SD_MAX_DOCUMENT_BYTES: wholeNumber(1024, 1024 * 1024 * 1024),
     SD_WEB_CONFIG_FILE: optionalText(),
+    SD_WORKERS: field((text, _name, problems) => parseWorkers(text ?? '', problems)),
   },
   {
     defaults: {
@@ -68,6 +80,7 @@ export const servePart = defineConfigPart(
       SD_MAX_CONNECTIONS: '1024',
       SD_MAX_CONNECTIONS_PER_CLIENT: '64',
       SD_MAX_DOCUMENT_BYTES: String(64 * 1024 * 1024),
+      SD_WORKERS: 'auto',
     },
     secrets: ['SD_BEARER_TOKENS'],
     // the server reads (and re-reads) the token file itself: one token per line, lines trimmed
@@ -98,6 +111,7 @@ export const servePart = defineConfigPart(
       maxConnectionsPerClient: v.SD_MAX_CONNECTIONS_PER_CLIENT,
       maxDocumentBytes: v.SD_MAX_DOCUMENT_BYTES,
       ...(v.SD_WEB_CONFIG_FILE ? { webConfigFile: v.SD_WEB_CONFIG_FILE } : {}),
+      workers: v.SD_WORKERS,
     }),
   },
 );

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Logger } from '../log.js';
 
 export interface ConnectionLimits {
   /** Connections at most, in all. */
@@ -157,4 +158,24 @@ export function createConnectionGuard(
   onLimit: (reason: LimitReason, stats: ConnectionStats) => void = () => undefined,
 ): ConnectionGuard {
   return new Guard(limits, onLimit);
+}
+
+/** The caps of `config` on `server`, with a `warn` at most once a minute while they are being hit. */
+export function guardConnections(
+  server: Server,
+  config: { maxConnections: number; maxConnectionsPerClient: number },
+  log: Logger,
+  firstRequestMs: number,
+): ConnectionGuard {
+  let lastWarned = Number.NEGATIVE_INFINITY;
+  const guard = createConnectionGuard(
+    { max: config.maxConnections, perClient: config.maxConnectionsPerClient, firstRequestMs },
+    (reason: LimitReason, stats) => {
+      if (performance.now() - lastWarned < 60_000) return;
+      lastWarned = performance.now();
+      log.warn({ reason, ...stats }, 'connection limit reached: closing idle connections, refusing new ones');
+    },
+  );
+  guard.attach(server);
+  return guard;
 }

@@ -50,6 +50,8 @@ export interface DocumentCacheOptions {
   intervalMs: number;
   /** A document or info document over this many bytes is not loaded (default 64 MiB, SD_MAX_DOCUMENT_BYTES). */
   maxDocumentBytes?: number;
+  /** Called after every poll, whatever its outcome (the cluster's primary sends the state to its workers). */
+  onReload?: (outcome: ReloadOutcome) => void;
 }
 
 /** Polls the store's `latest/manifest.json` and holds the last document set that loaded whole. */
@@ -58,6 +60,7 @@ class PollingDocumentCache implements DocumentCache {
   private readonly log: Logger;
   private readonly intervalMs: number;
   private readonly maxBytes: number;
+  private readonly onReload: ((outcome: ReloadOutcome) => void) | undefined;
   private readonly cacheState: CacheState = { reloads: 0, reloadFailures: 0 };
   private manifestEtag: string | undefined;
   private statusEtag: string | undefined;
@@ -70,6 +73,7 @@ class PollingDocumentCache implements DocumentCache {
     this.log = options.log;
     this.intervalMs = options.intervalMs;
     this.maxBytes = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    this.onReload = options.onReload;
   }
 
   current(): DocumentSet | undefined {
@@ -81,9 +85,14 @@ class PollingDocumentCache implements DocumentCache {
   }
 
   reload(): Promise<ReloadOutcome> {
-    this.inFlight ??= this.reloadOnce().finally(() => {
-      this.inFlight = undefined;
-    });
+    this.inFlight ??= this.reloadOnce()
+      .then((outcome) => {
+        this.onReload?.(outcome);
+        return outcome;
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+      });
     return this.inFlight;
   }
 

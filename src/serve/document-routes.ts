@@ -67,11 +67,10 @@ function singleParam(
   return value;
 }
 
-/** A document or an info document of `set`: the stored bytes (or their gzip) with the set's validators. */
+/** A document or an info document: the stored bytes (or their gzip) with their validators. */
 export function sendBody(
   request: FastifyRequest,
   reply: FastifyReply,
-  set: DocumentSet,
   doc: ServedBody,
   contentType: string = JSON_TYPE,
 ) {
@@ -80,10 +79,10 @@ export function sendBody(
   reply
     .header('content-type', contentType)
     .header('etag', etag)
-    .header('last-modified', set.lastModified)
+    .header('last-modified', doc.lastModified)
     .header('cache-control', 'no-cache')
     .header('vary', 'Accept-Encoding');
-  if (isNotModified(request, [doc.etag, doc.gzipEtag], set.lastModifiedMs)) return reply.code(304).send();
+  if (isNotModified(request, [doc.etag, doc.gzipEtag], doc.lastModifiedMs)) return reply.code(304).send();
   if (gzip) reply.header('content-encoding', 'gzip');
   return reply.send(gzip ? doc.gzip : doc.body);
 }
@@ -118,8 +117,8 @@ export function registerDocumentRoutes(app: FastifyInstance, documents: Document
         { available },
       );
     }
-    if (selection) return sendBody(request, reply, set, await selections.get(set, doc, selection));
-    return sendBody(request, reply, set, doc);
+    if (selection) return sendBody(request, reply, await selections.get(set, doc, selection));
+    return sendBody(request, reply, doc);
   });
 
   app.get('/sd/:file', async (request, reply) => {
@@ -135,7 +134,7 @@ export function registerDocumentRoutes(app: FastifyInstance, documents: Document
       const what = info ? 'no such info document' : 'no such document';
       throw new HttpError('not_found', what, { available: listAvailable(set) });
     }
-    return sendBody(request, reply, set, body, info ? INFO_TYPE : JSON_TYPE);
+    return sendBody(request, reply, body, info ? INFO_TYPE : JSON_TYPE);
   });
 
   const index = async () => {

@@ -19,6 +19,9 @@ export interface ServedBody {
   gzip?: Buffer;
   etag: string;
   gzipEtag: string;
+  /** When this server first served these bytes (see `lastModifiedOf`), whole seconds, and as an HTTP date. */
+  lastModifiedMs: number;
+  lastModified: string;
 }
 
 export interface ServedDocument extends ServedBody {
@@ -31,9 +34,6 @@ export interface ServedDocument extends ServedBody {
 
 export interface DocumentSet {
   manifest: Manifest;
-  /** `Last-Modified` of every document: the snapshot's createdAt as an HTTP date. */
-  lastModified: string;
-  lastModifiedMs: number;
   byName: ReadonlyMap<string, ServedDocument>;
   /** combinationKey → document name */
   byCombination: ReadonlyMap<string, string>;
@@ -51,8 +51,18 @@ export function etagOf(sha256: string, coding: '' | 'gzip' = ''): string {
 
 const gzipAsync = promisify(gzip);
 
+/**
+ * `Last-Modified` of new bytes (issue 14): the snapshot's createdAt, but never ahead of this server's clock (a
+ * publisher a year ahead), and at least a second after the bytes it replaces, so it never goes backwards (a
+ * publisher's clock set back) and two contents within one second never share it. Whole seconds, as HTTP dates.
+ */
+export function lastModifiedOf(createdAtMs: number, nowMs: number, previousMs?: number): number {
+  const base = Math.floor((Number.isNaN(createdAtMs) ? nowMs : Math.min(createdAtMs, nowMs)) / 1000) * 1000;
+  return previousMs === undefined ? base : Math.max(base, previousMs + 1000);
+}
+
 /** The gzip runs on the thread pool: a large document does not stall the event loop while it loads. */
-async function toServedBody(sha256: string, body: Buffer): Promise<ServedBody> {
+async function toServedBody(sha256: string, body: Buffer, lastModifiedMs: number): Promise<ServedBody> {
   const gz = await gzipAsync(body, { level: 9 });
   return {
     sha256,
@@ -60,16 +70,27 @@ async function toServedBody(sha256: string, body: Buffer): Promise<ServedBody> {
     ...(gz.length < body.length ? { gzip: gz } : {}),
     etag: etagOf(sha256),
     gzipEtag: etagOf(sha256, 'gzip'),
+    lastModifiedMs,
+    lastModified: new Date(lastModifiedMs).toUTCString(),
   };
+}
+
+/** When a body is read anew: the snapshot's createdAt and this server's clock. */
+interface Clock {
+  createdAtMs: number;
+  nowMs: number;
 }
 
 /** `kept` when it holds the bytes `sha256` names (a run that changed nothing), else the bytes read anew. */
 async function servedBodyOf(
   kept: ServedBody | undefined,
   sha256: string,
+  clock: Clock,
   read: () => Promise<Buffer>,
 ): Promise<ServedBody> {
-  return kept && kept.sha256 === sha256 ? kept : await toServedBody(sha256, await read());
+  if (kept && kept.sha256 === sha256) return kept;
+  const lastModifiedMs = lastModifiedOf(clock.createdAtMs, clock.nowMs, kept?.lastModifiedMs);
+  return toServedBody(sha256, await read(), lastModifiedMs);
 }
 
 /** Only the body's own fields: spreading a ServedDocument whole would carry its old info along. */
@@ -80,6 +101,8 @@ function bodyOf(d: ServedBody): ServedBody {
     ...(d.gzip ? { gzip: d.gzip } : {}),
     etag: d.etag,
     gzipEtag: d.gzipEtag,
+    lastModifiedMs: d.lastModifiedMs,
+    lastModified: d.lastModified,
   };
 }
 
@@ -87,12 +110,13 @@ async function toServed(
   name: string,
   entry: DocumentEntry,
   kept: ServedDocument | undefined,
+  clock: Clock,
   read: ReadObject,
 ): Promise<ServedDocument> {
-  const doc = await servedBodyOf(kept, entry.sha256, () => read(name, 'document', entry.sha256));
+  const doc = await servedBodyOf(kept, entry.sha256, clock, () => read(name, 'document', entry.sha256));
   // the info document is kept or read on its own: a renamed cluster changes it, not a packed document
   const want = entry.info?.sha256;
-  const info = want ? await servedBodyOf(kept?.info, want, () => read(name, 'info', want)) : undefined;
+  const info = want ? await servedBodyOf(kept?.info, want, clock, () => read(name, 'info', want)) : undefined;
   return {
     name,
     targets: [...entry.targets],
@@ -100,12 +124,6 @@ async function toServed(
     ...bodyOf(doc),
     ...(info ? { info } : {}),
   };
-}
-
-/** The snapshot's createdAt, whole seconds (HTTP dates have no fractions); the load time when unparseable. */
-function lastModifiedMsOf(manifest: Manifest): number {
-  const createdMs = Date.parse(manifest.createdAt);
-  return Number.isNaN(createdMs) ? Date.now() : Math.floor(createdMs / 1000) * 1000;
 }
 
 /**
@@ -116,19 +134,18 @@ export async function buildDocumentSet(
   manifest: Manifest,
   previous: DocumentSet | undefined,
   read: ReadObject,
+  nowMs: number = Date.now(),
 ): Promise<DocumentSet> {
+  const clock = { createdAtMs: Date.parse(manifest.createdAt), nowMs };
   const byName = new Map<string, ServedDocument>();
   const byCombination = new Map<string, string>();
   for (const [name, entry] of Object.entries(manifest.documents)) {
     if (!DOCUMENT_NAME_RE.test(name)) throw new Error(`manifest names an invalid document "${name}"`);
-    byName.set(name, await toServed(name, entry, previous?.byName.get(name), read));
+    byName.set(name, await toServed(name, entry, previous?.byName.get(name), clock, read));
     byCombination.set(combinationKey(entry), name);
   }
-  const lastModifiedMs = lastModifiedMsOf(manifest);
   return {
     manifest,
-    lastModified: new Date(lastModifiedMs).toUTCString(),
-    lastModifiedMs,
     byName,
     byCombination,
     loadedAt: new Date(),

@@ -1,5 +1,5 @@
 /** HTTP validators and content negotiation for the documents and the bucket tree (RFC 9110 §13, §12.5.3). */
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { bareEtag } from '../store/etag.js';
 
 /** True when an `If-None-Match` list holds `*` or one of `etags` (weak comparison, as caches do for GET). */
@@ -11,7 +11,7 @@ export function matchesIfNoneMatch(header: string | undefined, etags: readonly s
 
 /** `If-Modified-Since` is only consulted without `If-None-Match` (RFC 9110 §13.1.3). */
 export function isNotModified(
-  request: FastifyRequest,
+  request: { headers: IncomingHttpHeaders },
   etags: readonly string[],
   lastModifiedMs?: number,
 ): boolean {

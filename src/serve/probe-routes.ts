@@ -10,6 +10,8 @@ export interface ProbeDeps {
   now: () => Date;
   /** Whether the request may see why a reload failed in full (a valid token, or SD_AUTH=off). */
   showsDetail: (request: FastifyRequest) => boolean;
+  /** The text of `/metrics` (a cluster worker asks the primary for every worker's); the registry's own when unset. */
+  metricsText?: () => Promise<string>;
 }
 
 /**
@@ -38,7 +40,7 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ProbeDeps): void
     return { ready: r.ready, reason: r.reason, version: deps.version };
   });
   app.get('/metrics', { config }, async (_request, reply) => {
-    const text = await deps.metrics.registry.metrics();
+    const text = await (deps.metricsText?.() ?? deps.metrics.registry.metrics());
     return reply.header('cache-control', 'no-store').type(deps.metrics.registry.contentType).send(text);
   });
 }

@@ -72,6 +72,9 @@ async function buildBody(doc: ServedDocument, selection: Selection): Promise<Ser
     body,
     ...(gz.length < body.length ? { gzip: gz } : {}),
     ...selectionEtags(doc.sha256, selection),
+    // a selection changes when its document does
+    lastModifiedMs: doc.lastModifiedMs,
+    lastModified: doc.lastModified,
   };
 }
 

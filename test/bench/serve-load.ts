@@ -10,7 +10,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -23,6 +22,7 @@ import { documentName } from '../../src/bucket/document-name.js';
 import { KEYS } from '../../src/bucket/keys.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import { buildFakeRun, publishFakeRun } from '../helpers/bucket.js';
+import { treeRssMb } from '../helpers/process-tree.js';
 import { buildBenchDist } from '../helpers/publish-child.js';
 
 const { values: args } = parseArgs({
@@ -64,12 +64,6 @@ process.on('SIGTERM', () => controller.abort(new Error('received SIGTERM')));
 process.exitCode = await main({ argv: ['serve'], env: process.env, cwd: process.cwd(),
   stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
 `;
-}
-
-function rssMb(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 interface Answer {
@@ -199,7 +193,8 @@ async function main(): Promise<number> {
     const deadline = started + DURATION_MS;
 
     const sampler = setInterval(() => {
-      memory.push({ t: (Date.now() - started) / 1000, rss: rssMb(pid).rss });
+      // the server and its cluster workers (SD_WORKERS)
+      memory.push({ t: (Date.now() - started) / 1000, rss: treeRssMb(pid).mb });
     }, 1000);
     const switcher = (async () => {
       while (Date.now() + SWITCH_MS < deadline) {
@@ -261,7 +256,7 @@ async function main(): Promise<number> {
     clearInterval(sampler);
     await switcher;
     const seconds = (Date.now() - started) / 1000;
-    const peak = rssMb(pid).peak;
+    const peak = Math.max(...memory.map((m) => m.rss));
 
     latencies.sort((a, b) => a - b);
     const q = (p: number) =>

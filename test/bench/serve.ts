@@ -1,39 +1,58 @@
 /**
- * Serving speed: a 1,000-group document behind a bearer token, 64 connections on loopback, next to nginx serving
- * the same file from disk in the same run. Prints requests/s, p50/p99 latency and the server's RSS; asserts
- * nothing. Installs nginx-light with apt when it is missing.
+ * Serving speed next to nginx, in one run: confluent-sd (`SD_WORKERS=auto`, and `SD_WORKERS=1`) and nginx with
+ * `sendfile`, `gzip_static` and the same bearer check in its config, on the same two documents — the 1,000-group one
+ * and the large organisation's (200 environments, rendered from the simulator with the CLI's defaults) — plain and
+ * with `Accept-Encoding: gzip` (Prometheus asks plain, vmagent gzip). For each: saturation (wrk, 64 connections)
+ * and a fixed rate (autocannon's `overallRate`: 2,000 requests/s, half of nginx's saturation or 256 MB/s, the lowest), p50/p99; time from start to ready, and the RSS of the
+ * server with every process it started, idle and under load. Prints Markdown; asserts nothing.
  *
- *   node --import tsx test/bench/serve.ts [--duration 10] [--connections 64] [--tool wrk|autocannon]
+ *   node --import tsx test/bench/serve.ts [--duration 10] [--connections 64] [--rate 2000]
  *
  * The server runs as its own process from src/ compiled into .tmp/bench-dist (plain node, no tsx).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { canonicalJson } from '../../src/bucket/canonical.js';
 import { documentName } from '../../src/bucket/document-name.js';
 import { KEYS } from '../../src/bucket/keys.js';
+import { JSON_TYPE } from '../../src/bucket/objects.js';
+import { loadParts } from '../../src/config/load.js';
+import { createConfigVars } from '../../src/config/vars.js';
+import { createConfluentClient } from '../../src/confluent/client.js';
+import { discoverInventory } from '../../src/discovery/discover.js';
+import { createSilentLogger } from '../../src/log.js';
+import { renderPart } from '../../src/render/config.js';
+import { renderAll } from '../../src/render/render.js';
+import { startSimulator } from '../../src/simulator/server.js';
 import { createFileStore } from '../../src/store/file-store.js';
-import { publishFakeRun } from '../helpers/bucket.js';
+import { buildFakeRun, sha256Hex } from '../helpers/bucket.js';
+import { findFreePort } from '../helpers/poll.js';
+import { treeRssMb } from '../helpers/process-tree.js';
+import { buildBenchDist } from '../helpers/publish-child.js';
 
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
-    tool: { type: 'string', default: existsSync('/usr/bin/wrk') ? 'wrk' : 'autocannon' },
+    rate: { type: 'string', default: '2000' },
   },
 });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
+const RATE = Number(args.rate);
 const TOKEN = 'bench-token-0123456789abcdef';
-const COMBINATION = { targets: ['api.telemetry.confluent.cloud'], prefix: 'confluent_' };
-const NAME = documentName(COMBINATION);
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+const GZIP = { ...AUTH, 'accept-encoding': 'gzip' };
+const SMALL = { targets: ['api.telemetry.confluent.cloud'], prefix: 'confluent_' };
+const LARGE = { targets: ['api.telemetry.confluent.cloud'], prefix: '' };
 const out = (line = '') => process.stdout.write(`${line}\n`);
+const run = promisify(execFile);
 
 interface Figures {
   rps: number;
@@ -42,55 +61,106 @@ interface Figures {
   errors: number;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
+interface Server {
+  name: string;
+  child: ChildProcess;
+  /** URL path of a document by name. */
+  path: (name: string) => string;
+  readyMs: number;
+  idle: { mb: number; processes: number };
+  peakMb: number;
 }
 
-async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
-  const deadline = Date.now() + 30_000;
+/** The large organisation's document, rendered with the CLI's defaults (`SD_GROUP_BY=plan`). */
+async function renderLargeDocument(): Promise<Buffer> {
+  const sim = await startSimulator({
+    seed: 42,
+    port: 0,
+    environments: 200,
+    kafkaPerEnv: 10,
+    connectorsPerCluster: 5,
+    ksqlPerEnv: 2,
+    computePoolsPerEnv: 2,
+  });
+  try {
+    const log = createSilentLogger();
+    const client = createConfluentClient({
+      apiUrl: sim.url,
+      telemetryUrl: sim.url,
+      apiKey: 'sim-key',
+      apiSecret: 'sim-secret',
+      timeoutMs: 30_000,
+      concurrency: 8,
+      retries: 2,
+      log,
+    });
+    const inventory = await discoverInventory({ client, log });
+    const config = loadParts(createConfigVars({}, process.cwd()), { render: renderPart }).render;
+    const docs = renderAll(inventory, [LARGE], {
+      paramStyle: config.paramStyle,
+      groupBy: config.groupBy,
+      batchSize: config.batchSize,
+      plan: config.plan,
+    });
+    const body = docs[0]?.body;
+    if (body === undefined) throw new Error('render gave no document');
+    return Buffer.from(body);
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Writes both documents as one run (snapshot, latest/, manifest last), and a `.gz` next to each for nginx. */
+async function publishBoth(bucket: string, large: Buffer): Promise<Map<string, Buffer>> {
+  const fake = buildFakeRun({ runId: '20260101T120000Z', combinations: [SMALL], groups: 1000 });
+  const bodies = new Map(fake.bodies);
+  const name = documentName(LARGE);
+  bodies.set(name, large);
+  const small = fake.manifest.documents[documentName(SMALL)]!;
+  fake.manifest.documents[name] = { ...small, prefix: '', sha256: sha256Hex(large), bytes: large.length };
+  const store = createFileStore(bucket);
+  for (const [n, b] of bodies) await store.put(KEYS.snapshotDocument(fake.manifest.runId, n), b, JSON_TYPE);
+  for (const [n, b] of bodies) {
+    await store.put(KEYS.latestDocument(n), b, JSON_TYPE);
+    await writeFile(path.join(bucket, `${KEYS.latestDocument(n)}.gz`), gzipSync(b, { level: 9 }));
+  }
+  await store.put(KEYS.latestManifest, canonicalJson(fake.manifest), JSON_TYPE);
+  await store.close();
+  return bodies;
+}
+
+async function waitFor(url: string, headers: Record<string, string>, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited ${child.exitCode}`);
     const ok = await fetch(url, { headers }).then(
       (r) => r.ok,
       () => false,
     );
     if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`${url} did not answer 200 within 30 s`);
+  child.kill('SIGTERM');
+  throw new Error(`${url} did not answer 200 within 60 s`);
 }
 
-/** Waits for `url` to answer 200; a child that never gets there is stopped, not leaked. */
-async function startedOrKilled(child: ChildProcess, url: string): Promise<ChildProcess> {
-  try {
-    await waitFor(url);
-    return child;
-  } catch (err) {
-    child.kill('SIGTERM');
-    throw err;
-  }
+async function started(
+  name: string,
+  child: ChildProcess,
+  readyUrl: string,
+  at: number,
+  docPath: (n: string) => string,
+) {
+  await waitFor(readyUrl, AUTH, child);
+  const readyMs = performance.now() - at;
+  // let start-up garbage settle before the idle figure
+  await new Promise((r) => setTimeout(r, 1000));
+  const idle = treeRssMb(child.pid!);
+  return { name, child, path: docPath, readyMs, idle, peakMb: idle.mb } satisfies Server;
 }
 
-function findNginx(): string {
-  for (const p of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx']) if (existsSync(p)) return p;
-  out('nginx missing: installing nginx-light with apt-get');
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const run = (cmd: string[]) =>
-    execFileSync(sudo[0] ?? cmd[0]!, [...sudo.slice(1), ...(sudo.length ? cmd : cmd.slice(1))], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'nginx-light']);
-  return '/usr/sbin/nginx';
-}
-
-async function startNginx(work: string, root: string, port: number): Promise<ChildProcess> {
+async function startNginx(work: string, bucket: string): Promise<Server> {
+  const port = await findFreePort();
   const conf = path.join(work, 'nginx.conf');
   await mkdir(path.join(work, 'nginx-tmp'), { recursive: true });
   await writeFile(
@@ -101,67 +171,85 @@ pid ${work}/nginx.pid;
 error_log ${work}/nginx-error.log warn;
 events { worker_connections 1024; }
 http {
-  access_log ${work}/nginx-access.log;
+  access_log off;
   client_body_temp_path ${work}/nginx-tmp/body; proxy_temp_path ${work}/nginx-tmp/proxy;
   fastcgi_temp_path ${work}/nginx-tmp/fastcgi; uwsgi_temp_path ${work}/nginx-tmp/uwsgi; scgi_temp_path ${work}/nginx-tmp/scgi;
   sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  gzip_static on; gzip_vary on;
   types { application/json json; }
-  server { listen 127.0.0.1:${port}; root ${root}; }
+  server {
+    listen 127.0.0.1:${port};
+    root ${bucket};
+    location / {
+      if ($http_authorization != "Bearer ${TOKEN}") { return 401; }
+    }
+  }
 }
 `,
   );
-  const child = spawn(findNginx(), ['-c', conf, '-p', work], { stdio: 'ignore' });
-  return startedOrKilled(child, `http://127.0.0.1:${port}/latest/${NAME}.json`);
+  const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+  if (!nginx) throw new Error('nginx is not installed (scripts/bench.sh installs nginx-light with apt-get)');
+  const at = performance.now();
+  const child = spawn(nginx, ['-c', conf, '-p', work], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  return started(
+    'nginx',
+    child,
+    `${base}/${KEYS.latestDocument(documentName(SMALL))}`,
+    at,
+    (n) => `${base}/${KEYS.latestDocument(n)}`,
+  );
 }
 
-const REPO = path.resolve(import.meta.dirname, '../..');
-const BUILD = path.join(REPO, '.tmp/bench-dist');
-
-/** Compiles src/ to plain JS, so the figures are the server's own and not tsx's loader (about 35 MB of RSS). */
-function buildServer(): void {
-  const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc');
-  const config = path.join(REPO, 'tsconfig.build.json');
-  try {
-    execFileSync(process.execPath, [tsc, '-p', config, '--outDir', BUILD, '--sourceMap', 'false'], {
-      stdio: 'ignore',
-    });
-  } catch {
-    // type errors elsewhere do not stop tsc from emitting; the server's import fails if serve/ was not emitted
-  }
-}
-
-// `confluent-sd serve` as src/cli.ts runs it, stopped by SIGTERM
-const SERVER_ENTRY = `
-import { main } from ${JSON.stringify(pathToFileURL(path.join(BUILD, 'cli.js')).href)};
-const controller = new AbortController();
-process.on('SIGTERM', () => controller.abort(new Error('received SIGTERM')));
-process.exitCode = await main({ argv: ['serve'], env: process.env, cwd: process.cwd(),
-  stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
-`;
-
-async function startServer(bucket: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', SERVER_ENTRY], {
+async function startServer(dist: string, bucket: string, workers: string): Promise<Server> {
+  const port = await findFreePort();
+  const at = performance.now();
+  const child = spawn(process.execPath, [path.join(dist, 'cli.js'), 'serve'], {
     env: {
-      ...process.env,
+      PATH: process.env.PATH ?? '',
       SD_STORE: `file:${bucket}`,
       SD_LISTEN: `127.0.0.1:${port}`,
       SD_BEARER_TOKENS: TOKEN,
       // the limits are per client IP and the benchmark is one client
       SD_RATE_LIMIT: '0',
       SD_MAX_CONNECTIONS_PER_CLIENT: '0',
+      SD_WORKERS: workers,
       LOG_LEVEL: 'info',
     },
-    // the access log is written (to /dev/null), so its cost is part of the figures
     stdio: ['ignore', 'ignore', 'ignore'],
   });
-  return startedOrKilled(child, `http://127.0.0.1:${port}/ready`);
+  const base = `http://127.0.0.1:${port}`;
+  return started(
+    `confluent-sd, SD_WORKERS=${workers}`,
+    child,
+    `${base}/ready`,
+    at,
+    (n) => `${base}/sd/${n}.json`,
+  );
 }
 
-function runWrk(url: string, headers: Record<string, string>): Figures {
+/** Samples the server's RSS (all its processes) every 200 ms while `work` runs. */
+async function sampled<T>(server: Server, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    server.peakMb = Math.max(server.peakMb, treeRssMb(server.child.pid!).mb);
+  }, 200);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function runWrk(url: string, headers: Record<string, string>, seconds: number): Promise<Figures> {
   const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const text = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', ...h, url], {
-    encoding: 'utf8',
-  });
+  const { stdout: text } = await run('wrk', [
+    '-t2',
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    '--latency',
+    ...h,
+    url,
+  ]);
   const ms = (label: string) => {
     const m = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(text);
     if (!m) return Number.NaN;
@@ -178,6 +266,7 @@ type Autocannon = (options: {
   url: string;
   connections: number;
   duration: number;
+  overallRate: number;
   headers: Record<string, string>;
 }) => Promise<{
   requests: { average: number };
@@ -186,16 +275,118 @@ type Autocannon = (options: {
   errors: number;
 }>;
 
-async function runAutocannon(url: string, headers: Record<string, string>): Promise<Figures> {
+async function runFixedRate(url: string, headers: Record<string, string>, rate: number): Promise<Figures> {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    overallRate: rate,
+    headers,
+  });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors };
 }
 
-function rssOf(pid: number): { rssMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+interface Row {
+  doc: string;
+  request: string;
+  load: string;
+  figures: Map<string, Figures>;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+
+function printRows(rows: Row[], servers: Server[]): void {
+  const [sd, , nginx] = servers.map((s) => s.name);
+  out(
+    `| document | request | load | server | requests/s | p50 ms | p99 ms | non-2xx | req/s ÷ nginx | p99 ÷ nginx |`,
+  );
+  out('|---|---|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const ng = r.figures.get(nginx!);
+    for (const [server, f] of r.figures) {
+      const ratio = ng && server !== nginx ? `${(f.rps / ng.rps).toFixed(2)}×` : '';
+      const p99 = ng && server !== nginx ? `${(f.p99 / ng.p99).toFixed(2)}×` : '';
+      out(
+        `| ${r.doc} | ${r.request} | ${r.load} | ${server === sd ? `**${server}**` : server} | ${int(f.rps)} | ${ms(f.p50)} | ${ms(f.p99)} | ${f.errors} | ${ratio} | ${p99} |`,
+      );
+    }
+  }
+}
+
+function printTargets(rows: Row[], servers: Server[]): void {
+  const [sd, , nginx] = servers;
+  const sat = (request: string) =>
+    rows.filter((r) => r.load === 'saturation' && r.request === request && r.figures.has(sd!.name));
+  const check = (ok: boolean) => (ok ? 'met' : '**missed**');
+  out();
+  out('| target | measured | |');
+  out('|---|---|---|');
+  for (const r of sat('plain')) {
+    const f = r.figures.get(sd!.name)!;
+    const n = r.figures.get(nginx!.name)!;
+    out(
+      `| plain, ${r.doc}: ≥ 1× nginx req/s, p99 ≤ 1.5× nginx | ${(f.rps / n.rps).toFixed(2)}×, p99 ${(f.p99 / n.p99).toFixed(2)}× | ${check(f.rps >= n.rps && f.p99 <= 1.5 * n.p99)} |`,
+    );
+  }
+  for (const r of sat('gzip')) {
+    const f = r.figures.get(sd!.name)!;
+    const n = r.figures.get(nginx!.name)!;
+    out(
+      `| gzip, ${r.doc}: ≥ 0.9× nginx req/s | ${(f.rps / n.rps).toFixed(2)}× | ${check(f.rps >= 0.9 * n.rps)} |`,
+    );
+  }
+  const one = servers[1]!;
+  out(
+    `| RSS of the whole server (all processes) < 100 MB, large organisation loaded | ${sd!.name}: ${sd!.peakMb.toFixed(0)} MB peak (${sd!.idle.mb.toFixed(0)} MB idle, ${sd!.idle.processes} processes); ${one.name}: ${one.peakMb.toFixed(0)} MB peak (${one.idle.mb.toFixed(0)} MB idle) | ${check(sd!.peakMb < 100)}${one.peakMb < 100 ? '' : ` (${check(false)} with one process too)`} |`,
+  );
+}
+
+/** What autocannon, in this process, reads per second on the benchmark's machine, with room to spare. */
+const CLIENT_BYTES_PER_S = 256 * 2 ** 20;
+
+async function measureAll(
+  servers: Server[],
+  names: [string, string][],
+  bodies: Map<string, Buffer>,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  const [sd, sd1, nginx] = servers as [Server, Server, Server];
+  for (const [label, name] of names) {
+    for (const [request, headers] of [
+      ['plain', AUTH],
+      ['gzip', GZIP],
+    ] as const) {
+      const figures = new Map<string, Figures>();
+      // one worker only where it tells something: the document Prometheus reads most
+      const here = name === names[0]![1] ? [sd, sd1, nginx] : [sd, nginx];
+      for (const s of here) {
+        await runWrk(s.path(name), headers, Math.min(3, DURATION));
+        figures.set(s.name, await sampled(s, () => runWrk(s.path(name), headers, DURATION)));
+      }
+      rows.push({ doc: label, request, load: 'saturation', figures });
+    }
+  }
+  const [label, name] = names[0]!;
+  const body = bodies.get(name)!;
+  for (const [request, headers] of [
+    ['plain', AUTH],
+    ['gzip', GZIP],
+  ] as const) {
+    // a load both servers and the load generator carry: the rate asked, or half of nginx's saturation, or what
+    // autocannon reads on the same CPUs (about 256 MB/s: a 562 KB body at 2,000/s would be 1.1 GB/s), the lowest
+    const ngRps =
+      rows.find((r) => r.doc === label && r.request === request)?.figures.get(nginx.name)?.rps ?? RATE;
+    const bytes = request === 'gzip' ? gzipSync(body, { level: 9 }).length : body.length;
+    const limit = Math.min(RATE, ngRps / 2, CLIENT_BYTES_PER_S / bytes);
+    const rate = Math.max(100, Math.floor(limit / 100) * 100);
+    const figures = new Map<string, Figures>();
+    for (const s of [sd, nginx])
+      figures.set(s.name, await sampled(s, () => runFixedRate(s.path(name), headers, rate)));
+    rows.push({ doc: label, request, load: `fixed ${int(rate)} req/s`, figures });
+  }
+  return rows;
 }
 
 async function main(): Promise<void> {
@@ -203,58 +394,41 @@ async function main(): Promise<void> {
   // nginx started as root serves as "nobody", which must be able to enter the (0700) temp dir
   await chmod(work, 0o755);
   const bucket = path.join(work, 'bucket');
-  const children: ChildProcess[] = [];
+  const servers: Server[] = [];
   try {
-    const run = await publishFakeRun(createFileStore(bucket), {
-      runId: '20260101T120000Z',
-      combinations: [COMBINATION],
-      groups: 1000,
-    });
-    const bytes = run.bodies.get(NAME)!.length;
-    buildServer();
-    const [sdPort, nginxPort] = [await freePort(), await freePort()];
-    const server = await startServer(bucket, sdPort);
-    children.push(server);
-    const nginx = await startNginx(work, bucket, nginxPort);
-    children.push(nginx);
-    const headers = { authorization: `Bearer ${TOKEN}` };
-    const measure = (url: string) =>
-      args.tool === 'wrk' ? Promise.resolve(runWrk(url, headers)) : runAutocannon(url, headers);
-
+    const bodies = await publishBoth(bucket, await renderLargeDocument());
+    const dist = buildBenchDist();
+    servers.push(await startServer(dist, bucket, 'auto'));
+    servers.push(await startServer(dist, bucket, '1'));
+    servers.push(await startNginx(work, bucket));
+    const small = documentName(SMALL);
+    const large = documentName(LARGE);
+    const size = (n: string) => {
+      const b = bodies.get(n)!;
+      return `${int(b.length / 1024)} KB, gzip ${int(gzipSync(b, { level: 9 }).length / 1024)} KB`;
+    };
+    const names: [string, string][] = [
+      [`1,000 groups (${size(small)})`, small],
+      [`large organisation (${size(large)})`, large],
+    ];
     out(
-      `document: ${KEYS.latestDocument(NAME)}, 1,000 groups, ${bytes} bytes; ${CONNECTIONS} connections, ${DURATION} s, ${args.tool}, ${os.cpus().length} CPUs, node ${process.version}`,
+      `wrk -t2 -c${CONNECTIONS} -d${DURATION}s after a warm-up, and autocannon at a fixed rate (${int(RATE)} requests/s, or half of nginx's saturation, or 256 MB/s, the lowest); ${os.cpus().length} CPUs, node ${process.version}; the load generators run on the same machine.`,
     );
-    // warm up both, then measure
-    await measure(`http://127.0.0.1:${sdPort}/sd/${NAME}.json`);
-    const rssBefore = rssOf(server.pid!);
-    const sd = await measure(`http://127.0.0.1:${sdPort}/sd/${NAME}.json`);
-    const sdQuery = await measure(
-      `http://127.0.0.1:${sdPort}/discovery?targets=${COMBINATION.targets[0]}&prefix=${COMBINATION.prefix}`,
-    );
-    const rss = rssOf(server.pid!);
-    await measure(`http://127.0.0.1:${nginxPort}/latest/${NAME}.json`);
-    const ng = await measure(`http://127.0.0.1:${nginxPort}/latest/${NAME}.json`);
-
-    const row = (name: string, f: Figures, mem: string) =>
-      `| ${name} | ${Math.round(f.rps).toLocaleString('en-US')} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${f.errors} | ${mem} |`;
     out();
-    out('| server | requests/s | p50 ms | p99 ms | non-2xx | RSS |');
-    out('|---|---:|---:|---:|---:|---|');
-    out(
-      row(
-        'confluent-sd `/sd/<name>.json`',
-        sd,
-        `${rss.rssMb.toFixed(0)} MB (peak ${rss.peakMb.toFixed(0)} MB; ${rssBefore.rssMb.toFixed(0)} MB after warm-up)`,
-      ),
-    );
-    out(row('confluent-sd `/discovery?targets=…&prefix=…`', sdQuery, 'same process'));
-    out(row('nginx (static file, sendfile, `worker_processes auto`)', ng, '–'));
+    const rows = await measureAll(servers, names, bodies);
+    printRows(rows, servers);
     out();
-    out(`confluent-sd / nginx: ${((sd.rps / ng.rps) * 100).toFixed(0)} % of nginx's requests/s`);
+    out('| server | processes | start → ready | RSS idle | RSS peak under load |');
+    out('|---|---:|---:|---:|---:|');
+    for (const s of servers)
+      out(
+        `| ${s.name} | ${s.idle.processes} | ${int(s.readyMs)} ms | ${s.idle.mb.toFixed(0)} MB | ${s.peakMb.toFixed(0)} MB |`,
+      );
+    printTargets(rows, servers);
   } finally {
-    for (const c of children) c.kill('SIGTERM');
+    for (const s of servers) s.child.kill('SIGTERM');
     await Promise.all(
-      children.map((c) => new Promise((r) => (c.exitCode === null ? c.once('exit', r) : r(null)))),
+      servers.map((s) => new Promise((r) => (s.child.exitCode === null ? s.child.once('exit', r) : r(null)))),
     );
     await rm(work, { recursive: true, force: true });
   }

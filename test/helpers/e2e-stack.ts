@@ -78,6 +78,8 @@ export function createE2eStack(
         SD_LISTEN: `127.0.0.1:${serverPort}`,
         SD_BEARER_TOKEN_FILE: serverTokenFile,
         SD_RELOAD_INTERVAL_MS: '200',
+        // in-process: one process, no cluster workers
+        SD_WORKERS: '1',
       };
       const serving = runCommand(serveCommand, [], serverEnv, { signal: abort.signal });
       handle.cleanups.push(async () => {

@@ -48,6 +48,10 @@ export interface ServeFixtureOptions {
   store?: Store;
   tokenPollMs?: number;
   now?: () => Date;
+  /** The app's log level (default debug, so tests see the access log). */
+  logLevel?: string;
+  /** false: the app answers every request through fastify, none through the document fast path. */
+  fastPath?: boolean;
 }
 
 /** Delegates to `inner` unless switched off, then every call fails like an unreachable store. */
@@ -98,12 +102,16 @@ export async function createServeFixture(options: ServeFixtureOptions = {}): Pro
     maxConnections: 1024,
     maxConnectionsPerClient: 64,
     maxDocumentBytes: 64 * 1024 * 1024,
+    workers: 1,
     ...options.config,
   };
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
-  const log = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
+  const log = pino(
+    { level: options.logLevel ?? 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    stream,
+  );
   const tokens = createTokenSource({
     tokens: config.bearerTokens,
     ...(config.bearerTokenFile ? { file: config.bearerTokenFile } : {}),
@@ -125,6 +133,7 @@ export async function createServeFixture(options: ServeFixtureOptions = {}): Pro
     documents,
     tokens,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.fastPath === false ? { fastPath: false } : {}),
     ...(options.staticBucket !== false && !options.store ? { bucketDir: dir } : {}),
   });
   await app.ready();

@@ -88,12 +88,13 @@ test('serve command over a directory: documents, raw traversal attempts, gracefu
         SD_LISTEN: '127.0.0.1:0',
         SD_BEARER_TOKEN_FILE: tokenFile,
         SD_RELOAD_INTERVAL_MS: '100',
+        SD_WORKERS: '1',
       },
       cwd: dir,
       stdout: new PassThrough(),
       stderr: new PassThrough(),
       signal: controller.signal,
-      log: pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, logStream),
+      log: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, logStream),
     });
     const port = await waitFor(
       () => logLines.find((l) => l.msg === 'server listening')?.port as number | undefined,
@@ -220,6 +221,7 @@ test('serve from s3rver: documents, 304, gzip, the bucket tree streamed', async 
       maxConnections: 1024,
       maxConnectionsPerClient: 64,
       maxDocumentBytes: 64 * 1024 * 1024,
+      workers: 1,
     },
     store,
     log,

@@ -390,3 +390,37 @@ limits('SD_AUTH=off opens every endpoint', async () => {
 });
 
 limits.run();
+
+const quiet = suite('access log at LOG_LEVEL=info');
+
+quiet('no line per request at info, probes included; a 5xx still logged as a warning', async () => {
+  const f = await createServeFixture({ logLevel: 'info' });
+  try {
+    await publishFakeRun(f.writer, { runId: RUN, combinations: COMBINATIONS, groups: 3 });
+    assert.is(await f.documents.reload(), 'loaded');
+    const statuses: number[] = [];
+    for (const [url, headers] of [
+      [`/discovery?targets=${TARGET}`, AUTH],
+      ['/sd/noprefix--api.telemetry.confluent.cloud.json', AUTH],
+      ['/sd/noprefix--api.telemetry.confluent.cloud.json', {}],
+      ['/sd/nope.json', AUTH],
+      ['/health', {}],
+      ['/ready', {}],
+      ['/metrics', {}],
+    ] as const) {
+      statuses.push((await f.app.inject({ url, headers })).statusCode);
+    }
+    f.setUnreachable(true);
+    statuses.push((await f.app.inject({ url: '/status.json', headers: AUTH })).statusCode);
+    assert.equal(statuses, [200, 200, 401, 404, 200, 200, 200, 503]);
+    const access = f.logs().filter((l) => l.msg === 'request');
+    assert.equal(
+      access.map((l) => [l.level, l.status]),
+      [[40, 503]],
+    );
+  } finally {
+    await f.close();
+  }
+});
+
+quiet.run();

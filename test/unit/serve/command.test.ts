@@ -42,7 +42,7 @@ test('SD_AUTH=off starts (with a warning), listens, and stops with 0 when aborte
     const r = await runCommand(
       serveCommand,
       [],
-      { SD_STORE: `file:${dir}`, SD_LISTEN: '127.0.0.1:0', SD_AUTH: 'off' },
+      { SD_STORE: `file:${dir}`, SD_LISTEN: '127.0.0.1:0', SD_AUTH: 'off', SD_WORKERS: '1' },
       { signal: controller.signal },
     );
     assert.is(r.code, 0);

@@ -16,7 +16,10 @@ function groupLine(env: string, i: number): string {
 function servedDocument(n: number, name = 'noprefix--t.example'): ServedDocument {
   const lines = ['a', 'b'].flatMap((env) => Array.from({ length: n }, (_, i) => groupLine(env, i)));
   const body = Buffer.from(`[\n${lines.join(',\n')}\n]\n`);
-  return { name, targets: ['t.example'], prefix: '', sha256: SHA, body, etag: '"x"', gzipEtag: '"x-gzip"' };
+  const lastModifiedMs = Date.UTC(2026, 0, 1);
+  const lastModified = new Date(lastModifiedMs).toUTCString();
+  const tags = { etag: '"x"', gzipEtag: '"x-gzip"', lastModifiedMs, lastModified };
+  return { name, targets: ['t.example'], prefix: '', sha256: SHA, body, ...tags };
 }
 
 /** Only its identity matters to the cache. */
