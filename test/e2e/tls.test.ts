@@ -38,7 +38,8 @@ async function startServer(env: Env, ca: string, client: { cert: string; key: st
   const serving = runCommand(
     serveCommand,
     [],
-    { ...env, SD_LISTEN: `127.0.0.1:${port}` },
+    // one process: two servers in this test process must not share node:cluster's one primary
+    { ...env, SD_LISTEN: `127.0.0.1:${port}`, SD_WORKERS: '1' },
     { signal: abort.signal },
   );
   cleanups.push(async () => {

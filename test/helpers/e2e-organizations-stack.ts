@@ -77,7 +77,13 @@ export function createOrganizationsE2eStack(): E2eHandle {
       const serving = runCommand(
         serveCommand,
         [],
-        { ...storeEnv, SD_LISTEN: `127.0.0.1:${serverPort}`, SD_BEARER_TOKEN_FILE: serverTokenFile },
+        // one process: the test process is no node:cluster primary
+        {
+          ...storeEnv,
+          SD_LISTEN: `127.0.0.1:${serverPort}`,
+          SD_BEARER_TOKEN_FILE: serverTokenFile,
+          SD_WORKERS: '1',
+        },
         { signal: abort.signal },
       );
       cleanups.push(async () => {

@@ -90,7 +90,8 @@ test('serve: mTLS with RequireAndVerifyClientCert, paths relative to the web con
   );
   const abort = new AbortController();
   const store = path.join(certs.dir, 'empty-bucket');
-  const env = { SD_STORE: `file:${store}`, SD_LISTEN: `127.0.0.1:${port}`, SD_AUTH: 'off' };
+  // one process (SD_WORKERS=1): its log lines are the ones this test reads
+  const env = { SD_STORE: `file:${store}`, SD_LISTEN: `127.0.0.1:${port}`, SD_AUTH: 'off', SD_WORKERS: '1' };
   const serving = runCommand(
     serveCommand,
     [],
@@ -154,6 +155,8 @@ test('serve: the certificate is reloaded when the mounted Secret changes (..data
     SD_AUTH: 'off',
     SD_RELOAD_INTERVAL_MS: '100',
     SD_WEB_CONFIG_FILE: webConfig,
+    // one process: the reload's log line is read from this process
+    SD_WORKERS: '1',
   };
   const serving = runCommand(serveCommand, [], env, { signal: abort.signal });
   const url = `https://127.0.0.1:${port}/health`;
