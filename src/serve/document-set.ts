@@ -142,7 +142,16 @@ export async function buildDocumentSet(
   for (const [name, entry] of Object.entries(manifest.documents)) {
     if (!DOCUMENT_NAME_RE.test(name)) throw new Error(`manifest names an invalid document "${name}"`);
     byName.set(name, await toServed(name, entry, previous?.byName.get(name), clock, read));
-    byCombination.set(combinationKey(entry), name);
+  }
+  // documents of SD_CONFIG_FILE `documents:` may share targets and prefix: `/discovery` answers the one without a
+  // selection, else the first by name — the same one on every replica (the others by `/sd/<name>.json`)
+  const named = Object.entries(manifest.documents).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, entry] of [
+    ...named.filter(([, e]) => !e.selection),
+    ...named.filter(([, e]) => e.selection),
+  ]) {
+    const key = combinationKey(entry);
+    if (!byCombination.has(key)) byCombination.set(key, name);
   }
   return {
     manifest,
