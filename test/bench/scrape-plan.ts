@@ -16,13 +16,13 @@ import { loadParts } from '../../src/config/load.js';
 import { createConfigVars } from '../../src/config/vars.js';
 import { createConfluentClient } from '../../src/confluent/client.js';
 import { discoverInventory } from '../../src/discovery/discover.js';
-import type { Inventory } from '../../src/discovery/resource.js';
+import { DATASET_OF, type Inventory } from '../../src/discovery/resource.js';
 import { createSilentLogger } from '../../src/log.js';
 import { type RenderConfig, renderPart } from '../../src/render/config.js';
 import type { PlanFigures } from '../../src/render/plan.js';
 import { pointsOf } from '../../src/render/plan-groups.js';
 import { METRICS_LIMITS, type PlanSettings } from '../../src/render/plan-settings.js';
-import { DEFAULT_METRICS_PATH, renderAll } from '../../src/render/render.js';
+import { DEFAULT_CUSTOM_METRICS_PATH, DEFAULT_METRICS_PATH, renderAll } from '../../src/render/render.js';
 import type { OrgSizes } from '../../src/simulator/org.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
 import {
@@ -123,22 +123,27 @@ function renderGrouping(inventory: Inventory, groupBy: GroupBy): Rendered {
 
 /**
  * The fewest groups any grouping could have (the planner's `lowerBound`, its two terms apart): each type's points
- * over the cap, and every id with its `%2C` over the URL bytes a scrape has after the path.
+ * over the cap, and every id with its `%2C` over the URL bytes a scrape has after the path — for each metrics
+ * path apart (custom connectors are scraped at their own, `cloud-custom`), summed.
  */
 function lowerBoundOf(inventory: Inventory, plan: PlanSettings): Row['lowerBound'] {
-  const byType = new Map<string, number>();
-  let url = 0;
-  for (const r of inventory.resources) {
-    byType.set(r.type, (byType.get(r.type) ?? 0) + pointsOf(r));
-    url += r.id.length + 3;
+  const total = { points: 0, url: 0, value: 0 };
+  for (const path of [DEFAULT_METRICS_PATH, DEFAULT_CUSTOM_METRICS_PATH]) {
+    const dataset = path === DEFAULT_METRICS_PATH ? 'cloud' : 'cloud-custom';
+    const resources = inventory.resources.filter((r) => DATASET_OF[r.type] === dataset);
+    const byType = new Map<string, number>();
+    let url = 0;
+    for (const r of resources) {
+      byType.set(r.type, (byType.get(r.type) ?? 0) + pointsOf(r));
+      url += r.id.length + 3;
+    }
+    const points = Math.max(0, ...[...byType.values()].map((p) => Math.ceil(p / plan.pointsPerMetric)));
+    const urlGroups = Math.ceil(url / Math.max(1, plan.maxUrlBytes - path.length));
+    total.points += points;
+    total.url += urlGroups;
+    total.value += Math.max(resources.length > 0 ? 1 : 0, points, urlGroups);
   }
-  const points = Math.max(0, ...[...byType.values()].map((p) => Math.ceil(p / plan.pointsPerMetric)));
-  const urlGroups = Math.ceil(url / Math.max(1, plan.maxUrlBytes - DEFAULT_METRICS_PATH.length));
-  return {
-    points,
-    url: urlGroups,
-    value: Math.max(inventory.resources.length > 0 ? 1 : 0, points, urlGroups),
-  };
+  return total;
 }
 
 async function discover(sim: RunningSimulator): Promise<Inventory> {
@@ -250,7 +255,7 @@ function printMain(rows: readonly Row[], plan: PlanSettings): void {
   }
   out();
   out(
-    `429s, truncated responses and the share exported count ${MINUTES} simulated minutes of both scrapers. _Exported every interval_: the resource's series came in every scrape due for it, from both scrapers, whole (a Kafka cluster's \`retained_bytes\` series as many as its partitions). _Largest group_: the most points one metric of one resource type has in a group (a Kafka cluster's partitions, 1 for the other types), from the partition counts discovery read. _Lower bound_: \`max(max over types of ⌈Σ points / cap⌉, ⌈Σ (id bytes + 3) / (URL bytes − path)⌉)\`, the planner's \`lowerBound\`.`,
+    `429s, truncated responses and the share exported count ${MINUTES} simulated minutes of both scrapers. _Exported every interval_: the resource's series came in every scrape due for it, from both scrapers, whole (a Kafka cluster's \`retained_bytes\` series as many as its partitions). _Largest group_: the most points one metric of one resource type has in a group (a Kafka cluster's partitions, 1 for the other types), from the partition counts discovery read. _Lower bound_: \`max(max over types of ⌈Σ points / cap⌉, ⌈Σ (id bytes + 3) / (URL bytes − path)⌉)\` for each metrics path (\`cloud\`, and \`cloud-custom\` for custom connectors), summed: the planner's \`lowerBound\`.`,
   );
 }
 
