@@ -86,9 +86,20 @@ export const resourceCountsSchema = z.object({
   total: count,
   byType: z.record(z.string(), count),
   byEnvironment: z.record(z.string(), count),
-  /** With several organisations (SD_CONFIG_FILE `organizations:`) only. */
+  /**
+   * With several organisations (SD_CONFIG_FILE `organizations:`) only. An organisation this run could not
+   * discover, whose documents it kept from an earlier snapshot, has that snapshot's counts and `keptFrom` its run
+   * id; `total` and `byType` above count only what this run discovered.
+   */
   byOrganization: z
-    .record(z.string(), z.object({ total: count, byType: z.record(z.string(), count) }))
+    .record(
+      z.string(),
+      z.object({
+        total: count,
+        byType: z.record(z.string(), count),
+        keptFrom: z.string().regex(RUN_ID_RE).optional(),
+      }),
+    )
     .optional(),
 });
 

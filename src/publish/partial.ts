@@ -7,7 +7,7 @@
  */
 import { sha256 } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
-import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
+import type { DocumentEntry, Manifest, ResourceCounts } from '../bucket/manifest.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RenderedDocument } from '../render/render.js';
@@ -103,6 +103,25 @@ export function guardBaseline(previous: Manifest | undefined, failed: readonly {
   const by = previous.resources.byOrganization ?? {};
   const lost = failed.reduce((n, f) => n + (by[f.name]?.total ?? 0), 0);
   return { ...previous, resources: { ...previous.resources, total: previous.resources.total - lost } };
+}
+
+/**
+ * The counts of a partial run: each failed organisation keeps the counts of the snapshot its documents came
+ * from (`keptFrom`), so a reader per organisation does not see it emptied; the run's own totals stay as discovered.
+ */
+export function withKeptCounts(
+  resources: ResourceCounts,
+  previous: Manifest | undefined,
+  failed: readonly { name: string }[],
+): ResourceCounts {
+  const before = previous?.resources.byOrganization;
+  if (!previous || !before || failed.length === 0) return resources;
+  const byOrganization = { ...resources.byOrganization };
+  for (const { name } of failed) {
+    const kept = before[name];
+    if (kept) byOrganization[name] = { ...kept, keptFrom: kept.keptFrom ?? previous.runId };
+  }
+  return { ...resources, byOrganization };
 }
 
 /** One line for the status and the exit: which organisations failed, and what became of their documents. */

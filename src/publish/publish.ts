@@ -1,8 +1,7 @@
 /**
- * One publish run (DESIGN §4) as a straight line of named steps: read the previous snapshot → discover → render
- * → plan (and guards) → write the snapshot → switch `latest/` → repair `latest/` → status → result. Stale beats
- * partial: any failure before the pointer switch leaves `latest/` as it was, and every attempt leaves a
- * `status.json` (but a run another run superseded, which leaves it to the run that switched).
+ * One publish run (DESIGN §4) as named steps: previous snapshot → discover → render → plan (and guards) → write
+ * the snapshot → switch `latest/` → repair `latest/` → status → run-log record → result. Stale beats partial: a
+ * failure before the switch leaves `latest/` as it was; every attempt but a superseded one leaves `status.json`.
  */
 import { canonicalJson } from '../bucket/canonical.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest, type ResourceCounts } from '../bucket/manifest.js';
@@ -20,11 +19,11 @@ import {
   warnAboutSelection,
 } from './documents.js';
 import {
-  describePartial,
   guardBaseline,
   keepFailedOrganizations,
   keptEntries,
   partialError,
+  withKeptCounts,
 } from './partial.js';
 import { applyGuards, planRun, type RunPlan } from './plan.js';
 import type { Pointer } from './pointer.js';
@@ -41,7 +40,7 @@ import {
   takeRunId,
 } from './run.js';
 import { createAttemptId, outcomeOfError, snapshotAfterError, writeRunRecord } from './run-record.js';
-import { StatusWriter } from './run-status.js';
+import { StatusWriter, writeRunStatus } from './run-status.js';
 import { refreshPointer, switchToSnapshot } from './switch.js';
 import { claimSnapshot, WriteCounter } from './writes.js';
 
@@ -73,7 +72,7 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
       run.forced.push(`${previous.forcedPast}; taken as no previous snapshot (--force)`);
     run.runId = takeRunId(run, started, previous.manifest);
     const result = await publishSteps(run, previous);
-    const statusError = result.outcome === 'superseded' ? null : await writeStatus(run, status, result);
+    const statusError = result.outcome === 'superseded' ? null : await writeRunStatus(status, run, result);
     const objectsWritten = run.out.count;
     // a partial run switched latest/ but failed (exit 1): its record keeps the outcome, switch time and error
     const error = result.partial ? { error: partialError(result.partial) } : {};
@@ -96,21 +95,6 @@ export async function publishRun(deps: PublishDeps, options: PublishOptions = {}
     const thrown = run.pointed && isAppError(err) ? afterPointerError(err, run.pointed) : err;
     await writeRunRecord(run, { outcome, snapshot: snapshotAfterError(run), error: thrown });
     throw thrown;
-  }
-}
-
-/** After the pointer: the run's work is done, so a failed status.json is a warning, not a failed run. */
-async function writeStatus(run: Run, status: StatusWriter, result: StepsResult): Promise<string | null> {
-  const ok = result.outcome === 'published' ? 'published' : 'unchanged';
-  // a run that kept some organisations' documents from the previous snapshot has failed, though it published
-  const outcome = result.partial ? 'failed' : ok;
-  const error = result.partial ? describePartial(result.partial) : null;
-  try {
-    await status.write({ runId: run.runId, outcome, error, snapshot: result.snapshot });
-    return null;
-  } catch (err) {
-    run.log.warn({ err, snapshot: result.snapshot }, 'could not write status.json');
-    return describeError(err);
   }
 }
 
@@ -144,8 +128,9 @@ async function publishSteps(run: Run, previous: Pointer): Promise<StepsResult> {
       ...partial,
     };
   }
+  const counted = withKeptCounts(resources, previous.manifest, kept.failed);
   const manifestFor = (runId: string) =>
-    canonicalJson(buildManifest(run, runId, plan, previous.manifest, resources, discovered));
+    canonicalJson(buildManifest(run, runId, plan, previous.manifest, counted, discovered));
   const claimed = await claimSnapshot(run.out, run.runId, docs, manifestFor, run.log);
   run.runId = claimed.runId;
   abortIfRequested(run.signal, 'switching latest/');

@@ -6,7 +6,10 @@ import { canonicalJson } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
 import { readStatus } from '../bucket/read.js';
 import type { Outcome, Status } from '../bucket/status.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { describePartial, type PartialOutcome } from './partial.js';
 import type { WriteCounter } from './writes.js';
 
 export interface Attempt {
@@ -47,5 +50,31 @@ export class StatusWriter {
       lastFailureAt: ok ? (this.previous?.lastFailureAt ?? null) : time,
     };
     await this.out.put(KEYS.status, canonicalJson(status));
+  }
+}
+
+/**
+ * After the pointer: the run's work is done, so a failed status.json is a warning, not a failed run (returns why,
+ * or null). A run that kept some organisations' documents from the previous snapshot has failed, though it
+ * published.
+ */
+export async function writeRunStatus(
+  status: StatusWriter,
+  run: { runId: string; log: Logger },
+  result: {
+    outcome: string;
+    snapshot: string | null;
+    partial?: Pick<PartialOutcome, 'failed' | 'kept' | 'withheld'>;
+  },
+): Promise<string | null> {
+  const ok = result.outcome === 'published' ? 'published' : 'unchanged';
+  const outcome = result.partial ? 'failed' : ok;
+  const error = result.partial ? describePartial(result.partial) : null;
+  try {
+    await status.write({ runId: run.runId, outcome, error, snapshot: result.snapshot });
+    return null;
+  } catch (err) {
+    run.log.warn({ err, snapshot: result.snapshot }, 'could not write status.json');
+    return describeError(err);
   }
 }

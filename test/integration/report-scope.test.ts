@@ -147,11 +147,13 @@ for (const kind of ['file', 's3'] as const) {
     const r = await report(c, '--organization', 'nonprod');
     assert.is(r.code, 0, r.stderr);
     const md = r.stdout;
-    // the partial snapshot counts no nonprod resource (its documents were kept from b): only the run ids
+    // the partial snapshot kept nonprod's documents from b, and says so with b's counts
     assert.equal(
-      snapshotRows(md).map(([id, , , n]) => [id, id === cc.runId ? '-' : n]),
-      [a, b, cc].map((m) => [m.runId, m === cc ? '-' : total(m, 'nonprod')]),
+      snapshotRows(md).map(([id, , , n]) => [id, n]),
+      [a, b, cc].map((m) => [m.runId, total(m, 'nonprod')]),
     );
+    assert.is(cc.resources.byOrganization?.nonprod?.keptFrom, b.runId);
+    assert.is(total(cc, 'nonprod'), total(b, 'nonprod'));
     assert.not.match(md, /[1-9] added/);
     assert.match(md, /\| published \(exit 1\) \| API\\_AUTH: organization nonprod failed: /);
     assert.match(md, '| refused | GUARD');
