@@ -12,7 +12,7 @@ import type { DocumentCache } from './document-cache.js';
 import type { DocumentSet, ServedBody } from './document-set.js';
 import { HttpError } from './errors.js';
 import { acceptsGzip, isNotModified } from './http-cache.js';
-import { parseSelection } from './selection.js';
+import { parseDocumentSelection, parseSelection } from './selection.js';
 import { createSelectionCache } from './selection-cache.js';
 
 /** Longer than any target list anybody configures, far shorter than what would cost us work. */
@@ -126,6 +126,8 @@ export function registerDocumentRoutes(app: FastifyInstance, documents: Document
     const json = file.endsWith(JSON_SUFFIX);
     const info = !json && file.endsWith(INFO_SUFFIX);
     const name = json || info ? file.slice(0, -(json ? JSON_SUFFIX : INFO_SUFFIX).length) : '';
+    // `?env=…` as on /discovery; any other parameter is a 400, never silently the whole document
+    const selection = parseDocumentSelection(request.query as Record<string, unknown>, info);
     const set = requireSet(documents);
     const doc = DOCUMENT_NAME_RE.test(name) ? set.byName.get(name) : undefined;
     // a document of a snapshot written before info documents existed has no info route
@@ -134,6 +136,7 @@ export function registerDocumentRoutes(app: FastifyInstance, documents: Document
       const what = info ? 'no such info document' : 'no such document';
       throw new HttpError('not_found', what, { available: listAvailable(set) });
     }
+    if (selection && doc && !info) return sendBody(request, reply, await selections.get(set, doc, selection));
     return sendBody(request, reply, body, info ? INFO_TYPE : JSON_TYPE);
   });
 

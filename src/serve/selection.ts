@@ -38,6 +38,25 @@ function shown(text: string): string {
   return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
 }
 
+/**
+ * The selection of a `/sd/<name>.json` request: only the three filters (the document is named by its path);
+ * undefined without any. An info document takes none.
+ */
+export function parseDocumentSelection(
+  query: Readonly<Record<string, unknown>>,
+  info: boolean,
+): Selection | undefined {
+  const allowed: readonly string[] = info ? [] : SELECTION_PARAMS;
+  const unknown = Object.keys(query).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) {
+    const takes = info
+      ? 'an info document takes no parameter'
+      : `/sd/<name>.json takes ${SELECTION_PARAMS.join(', ')}`;
+    throw invalid(`unknown parameter ${unknown.map(shown).join(', ')}; ${takes}`);
+  }
+  return parseSelection(query);
+}
+
 function invalid(message: string): HttpError {
   return new HttpError('invalid_selection', message);
 }

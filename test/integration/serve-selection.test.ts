@@ -219,6 +219,31 @@ test('400 invalid_selection for an unknown parameter or value, with a clear body
   }
 });
 
+test('/sd/<name>.json takes the same filters, byte for byte what /discovery answers; anything else is a 400', async ({
+  port,
+}) => {
+  const doc = `/sd/confluent--${TELEMETRY}.json`;
+  for (const q of [`env=${PROD}`, 'resource_type=connector,kafka']) {
+    const viaDiscovery = await get(port, `${BASE}&${q}`);
+    const viaName = await get(port, `${doc}?${q}`);
+    assert.is(viaName.status, 200, q);
+    assert.ok(viaName.body.equals(viaDiscovery.body), q);
+    assert.is(viaName.headers.etag, viaDiscovery.headers.etag, q);
+  }
+  // never the whole document for a parameter it does not take
+  for (const [path, message] of [
+    [`${doc}?environment=${PROD}`, 'unknown parameter "environment"'],
+    [`${doc}?targets=${TELEMETRY}`, 'unknown parameter "targets"'],
+    [`/sd/confluent--${TELEMETRY}.info.prom?env=${PROD}`, 'an info document takes no parameter'],
+  ] as const) {
+    const r = await get(port, path);
+    assert.is(r.status, 400, path);
+    const body = JSON.parse(r.body.toString()) as { error: string; message: string };
+    assert.is(body.error, 'invalid_selection', path);
+    assert.ok(body.message.includes(message), `${path}: ${body.message}`);
+  }
+});
+
 test('the combination is checked as before: 404 for one not rendered, 401 without a token', async ({
   port,
 }) => {
