@@ -25,11 +25,7 @@ export function loadParts<const P extends PartMap>(vars: ConfigVars, parts: P): 
     if (result.success) out[key] = deepFreeze(result.data);
     else {
       // a variable whose file failed is said once, by the file's problem
-      // (a field's issue, or a part's cross-check saying the variable is required)
-      const saidByFile = (i: z.core.$ZodIssue) =>
-        files.failed.includes(String(i.path[0])) ||
-        files.failed.some((n) => i.message.startsWith(`${n} is required`));
-      const issues = result.error.issues.filter((i) => !saidByFile(i));
+      const issues = result.error.issues.filter((i) => !files.failed.includes(String(i.path[0])));
       problems.push(...issues.map(describeIssue));
     }
   }

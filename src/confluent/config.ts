@@ -3,8 +3,9 @@
  * the API base URLs, timeouts, concurrency, retries and the forward proxy.
  */
 import { httpUrl, optionalText, wholeNumber } from '../config/fields.js';
-import { defineConfigPart } from '../config/part.js';
+import { defineConfigPart, type PartContext } from '../config/part.js';
 import { PROXY_FIELDS, type ProxyConfig, proxyFromValues } from '../config/proxy.js';
+import { fileVariableOf } from '../config/secret-files.js';
 import { ORGANIZATIONS_SECTION, type OrganizationKey, parseOrganizations } from './organizations.js';
 
 export interface ConfluentConfig {
@@ -24,9 +25,18 @@ export interface ConfluentConfig {
   proxy?: ProxyConfig;
 }
 
-/** Required unless SD_CONFIG_FILE lists `organizations:`, which bring their own keys. */
-function requiredKey(value: string | undefined, name: string, what: string, problems: string[]): void {
-  if (!value) problems.push(`${name} is required (${what})`);
+/**
+ * Required unless SD_CONFIG_FILE lists `organizations:`, which bring their own keys. Given as `<name>_FILE`, a
+ * missing value is that file's problem, which the loader reports.
+ */
+function requiredKey(
+  v: Readonly<Record<string, unknown>>,
+  context: PartContext,
+  [name, what]: readonly [string, string],
+  problems: string[],
+): void {
+  if (!v[name] && context.vars?.[fileVariableOf(name)] === undefined)
+    problems.push(`${name} is required (${what})`);
 }
 
 export const confluentPart = defineConfigPart(
@@ -58,8 +68,8 @@ export const confluentPart = defineConfigPart(
         reads: ['CONFLUENT_API_KEY', 'CONFLUENT_API_SECRET'],
         check: (v, problems, context) => {
           if (parseOrganizations(context, problems) !== undefined) return;
-          requiredKey(v.CONFLUENT_API_KEY, 'CONFLUENT_API_KEY', 'the Cloud API key id', problems);
-          requiredKey(v.CONFLUENT_API_SECRET, 'CONFLUENT_API_SECRET', 'the Cloud API key secret', problems);
+          requiredKey(v, context, ['CONFLUENT_API_KEY', 'the Cloud API key id'], problems);
+          requiredKey(v, context, ['CONFLUENT_API_SECRET', 'the Cloud API key secret'], problems);
         },
       },
     ],
