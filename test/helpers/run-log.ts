@@ -1,4 +1,5 @@
 /** Run-log records for tests, built from one whole default record. */
+import { formatRunId } from '../../src/bucket/run-id.js';
 import { type RunRecord, readRunLog } from '../../src/bucket/run-log.js';
 import type { StoreReader } from '../../src/store/store.js';
 
@@ -26,6 +27,21 @@ export function runRecord(over: Partial<RunRecord> = {}): RunRecord {
     where: { host: 'pod-a' },
     ...over,
   };
+}
+
+/** A published run that started at `startedAt` and took 2 s (its run and attempt ids from that time), with `over`. */
+export function runRecordAt(startedAt: Date, over: Partial<RunRecord> = {}): RunRecord {
+  const runId = formatRunId(startedAt);
+  return runRecord({
+    attemptId: `${runId}-0badc0de`,
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date(startedAt.getTime() + 2000).toISOString(),
+    outcome: 'published',
+    snapshot: null,
+    previousSnapshot: null,
+    ...over,
+  });
 }
 
 /** The outcome of the newest run-log record in the store, or undefined when there is none. */

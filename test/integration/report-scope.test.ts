@@ -18,6 +18,7 @@ import { publishCommand } from '../../src/publish/command.js';
 import { type OrganizationsConfig, writeOrganizationsConfig } from '../helpers/organizations-config.js';
 import { type PublishStack, startPublishStack } from '../helpers/publish-stack.js';
 import { runCommand } from '../helpers/run-command.js';
+import { runRecordAt } from '../helpers/run-log.js';
 import { createSimAdmin } from '../helpers/sim-admin.js';
 import { readJson } from '../helpers/store-state.js';
 
@@ -29,34 +30,6 @@ interface Ctx {
 
 const REFUSAL = 'resources dropped from 25 to 7 (more than SD_MAX_SHRINK 0.5)';
 const HOUR = 3_600_000;
-
-function runRecord(startedAt: Date, part: Partial<RunRecord>): RunRecord {
-  const id = startedAt
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return {
-    kind: 'run',
-    schemaVersion: 1,
-    attemptId: `${id}-5ca1ab1e`,
-    runId: id,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date(startedAt.getTime() + 2000).toISOString(),
-    switchedAt: null,
-    outcome: 'published',
-    exitCode: 0,
-    error: null,
-    forced: null,
-    resources: { kafka: 7 },
-    snapshot: null,
-    previousSnapshot: null,
-    organizationIds: ['org-1', 'org-2'],
-    apiKeyIds: ['SIMKEY'],
-    version: 'test',
-    where: { hostname: 'test' },
-    ...part,
-  };
-}
 
 const putRecord = (c: Ctx, r: RunRecord) =>
   c.stack.store.put(runRecordKey(r.startedAt, r.attemptId), canonicalJson(r), 'application/json');
@@ -78,7 +51,7 @@ async function publishThree(c: Ctx): Promise<void> {
   // a guard refusal concerns the whole job, so every organisation
   await putRecord(
     c,
-    runRecord(new Date(Date.parse(c.runs[2]!.createdAt) - 200), {
+    runRecordAt(new Date(Date.parse(c.runs[2]!.createdAt) - 200), {
       outcome: 'refused',
       exitCode: 3,
       error: { code: 'GUARD_SHRINK', message: REFUSAL },
@@ -204,7 +177,7 @@ for (const kind of ['file', 's3'] as const) {
       const startedAt = new Date(
         m.runId.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'),
       );
-      await putRecord(c, runRecord(startedAt, { snapshot: m.runId, switchedAt: switched[i]! }));
+      await putRecord(c, runRecordAt(startedAt, { snapshot: m.runId, switchedAt: switched[i]! }));
     }
     const iso = (ms: number) => new Date(ms).toISOString();
     // every createdAt is before the range; a and b were current in it

@@ -17,11 +17,12 @@ import { reportCommand } from '../../src/audit/report-command.js';
 import { canonicalJson } from '../../src/bucket/canonical.js';
 import { KEYS } from '../../src/bucket/keys.js';
 import type { Manifest } from '../../src/bucket/manifest.js';
-import { type RunRecord, runRecordKey } from '../../src/bucket/run-log.js';
+import { runRecordKey } from '../../src/bucket/run-log.js';
 import { publishCommand } from '../../src/publish/command.js';
 import { CHROMIUM_ARGS, CHROMIUM_BIN, hasChromium } from '../helpers/browser.js';
 import { type PublishStack, startPublishStack } from '../helpers/publish-stack.js';
 import { runCommand } from '../helpers/run-command.js';
+import { runRecordAt } from '../helpers/run-log.js';
 import { createSimAdmin } from '../helpers/sim-admin.js';
 import { readJson } from '../helpers/store-state.js';
 
@@ -30,34 +31,6 @@ const HOSTILE_CLUSTER = '<script>alert(2)</script>=cmd|calc';
 const REFUSAL = 'resources dropped from 25 to 7 (more than SD_MAX_SHRINK 0.5)';
 
 type Ctx = { ctx: PublishStack; dir: string; runs: Manifest[] };
-
-function runRecord(startedAt: Date, part: Partial<RunRecord>): RunRecord {
-  const id = startedAt
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return {
-    kind: 'run',
-    schemaVersion: 1,
-    attemptId: `${id}-0badc0de`,
-    runId: id,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date(startedAt.getTime() + 2000).toISOString(),
-    switchedAt: null,
-    outcome: 'published',
-    exitCode: 0,
-    error: null,
-    forced: null,
-    resources: { kafka: 7 },
-    snapshot: null,
-    previousSnapshot: null,
-    organizationIds: ['org-1'],
-    apiKeyIds: ['SIMKEY'],
-    version: 'test',
-    where: { hostname: 'test' },
-    ...part,
-  };
-}
 
 async function publishThree(s: Ctx): Promise<void> {
   const admin = createSimAdmin(s.ctx.sim.url);
@@ -83,13 +56,13 @@ async function publishThree(s: Ctx): Promise<void> {
     s.runs.push(await readJson<Manifest>(s.ctx.store, KEYS.latestManifest));
   }
   const [, second, third] = s.runs as [Manifest, Manifest, Manifest];
-  const refused = runRecord(new Date(Date.parse(third.createdAt) - 60_000), {
+  const refused = runRecordAt(new Date(Date.parse(third.createdAt) - 60_000), {
     outcome: 'refused',
     exitCode: 3,
     error: { code: 'GUARD_SHRINK', message: REFUSAL },
     snapshot: second.runId,
   });
-  const forced = runRecord(new Date(Date.parse(third.createdAt) - 30_000), {
+  const forced = runRecordAt(new Date(Date.parse(third.createdAt) - 30_000), {
     forced: { reason: REFUSAL },
     snapshot: third.runId,
   });
