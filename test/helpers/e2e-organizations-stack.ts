@@ -10,11 +10,10 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Env } from '../../src/config/vars.js';
 import { publishCommand } from '../../src/publish/command.js';
-import { serveCommand } from '../../src/serve/command.js';
 import { startSimulator } from '../../src/simulator/server.js';
-import { E2E_TOKEN, type E2eHandle } from './e2e-stack.js';
+import { E2E_TOKEN, type E2eHandle, startServeInProcess } from './e2e-stack.js';
 import { writeOrganizationsConfig } from './organizations-config.js';
-import { eventually, findFreePort } from './poll.js';
+import { findFreePort } from './poll.js';
 import { startPrometheus } from './prometheus-process.js';
 import { runCommand } from './run-command.js';
 
@@ -70,32 +69,10 @@ export function createOrganizationsE2eStack(): E2eHandle {
       const first = await publish();
       if (first.code !== 0) throw new Error(`first publish exited ${first.code}: ${first.stderr}`);
 
-      const serverPort = await findFreePort();
-      const serverTokenFile = path.join(dir, 'server-tokens');
-      await writeFile(serverTokenFile, `${E2E_TOKEN}\n`);
-      const abort = new AbortController();
-      const serving = runCommand(
-        serveCommand,
-        [],
-        // one process: the test process is no node:cluster primary
-        {
-          ...storeEnv,
-          SD_LISTEN: `127.0.0.1:${serverPort}`,
-          SD_BEARER_TOKEN_FILE: serverTokenFile,
-          SD_WORKERS: '1',
-        },
-        { signal: abort.signal },
-      );
-      cleanups.push(async () => {
-        abort.abort();
-        await serving;
-      });
-      await eventually(
-        async () => {
-          const res = await fetch(`http://127.0.0.1:${serverPort}/ready`);
-          if (res.status !== 200) throw new Error(`server /ready answered ${res.status}`);
-        },
-        { timeoutMs: 10_000, intervalMs: 50 },
+      const { port: serverPort, tokenFile: serverTokenFile } = await startServeInProcess(
+        dir,
+        storeEnv,
+        cleanups,
       );
 
       const tokenFile = path.join(dir, 'prometheus-sd-token');

@@ -19,6 +19,40 @@ import { type CommandRun, runCommand } from './run-command.js';
 
 export const E2E_TOKEN = 'e2e-token-0123456789abcdef';
 
+/**
+ * `serve` in this process with E2E_TOKEN and `env`, one process (the test process is no node:cluster primary),
+ * stopped by `cleanups`; resolves with its port and token file once `/ready` answers 200.
+ */
+export async function startServeInProcess(
+  dir: string,
+  env: Env,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<{ port: number; tokenFile: string }> {
+  const port = await findFreePort();
+  const tokenFile = path.join(dir, 'server-tokens');
+  await writeFile(tokenFile, `${E2E_TOKEN}\n`);
+  const abort = new AbortController();
+  const serverEnv: Env = {
+    ...env,
+    SD_LISTEN: `127.0.0.1:${port}`,
+    SD_BEARER_TOKEN_FILE: tokenFile,
+    SD_WORKERS: '1',
+  };
+  const serving = runCommand(serveCommand, [], serverEnv, { signal: abort.signal });
+  cleanups.push(async () => {
+    abort.abort();
+    await serving;
+  });
+  await eventually(
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/ready`);
+      if (res.status !== 200) throw new Error(`server /ready answered ${res.status}`);
+    },
+    { timeoutMs: 10_000, intervalMs: 50 },
+  );
+  return { port, tokenFile };
+}
+
 export interface E2eStack {
   sim: RunningSimulator;
   prom: RunningPrometheus;
@@ -69,29 +103,10 @@ export function createE2eStack(
       const first = await publish();
       if (first.code !== 0) throw new Error(`first publish exited ${first.code}: ${first.stderr}`);
 
-      const serverPort = await findFreePort();
-      const serverTokenFile = path.join(dir, 'server-tokens');
-      await writeFile(serverTokenFile, `${E2E_TOKEN}\n`);
-      const abort = new AbortController();
-      const serverEnv: Env = {
-        ...storeEnv,
-        SD_LISTEN: `127.0.0.1:${serverPort}`,
-        SD_BEARER_TOKEN_FILE: serverTokenFile,
-        SD_RELOAD_INTERVAL_MS: '200',
-        // in-process: one process, no cluster workers
-        SD_WORKERS: '1',
-      };
-      const serving = runCommand(serveCommand, [], serverEnv, { signal: abort.signal });
-      handle.cleanups.push(async () => {
-        abort.abort();
-        await serving;
-      });
-      await eventually(
-        async () => {
-          const res = await fetch(`http://127.0.0.1:${serverPort}/ready`);
-          if (res.status !== 200) throw new Error(`server /ready answered ${res.status}`);
-        },
-        { timeoutMs: 10_000, intervalMs: 50 },
+      const { port: serverPort, tokenFile: serverTokenFile } = await startServeInProcess(
+        dir,
+        { ...storeEnv, SD_RELOAD_INTERVAL_MS: '200' },
+        handle.cleanups,
       );
 
       const promTokenFile = path.join(dir, 'prometheus-sd-token');
