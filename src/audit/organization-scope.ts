@@ -4,7 +4,7 @@
  * resource when its `organization` label names it. Pure, but for `verify`'s, which reads the manifests.
  */
 import { runIdOfKey } from '../bucket/keys.js';
-import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
+import { type DocumentEntry, type Manifest, selectsOrganization } from '../bucket/manifest.js';
 import { readLatestManifest, readSnapshotManifest } from '../bucket/read.js';
 import { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
@@ -13,8 +13,7 @@ import type { DocumentContent } from './document-resources.js';
 import type { VerifyReport } from './verify.js';
 
 export function includesOrganization(entry: DocumentEntry, organization: string): boolean {
-  const orgs = entry.selection?.organizations;
-  return orgs === undefined || orgs.includes(organization);
+  return selectsOrganization(entry.selection, organization);
 }
 
 /** The manifest as one organisation sees it: its documents, and its resource counts (none when it has none). */

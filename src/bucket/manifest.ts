@@ -59,6 +59,15 @@ export const selectionSchema = z.object({
   resourceTypes: z.array(z.string()).optional(),
 });
 
+/** Whether a document of `selection` holds `organization`: one without `organizations` holds every one. */
+export function selectsOrganization(
+  selection: { organizations?: readonly string[] | undefined } | undefined,
+  organization: string,
+): boolean {
+  const orgs = selection?.organizations;
+  return orgs === undefined || orgs.includes(organization);
+}
+
 export const documentEntrySchema = z.object({
   targets: z.array(z.string()).min(1),
   prefix: z.string(),

@@ -7,7 +7,12 @@
  */
 import { sha256 } from '../bucket/canonical.js';
 import { KEYS } from '../bucket/keys.js';
-import type { DocumentEntry, Manifest, ResourceCounts } from '../bucket/manifest.js';
+import {
+  type DocumentEntry,
+  type Manifest,
+  type ResourceCounts,
+  selectsOrganization,
+} from '../bucket/manifest.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RenderedDocument } from '../render/render.js';
@@ -26,8 +31,7 @@ export interface PartialOutcome {
 
 /** A document without `organizations:` in its selection includes every organisation. */
 export function includesAny(doc: RenderedDocument, failed: ReadonlySet<string>): boolean {
-  const orgs = doc.selection?.organizations;
-  return orgs === undefined || orgs.some((o) => failed.has(o));
+  return [...failed].some((o) => selectsOrganization(doc.selection, o));
 }
 
 export async function keepFailedOrganizations(
