@@ -159,7 +159,7 @@ function addMethodGuard(app: ServeApp, limit: () => Limit): () => boolean {
 function addBearerAuth(app: ServeApp, config: ServeConfig, tokens: TokenSource): void {
   app.addHook('preValidation', async (request) => {
     if (config.auth === 'off' || request.routeOptions.config.public) return;
-    if (!tokens.isAuthorized(request.headers.authorization)) {
+    if (!tokens.isAuthorized(request.headers.authorization, request.raw.socket)) {
       throw new HttpError('unauthorized', 'a valid bearer token is required', {}, AUTHENTICATE);
     }
   });

@@ -124,7 +124,7 @@ function answer(deps: FastPathDeps, req: IncomingMessage, res: ServerResponse): 
   if (deps.isClosing()) return false;
   const found = lookup(deps.documents, url);
   if (!found) return false;
-  if (deps.auth === 'on' && !deps.tokens.isAuthorized(headers.authorization)) return false;
+  if (deps.auth === 'on' && !deps.tokens.isAuthorized(headers.authorization, req.socket)) return false;
   let limitHeaders: string[] | undefined;
   if (deps.rateWindow) {
     const count = deps.rateWindow.take(req.socket.remoteAddress ?? '');

@@ -2,15 +2,22 @@
  * Bearer tokens: several valid at once (rotation), from SD_BEARER_TOKENS and/or a file (SD_BEARER_TOKEN_FILE, one
  * token per line, `#` comments) that is re-read when it changes, so a Kubernetes Secret rotation needs no restart.
  * Tokens are kept only as sha256 digests and compared in constant time; a token never reaches a log line.
+ * A connection remembers the header it was last authorized with (see `isAuthorized`): the header it is compared
+ * with is one that connection itself sent and that was valid, so the comparison's timing tells a client nothing
+ * it did not already know, and a change of the tokens (the file re-read) forgets every remembered header.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 export interface TokenSource {
-  /** True when the Authorization header value carries one of the valid tokens. */
-  isAuthorized(header: string | undefined): boolean;
+  /**
+   * True when the Authorization header value carries one of the valid tokens. With `connection` (the request's
+   * socket), a header equal to the one last authorized on that same connection, under the same tokens, is
+   * accepted without hashing it again: a scraper's keep-alive connection sends the same header every time.
+   */
+  isAuthorized(header: string | undefined, connection?: object): boolean;
   /** How many tokens are valid right now. */
   count(): number;
   /** Reads the file once (throws CONFIG_INVALID when it cannot) and starts watching it. */
@@ -31,7 +38,13 @@ export interface TokenSourceOptions {
 const MIN_TOKEN_LENGTH = 16;
 
 function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  return hash('sha256', token, 'buffer');
+}
+
+/** The header a connection was last authorized with, and under which set of tokens. */
+interface Remembered {
+  header: string;
+  tokens: Buffer[];
 }
 
 /** One token per line; blank lines and `#` comments ignored; a comma-separated line is accepted as well. */
@@ -74,6 +87,7 @@ class BearerTokenSource implements TokenSource {
   private fileVersion = '';
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
+  private readonly remembered = new WeakMap<object, Remembered>();
 
   constructor(options: TokenSourceOptions) {
     this.file = options.file;
@@ -83,13 +97,17 @@ class BearerTokenSource implements TokenSource {
     this.digests = this.fromEnv;
   }
 
-  isAuthorized(header: string | undefined): boolean {
+  isAuthorized(header: string | undefined, connection?: object): boolean {
+    const remembered = connection ? this.remembered.get(connection) : undefined;
+    if (remembered && remembered.tokens === this.digests && remembered.header === header) return true;
     const token = tokenFromHeader(header);
     if (token === undefined) return false;
     const given = digest(token);
     // no early exit: the time taken does not tell which token (or whether any) matched
     let ok = false;
     for (const d of this.digests) ok = timingSafeEqual(given, d) || ok;
+    if (ok && connection && header !== undefined)
+      this.remembered.set(connection, { header, tokens: this.digests });
     return ok;
   }
 

@@ -1,4 +1,6 @@
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -6,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { createSilentLogger } from '../../../src/log.js';
 import { createTokenSource, parseTokenFile, tokenFromHeader } from '../../../src/serve/tokens.js';
 import { waitFor } from '../../helpers/poll.js';
-import { createServeFixture } from '../../helpers/serve-app.js';
+import { createServeFixture, publishInfoRun } from '../../helpers/serve-app.js';
 
 const A = 'token-a-0123456789abcdef';
 const B = 'token-b-0123456789abcdef';
@@ -98,6 +100,72 @@ test('token rotation through the file: old token 401, new token 200, no restart'
     assert.not.match(f.logText(), A);
     assert.not.match(f.logText(), B);
   } finally {
+    await f.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a connection remembers the header it was authorized with, and forgets it when the tokens change', () => {
+  const source = createTokenSource({ tokens: [A], log: createSilentLogger() });
+  const one = {};
+  const other = {};
+  assert.ok(source.isAuthorized(`Bearer ${A}`, one));
+  assert.ok(source.isAuthorized(`Bearer ${A}`, one), 'the same header again on the same connection');
+  assert.ok(source.isAuthorized(`bearer ${A}`, one), 'another form of a valid token is checked, not refused');
+  assert.not.ok(source.isAuthorized(`Bearer ${B}`, one), 'a different header is checked in full');
+  assert.not.ok(source.isAuthorized(undefined, one));
+  assert.not.ok(source.isAuthorized(`Bearer ${B}`, other));
+  assert.not.ok(source.isAuthorized(`Bearer ${B}`, other), 'a refused header is not remembered as valid');
+});
+
+test('a token removed from the file is refused on a kept-alive connection that used it', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'confluent-sd-tokens-'));
+  const file = path.join(dir, 'token');
+  await writeFile(file, `${A}\n`);
+  const f = await createServeFixture({
+    config: { bearerTokens: [], bearerTokenFile: file },
+    tokenPollMs: 10,
+  });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    await publishInfoRun(f.writer, {
+      runId: '20260101T120000Z',
+      combinations: [{ targets: ['api.telemetry.confluent.cloud'], prefix: '' }],
+      groups: 3,
+    });
+    assert.is(await f.documents.reload(), 'loaded');
+    await f.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = f.app.server.address() as AddressInfo;
+    const ports = new Set<number>();
+    // the document route, which the fast path answers
+    const get = (token: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.get(
+          {
+            host: '127.0.0.1',
+            port,
+            agent,
+            path: '/sd/noprefix--api.telemetry.confluent.cloud.json',
+            headers: { authorization: `Bearer ${token}` },
+          },
+          (res) => {
+            ports.add(res.socket.localPort ?? 0);
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+      });
+    assert.is(await get(A), 200);
+    assert.is(await get(A), 200);
+    await writeFile(`${file}.new`, `${B}\n`);
+    await rename(`${file}.new`, file);
+    await f.tokens.refresh();
+    assert.is(await get(A), 401);
+    assert.is(await get(B), 200);
+    assert.is(ports.size, 1, 'every request went over the one kept-alive connection');
+  } finally {
+    agent.destroy();
     await f.close();
     await rm(dir, { recursive: true, force: true });
   }
