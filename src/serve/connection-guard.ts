@@ -44,6 +44,8 @@ interface Tracked {
   client: string;
   /** Requests in flight. */
   busy: number;
+  /** The socket requests arrive on (over HTTPS the TLS socket): bytes still queued on it mean it is in use. */
+  stream?: Socket;
   /** Until the first request header arrived. */
   timer?: NodeJS.Timeout;
 }
@@ -74,7 +76,7 @@ class Guard implements ConnectionGuard {
     server.maxConnections = this.limits.max + 64;
     server.on('connection', (socket: Socket) => this.admit(socket));
     server.on('request', (req: IncomingMessage, res: ServerResponse) =>
-      this.started(rawSocketOf(req.socket), res),
+      this.started(rawSocketOf(req.socket), req.socket, res),
     );
   }
 
@@ -105,27 +107,43 @@ class Guard implements ConnectionGuard {
     socket.once('close', () => this.forget(socket));
   }
 
-  private started(socket: Socket, res: ServerResponse): void {
+  /**
+   * A request arrived. One already answered by the time the listeners after the handler run (the document fast
+   * path answers at once) only moves its connection to the end of the idle order: the bytes it still sends are
+   * seen as the socket's `writableLength`. Any other is busy until its response closes.
+   */
+  private started(socket: Socket, stream: Socket, res: ServerResponse): void {
     const tracked = this.all.get(socket);
     if (!tracked) return;
-    clearTimeout(tracked.timer);
-    delete tracked.timer;
+    if (tracked.timer) {
+      clearTimeout(tracked.timer);
+      delete tracked.timer;
+      tracked.stream = stream;
+    }
+    if (res.writableEnded) {
+      if (tracked.busy === 0) this.touch(socket, tracked);
+      return;
+    }
     tracked.busy += 1;
     res.once('close', () => {
       tracked.busy -= 1;
-      if (tracked.busy > 0 || !this.all.has(socket)) return;
-      this.all.delete(socket);
-      this.all.set(socket, tracked);
-      const mine = this.byClient.get(tracked.client);
-      mine?.delete(socket);
-      mine?.set(socket, tracked);
+      if (tracked.busy === 0 && this.all.has(socket)) this.touch(socket, tracked);
     });
+  }
+
+  /** Moves the connection to the end of the idle order: it was the last to finish a request. */
+  private touch(socket: Socket, tracked: Tracked): void {
+    this.all.delete(socket);
+    this.all.set(socket, tracked);
+    const mine = this.byClient.get(tracked.client);
+    mine?.delete(socket);
+    mine?.set(socket, tracked);
   }
 
   /** Closes the connection of `pool` idle longest; false when every one has a request in flight. */
   private evictIdle(pool: Pool): boolean {
     for (const [socket, tracked] of pool) {
-      if (tracked.busy > 0) continue;
+      if (tracked.busy > 0 || (tracked.stream?.writableLength ?? 0) > 0) continue;
       this.forget(socket);
       socket.destroy();
       this.counts.evicted += 1;

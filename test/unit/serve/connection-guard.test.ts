@@ -13,6 +13,8 @@ interface Rig {
   /** Responses held open until released (a request in flight). */
   held: http.ServerResponse[];
   hold: boolean;
+  /** Answer with this body, ended at once as the document fast path does, instead of `ok`. */
+  body?: Buffer;
   /** Connections the server has seen, and responses it has finished (each after the guard saw it). */
   seen: number;
   finished: number;
@@ -52,7 +54,7 @@ async function startRig(limits: Partial<ConnectionLimits>): Promise<Rig> {
   };
   const server = http.createServer((_req, res) => {
     if (rig.hold) rig.held.push(res);
-    else res.end('ok');
+    else res.end(rig.body ?? 'ok');
   });
   guard.attach(server);
   // listeners after the guard's: they run once it has counted the connection or the response
@@ -117,6 +119,26 @@ test('a connection with a request in flight is never closed: the new one is refu
       evicted: 0,
       timedOut: 0,
     });
+  } finally {
+    await rig.close();
+  }
+});
+
+test('an answer ended at once but still being sent keeps its connection: the new one is refused', async () => {
+  const rig = await startRig({ perClient: 1 });
+  try {
+    // more than loopback's socket buffers hold, to a client that does not read
+    rig.body = Buffer.alloc(64 * 1024 * 1024);
+    const slow = await rig.connect('127.0.0.2');
+    slow.pause();
+    slow.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor(() => rig.guard.stats().open === 1 && rig.seen === 1, 'the request to arrive');
+    await new Promise((r) => setTimeout(r, 100));
+    const next = await rig.connect('127.0.0.2');
+    await waitFor(() => next.gone, 'the new connection refused');
+    assert.is(slow.gone, false);
+    assert.is(rig.guard.stats().refusedPerClient, 1);
+    assert.is(rig.guard.stats().evicted, 0);
   } finally {
     await rig.close();
   }
