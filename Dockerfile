@@ -27,8 +27,9 @@ COPY --from=build /prod/node_modules ./node_modules
 COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/dist ./dist
 # A wrapper, not a symlink: dist/cli.js runs only when process.argv[1] is its own path, which a symlink is not.
+# `serve` runs with SERVE_NODE_FLAGS (src/serve/cluster.ts): a smaller young generation, ~25 MB less under load.
 # /data is the only place the program writes (the default file: store); mount a volume there or use s3://.
-RUN printf '#!/bin/sh\nexec node /app/dist/cli.js "$@"\n' > /usr/local/bin/confluent-sd \
+RUN printf '#!/bin/sh\ncase "$1" in serve) exec node --max-semi-space-size=4 /app/dist/cli.js "$@" ;; esac\nexec node /app/dist/cli.js "$@"\n' > /usr/local/bin/confluent-sd \
  && chmod 755 /usr/local/bin/confluent-sd \
  && mkdir -p /data \
  && chown 10001:10001 /data

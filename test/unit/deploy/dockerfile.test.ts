@@ -3,11 +3,14 @@
  * `make generate` and the TypeScript build, the runtime stage has production dependencies only, a numeric
  * non-root USER, `ENTRYPOINT ["confluent-sd"]` that reaches dist/cli.js, and a HEALTHCHECK for `serve`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEFAULTS, ENV_VARIABLES } from '../../../src/config-parts.js';
+import { SERVE_NODE_FLAGS } from '../../../src/serve/cluster.js';
 import { parseListen } from '../../../src/serve/config.js';
 import {
   type Instruction,
@@ -102,8 +105,27 @@ test('ENTRYPOINT ["confluent-sd"] runs dist/cli.js through a wrapper on PATH; CM
   assert.is(pkg.bin['confluent-sd'], 'dist/cli.js');
   // A symlink would not do: cli.js only runs main() when process.argv[1] is its own path.
   const script = runs(runtime);
-  assert.match(script, /exec node \/app\/dist\/cli\.js "\$@"\\n' > \/usr\/local\/bin\/confluent-sd/);
+  assert.match(script, /' > \/usr\/local\/bin\/confluent-sd/);
   assert.match(script, /chmod 755 \/usr\/local\/bin\/confluent-sd/);
+});
+
+test('the wrapper runs dist/cli.js with the arguments given, and `serve` with SERVE_NODE_FLAGS', () => {
+  // the printf of the RUN line, run as the image's /bin/sh would, with a `node` on PATH that prints its argv
+  const format = /printf '([^']*)' > \/usr\/local\/bin\/confluent-sd/.exec(runs(runtime))?.[1];
+  assert.ok(format, 'the wrapper is written with printf');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'confluent-sd-wrapper-'));
+  try {
+    const wrapper = path.join(dir, 'confluent-sd');
+    writeFileSync(wrapper, execFileSync('sh', ['-c', `printf '${format}'`]));
+    writeFileSync(path.join(dir, 'node'), '#!/bin/sh\nprintf "%s|" "$@"\n', { mode: 0o755 });
+    const argv = (...args: string[]) =>
+      execFileSync('sh', [wrapper, ...args], { env: { PATH: `${dir}:/usr/bin:/bin` } }).toString('utf8');
+    assert.is(argv('serve'), `${[...SERVE_NODE_FLAGS, '/app/dist/cli.js', 'serve'].join('|')}|`);
+    assert.is(argv('publish', '--force', 'a b'), '/app/dist/cli.js|publish|--force|a b|');
+    assert.is(argv('history', 'serve'), '/app/dist/cli.js|history|serve|');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('HEALTHCHECK asks /health on the SD_LISTEN port; EXPOSE matches the default port', () => {

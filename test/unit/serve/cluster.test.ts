@@ -5,18 +5,22 @@ import { createConfigVars } from '../../../src/config/vars.js';
 import { resolveWorkers, workerExecArgv } from '../../../src/serve/cluster.js';
 import { servePart } from '../../../src/serve/config.js';
 
-test('a worker keeps the primary node flags but those of inline code', () => {
+test('a worker keeps the primary node flags but those of inline code, and gets the serving flags', () => {
+  const SEMI = '--max-semi-space-size=4';
   const cases: [string, string[], string[]][] = [
-    ['tsx loader', ['--import', 'tsx'], ['--import', 'tsx']],
-    ['inline module', ['--input-type=module', '-e', 'await main()'], []],
+    ['tsx loader', ['--import', 'tsx'], ['--import', 'tsx', SEMI]],
+    ['inline module', ['--input-type=module', '-e', 'await main()'], [SEMI]],
     [
       'heap limit and eval',
       ['--max-old-space-size=128', '--eval', 'x', '--import', 'tsx'],
-      ['--max-old-space-size=128', '--import', 'tsx'],
+      ['--max-old-space-size=128', '--import', 'tsx', SEMI],
     ],
-    ['--print=', ['--print=1'], []],
+    ['--print=', ['--print=1'], [SEMI]],
+    ["the primary's own young generation", ['--max-semi-space-size=16'], ['--max-semi-space-size=16']],
   ];
   for (const [name, given, want] of cases) assert.equal(workerExecArgv(given), want, name);
+  assert.equal(workerExecArgv([], '--max-semi-space-size=8 --trace-gc'), [], 'set in NODE_OPTIONS');
+  assert.equal(workerExecArgv([], '--max-old-space-size=64'), [SEMI]);
 });
 
 test('SD_WORKERS: auto (default) or 1 to 64; a number is taken as it is', async () => {
