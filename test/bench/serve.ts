@@ -12,12 +12,13 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import ts from 'typescript';
 import { canonicalJson } from '../../src/bucket/canonical.js';
 import { documentName } from '../../src/bucket/document-name.js';
 import { KEYS } from '../../src/bucket/keys.js';
@@ -29,11 +30,12 @@ import { discoverInventory } from '../../src/discovery/discover.js';
 import { createSilentLogger } from '../../src/log.js';
 import { renderPart } from '../../src/render/config.js';
 import { renderAll } from '../../src/render/render.js';
+import { resolveWorkers, SERVE_NODE_FLAGS } from '../../src/serve/cluster.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import { buildFakeRun, sha256Hex } from '../helpers/bucket.js';
 import { findFreePort } from '../helpers/poll.js';
-import { treeRssMb } from '../helpers/process-tree.js';
+import { type TreeMemory, treeCpuMs, treeMemory } from '../helpers/process-tree.js';
 import { buildBenchDist } from '../helpers/publish-child.js';
 
 const { values: args } = parseArgs({
@@ -59,6 +61,8 @@ interface Figures {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time of the server's processes per answer, in µs (saturation runs only). */
+  cpu?: { userUs: number; systemUs: number };
 }
 
 interface Server {
@@ -67,8 +71,8 @@ interface Server {
   /** URL path of a document by name. */
   path: (name: string) => string;
   readyMs: number;
-  idle: { mb: number; processes: number };
-  peakMb: number;
+  idle: TreeMemory;
+  peak: { rssMb: number; anonMb: number };
 }
 
 /** The large organisation's document, rendered with the CLI's defaults (`SD_GROUP_BY=plan`). */
@@ -155,8 +159,8 @@ async function started(
   const readyMs = performance.now() - at;
   // let start-up garbage settle before the idle figure
   await new Promise((r) => setTimeout(r, 1000));
-  const idle = treeRssMb(child.pid!);
-  return { name, child, path: docPath, readyMs, idle, peakMb: idle.mb } satisfies Server;
+  const idle = treeMemory(child.pid!);
+  return { name, child, path: docPath, readyMs, idle, peak: { ...idle } } satisfies Server;
 }
 
 async function startNginx(work: string, bucket: string): Promise<Server> {
@@ -204,7 +208,8 @@ http {
 async function startServer(dist: string, bucket: string, workers: string): Promise<Server> {
   const port = await findFreePort();
   const at = performance.now();
-  const child = spawn(process.execPath, [path.join(dist, 'cli.js'), 'serve'], {
+  // as the image runs it (Dockerfile: `confluent-sd serve` adds SERVE_NODE_FLAGS)
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, path.join(dist, 'cli.js'), 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       SD_STORE: `file:${bucket}`,
@@ -228,10 +233,42 @@ async function startServer(dist: string, bucket: string, workers: string): Promi
   );
 }
 
-/** Samples the server's RSS (all its processes) every 200 ms while `work` runs. */
+/** Node's own HTTP server on the same bytes (node-ceiling.ts), with as many workers as SD_WORKERS=auto. */
+async function startCeiling(work: string, bucket: string, workers: number): Promise<Server> {
+  const port = await findFreePort();
+  const at = performance.now();
+  // plain JavaScript, as the server runs: tsx would add its loader and an esbuild process
+  const source = await readFile(path.join(import.meta.dirname, 'node-ceiling.ts'), 'utf8');
+  const script = path.join(work, 'node-ceiling.mjs');
+  const options = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 };
+  await writeFile(script, ts.transpileModule(source, { compilerOptions: options }).outputText);
+  const child = spawn(process.execPath, [script], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      BUCKET: bucket,
+      PORT: String(port),
+      TOKEN,
+      WORKERS: String(workers),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const docPath = (n: string) => `${base}/sd/${n}.json`;
+  return started(
+    `Node's http alone, ${workers} worker${workers > 1 ? 's' : ''}`,
+    child,
+    docPath(documentName(SMALL)),
+    at,
+    docPath,
+  );
+}
+
+/** Samples the server's memory (all its processes) every 200 ms while `work` runs. */
 async function sampled<T>(server: Server, work: () => Promise<T>): Promise<T> {
   const timer = setInterval(() => {
-    server.peakMb = Math.max(server.peakMb, treeRssMb(server.child.pid!).mb);
+    const now = treeMemory(server.child.pid!);
+    server.peak.rssMb = Math.max(server.peak.rssMb, now.rssMb);
+    server.peak.anonMb = Math.max(server.peak.anonMb, now.anonMb);
   }, 200);
   try {
     return await work();
@@ -300,16 +337,17 @@ const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 function printRows(rows: Row[], servers: Server[]): void {
   const [sd, , nginx] = servers.map((s) => s.name);
   out(
-    `| document | request | load | server | requests/s | p50 ms | p99 ms | non-2xx | req/s ÷ nginx | p99 ÷ nginx |`,
+    `| document | request | load | server | requests/s | p50 ms | p99 ms | non-2xx | req/s ÷ nginx | p99 ÷ nginx | server CPU µs per answer, user + system |`,
   );
-  out('|---|---|---|---|---:|---:|---:|---:|---:|---:|');
+  out('|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const ng = r.figures.get(nginx!);
     for (const [server, f] of r.figures) {
       const ratio = ng && server !== nginx ? `${(f.rps / ng.rps).toFixed(2)}×` : '';
       const p99 = ng && server !== nginx ? `${(f.p99 / ng.p99).toFixed(2)}×` : '';
+      const cpu = f.cpu ? `${f.cpu.userUs.toFixed(1)} + ${f.cpu.systemUs.toFixed(1)}` : '';
       out(
-        `| ${r.doc} | ${r.request} | ${r.load} | ${server === sd ? `**${server}**` : server} | ${int(f.rps)} | ${ms(f.p50)} | ${ms(f.p99)} | ${f.errors} | ${ratio} | ${p99} |`,
+        `| ${r.doc} | ${r.request} | ${r.load} | ${server === sd ? `**${server}**` : server} | ${int(f.rps)} | ${ms(f.p50)} | ${ms(f.p99)} | ${f.errors} | ${ratio} | ${p99} | ${cpu} |`,
       );
     }
   }
@@ -338,9 +376,12 @@ function printTargets(rows: Row[], servers: Server[]): void {
     );
   }
   const one = servers[1]!;
+  const mem = (s: Server) =>
+    `${s.name}: ${s.peak.rssMb.toFixed(0)} MB peak (${s.idle.rssMb.toFixed(0)} MB idle, ${s.idle.processes} process${s.idle.processes > 1 ? 'es' : ''}; ${s.peak.anonMb.toFixed(0)} MB of it anonymous)`;
   out(
-    `| RSS of the whole server (all processes) < 100 MB, large organisation loaded | ${sd!.name}: ${sd!.peakMb.toFixed(0)} MB peak (${sd!.idle.mb.toFixed(0)} MB idle, ${sd!.idle.processes} processes); ${one.name}: ${one.peakMb.toFixed(0)} MB peak (${one.idle.mb.toFixed(0)} MB idle) | ${check(sd!.peakMb < 100)}${one.peakMb < 100 ? '' : ` (${check(false)} with one process too)`} |`,
+    `| RSS of the whole server (all processes) < 100 MB, large organisation loaded | ${mem(sd!)} | ${check(sd!.peak.rssMb < 100)} |`,
   );
+  out(`| the same with one process | ${mem(one)} | ${check(one.peak.rssMb < 100)} |`);
 }
 
 /** What autocannon, in this process, reads per second on the benchmark's machine, with room to spare. */
@@ -352,7 +393,7 @@ async function measureAll(
   bodies: Map<string, Buffer>,
 ): Promise<Row[]> {
   const rows: Row[] = [];
-  const [sd, sd1, nginx] = servers as [Server, Server, Server];
+  const [sd, sd1, nginx, ceiling] = servers as [Server, Server, Server, Server];
   for (const [label, name] of names) {
     for (const [request, headers] of [
       ['plain', AUTH],
@@ -360,10 +401,18 @@ async function measureAll(
     ] as const) {
       const figures = new Map<string, Figures>();
       // one worker only where it tells something: the document Prometheus reads most
-      const here = name === names[0]![1] ? [sd, sd1, nginx] : [sd, nginx];
+      const here = name === names[0]![1] ? [sd, sd1, ceiling, nginx] : [sd, ceiling, nginx];
       for (const s of here) {
         await runWrk(s.path(name), headers, Math.min(3, DURATION));
-        figures.set(s.name, await sampled(s, () => runWrk(s.path(name), headers, DURATION)));
+        const before = treeCpuMs(s.child.pid!);
+        const f = await sampled(s, () => runWrk(s.path(name), headers, DURATION));
+        const after = treeCpuMs(s.child.pid!);
+        const answers = f.rps * DURATION;
+        f.cpu = {
+          userUs: ((after.userMs - before.userMs) * 1000) / answers,
+          systemUs: ((after.systemMs - before.systemMs) * 1000) / answers,
+        };
+        figures.set(s.name, f);
       }
       rows.push({ doc: label, request, load: 'saturation', figures });
     }
@@ -401,6 +450,7 @@ async function main(): Promise<void> {
     servers.push(await startServer(dist, bucket, 'auto'));
     servers.push(await startServer(dist, bucket, '1'));
     servers.push(await startNginx(work, bucket));
+    servers.push(await startCeiling(work, bucket, await resolveWorkers('auto')));
     const small = documentName(SMALL);
     const large = documentName(LARGE);
     const size = (n: string) => {
@@ -418,11 +468,13 @@ async function main(): Promise<void> {
     const rows = await measureAll(servers, names, bodies);
     printRows(rows, servers);
     out();
-    out('| server | processes | start → ready | RSS idle | RSS peak under load |');
-    out('|---|---:|---:|---:|---:|');
+    out(
+      '| server | processes | start → ready | RSS idle | RSS peak under load | of it anonymous, idle | anonymous, peak |',
+    );
+    out('|---|---:|---:|---:|---:|---:|---:|');
     for (const s of servers)
       out(
-        `| ${s.name} | ${s.idle.processes} | ${int(s.readyMs)} ms | ${s.idle.mb.toFixed(0)} MB | ${s.peakMb.toFixed(0)} MB |`,
+        `| ${s.name} | ${s.idle.processes} | ${int(s.readyMs)} ms | ${s.idle.rssMb.toFixed(0)} MB | ${s.peak.rssMb.toFixed(0)} MB | ${s.idle.anonMb.toFixed(0)} MB | ${s.peak.anonMb.toFixed(0)} MB |`,
       );
     printTargets(rows, servers);
   } finally {
