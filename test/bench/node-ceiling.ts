@@ -2,9 +2,9 @@
  * What Node's own HTTP server can do on this machine, for the serving benchmark (test/bench/serve.ts) to compare
  * with: `http.createServer` answering `GET /sd/<name>.json` from the bytes of `<bucket>/latest/`, plain or gzip,
  * with the response headers built once and the bearer token compared as a string — no metrics, no connection
- * guard, no conditional requests, no document switch. Nothing a real server may leave out is missing from
- * confluent-sd's fast path that is not missing here too; what separates the two is what our server does per
- * request, and what separates this one from nginx is the platform. Workers as `WORKERS` says (node:cluster).
+ * guard, no conditional requests, no document switch. It does less than a real server may, so it is the ceiling
+ * for any server on Node's HTTP stack, not a competitor: what separates confluent-sd from it is our work per
+ * request, and what separates it from nginx is the platform. Workers as `WORKERS` says (node:cluster).
  *
  *   BUCKET=<dir> PORT=<port> TOKEN=<token> WORKERS=<n> node <it compiled to .mjs> (test/bench/serve.ts does that)
  */
