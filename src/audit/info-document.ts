@@ -1,10 +1,16 @@
 /**
  * The info document of a snapshot (`<doc>.info.prom`) read back: one `confluent_resource_info` series per resource,
- * whose labels are the resource's public labels however its target group was packed. Read strictly: a line that is
+ * whose labels are the resource's public labels however its target group was packed. The labels only the info
+ * document carries (render/labels.ts INFO_ONLY_LABELS: a ksqlDB cluster's Kafka cluster) are left out, so a resource
+ * has the same labels whether it was read from its own group or from its series, and across snapshots written
+ * before those labels existed. Read strictly: a line that is
  * not what render/info.ts writes is MANIFEST_INVALID naming the file and the line.
  */
+
+import { isResourceType } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
 import { INFO_METRIC, idLabelName } from '../render/info.js';
+import { INFO_ONLY_LABELS } from '../render/labels.js';
 
 export interface InfoSeries {
   type: string;
@@ -48,17 +54,17 @@ function readSeries(text: string, line: number, prefix: string, where: string): 
   if (type === undefined) return fail(`no ${prefix}resource_type label`);
   const id = series[idLabelName(type)];
   if (id === undefined || id === '') return fail(`no ${idLabelName(type)} label`);
-  return { type, id, labels: publicLabels(series, prefix, idLabelName(type)), line };
+  return { type, id, labels: publicLabels(series, prefix, type), line };
 }
 
-function publicLabels(
-  series: Record<string, string>,
-  prefix: string,
-  idLabel: string,
-): Record<string, string> {
+function publicLabels(series: Record<string, string>, prefix: string, type: string): Record<string, string> {
+  const idLabel = idLabelName(type);
+  const infoOnly = new Set(
+    (isResourceType(type) ? (INFO_ONLY_LABELS[type] ?? []) : []).map(([name]) => prefix + name),
+  );
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(series)) {
-    if (name === idLabel) continue;
+    if (name === idLabel || infoOnly.has(name)) continue;
     out[prefix !== '' && name.startsWith(prefix) ? name.slice(prefix.length) : name] = value;
   }
   return out;

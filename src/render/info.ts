@@ -24,9 +24,9 @@ export function renderInfo(resources: readonly LabelledResource[], prefix: strin
     `# HELP ${INFO_METRIC} Labels of a Confluent Cloud resource (from confluent-sd), to join on its id label.`,
     `# TYPE ${INFO_METRIC} gauge`,
   ];
-  for (const { resource, labels } of resources) {
+  for (const { resource, labels, infoLabels } of resources) {
     const all: [string, string][] = [[idLabelName(resource.type), resource.id]];
-    for (const [name, value] of labels) all.push([prefix + name, value]);
+    for (const [name, value] of [...labels, ...infoLabels]) all.push([prefix + name, value]);
     all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const text = all.map(([name, value]) => `${name}="${escapeLabelValue(value)}"`).join(',');
     lines.push(`${INFO_METRIC}{${text}} 1`);

@@ -57,6 +57,22 @@ export const SEED_LABELS: Readonly<Record<ResourceType, readonly (readonly [stri
   custom_connector: CONNECTOR_LABELS,
 };
 
+/**
+ * Labels only the info document carries, not the target groups (whose labels are DESIGN §2's): a ksqlDB cluster's
+ * Kafka cluster, by which `/discovery?associated_kafka_id=` selects it, as Confluent's own discovery does
+ * (reference §7.3), and which a query can join on.
+ */
+export const INFO_ONLY_LABELS: Readonly<
+  Partial<Record<ResourceType, readonly (readonly [string, LabelSource])[]>>
+> = { ksql: [['cluster_id', (r) => r.kafkaClusterId]] };
+
+/** The types whose resources belong to one Kafka cluster: their `cluster_id` label (info document) names it. */
+export const KAFKA_BOUND_TYPES: ReadonlySet<string> = new Set<ResourceType>([
+  'connector',
+  'custom_connector',
+  'ksql',
+]);
+
 /** Labels every type carries, before the prefix. */
 export const EXTRA_LABELS: readonly (readonly [string, LabelSource])[] = [
   ['resource_type', (r) => r.type],
@@ -92,6 +108,8 @@ export interface LabelledResource {
   environmentName: string | undefined;
   /** [name without prefix, value], in the order of SEED_LABELS then EXTRA_LABELS. */
   labels: (readonly [string, string])[];
+  /** INFO_ONLY_LABELS of its type whose value is known: the info document adds them to `labels`. */
+  infoLabels: (readonly [string, string])[];
   /** Names (without prefix) of seed/extra labels whose value is unknown. */
   missing: string[];
 }
@@ -112,7 +130,12 @@ export function resourceToLabels(r: Resource, environmentName: string | undefine
     else missing.push(name);
   }
   if (isKnown(r.organization)) labels.push([ORGANIZATION_LABEL, r.organization]);
-  return { resource: r, environmentName, labels, missing };
+  const infoLabels: (readonly [string, string])[] = [];
+  for (const [name, source] of INFO_ONLY_LABELS[r.type] ?? []) {
+    const value = source(r, environmentName);
+    if (isKnown(value)) infoLabels.push([name, value]);
+  }
+  return { resource: r, environmentName, labels, infoLabels, missing };
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * A selection applied to one verified document (pure). The resources of a target group are the ids of its scrape
  * parameters (`__param_resource_<type>_id`, either style, comma lists included); each resource's environment and
- * Kafka cluster come from its info document (`infoToAttributes`, one series per resource), else from the group's own
- * labels (`<prefix>environment_id` of the group; `<prefix>cluster_id` of a group of one). A group whose resources
+ * Kafka cluster (a connector's or ksqlDB cluster's `cluster_id`) come from its info document (`infoToAttributes`,
+ * one series per resource), else from the group's own labels (`<prefix>environment_id` of the group;
+ * `<prefix>cluster_id` of a connector's group of one). A group whose resources
  * are all selected is kept as it is; one with none is left out; one with some (a packed group of the scrape plan,
  * an environment group asked for one Kafka cluster) keeps every label but its scrape parameters, which keep only
  * the selected ids. A resource whose environment or cluster is not known is not selected by that parameter.
  */
 import { serializeGroup } from '../render/groups.js';
 import { INFO_METRIC, idLabelName } from '../render/info.js';
-import { paramLabelType } from '../render/labels.js';
+import { KAFKA_BOUND_TYPES, paramLabelType } from '../render/labels.js';
 import type { Selection } from './selection.js';
 
 export interface Attributes {
@@ -54,7 +55,7 @@ export function infoToAttributes(info: string, prefix: string): Map<string, Attr
     if (type === undefined || id === undefined) continue;
     const env = labels.get(`${prefix}environment_id`);
     const kafka =
-      type === 'kafka' ? id : CONNECTOR_TYPES.has(type) ? labels.get(`${prefix}cluster_id`) : undefined;
+      type === 'kafka' ? id : KAFKA_BOUND_TYPES.has(type) ? labels.get(`${prefix}cluster_id`) : undefined;
     out.set(keyOf(type, id), { ...(env ? { env } : {}), ...(kafka ? { kafka } : {}) });
   }
   return out;

@@ -125,6 +125,9 @@ test('associated_kafka_id and resource_type, with env; every group keeps its tar
   const r = await get(port, `${BASE}&associated_kafka_id=lkc-7x9k2m&resource_type=connector,kafka`);
   assert.is(r.status, 200);
   assert.equal(idsOf(r.body), ['connector:lcc-9q8w7e', 'kafka:lkc-7x9k2m']);
+  // as at Confluent: the cluster, its connectors and its ksqlDB clusters, not Schema Registry or compute pools
+  const all = await get(port, `${BASE}&associated_kafka_id=lkc-7x9k2m`);
+  assert.equal(idsOf(all.body), ['connector:lcc-9q8w7e', 'kafka:lkc-7x9k2m', 'ksql:lksqlc-2w3e4r']);
   const kafka = await get(port, `${BASE}&env=${PROD}&resource_type=kafka`);
   assert.equal(
     idsOf(kafka.body),

@@ -105,6 +105,27 @@ test('every type that has a name carries it, under the seed names (cluster_name,
   assert.match(doc.info.body, /compute_pool_id="lfcp-1",environment_id="env-1",name="fraud-pool"/);
 });
 
+test('a ksqlDB cluster’s Kafka cluster is in its info series (cluster_id), not in its target group', () => {
+  const doc = renderDocument(
+    buildRenderInventory(),
+    { targets: [TELEMETRY], prefix: 'confluent_' },
+    BY_RESOURCE,
+  );
+  const groups = JSON.parse(doc.body) as { labels: Record<string, string> }[];
+  const ksql = groups.find((g) => g.labels.confluent_resource_type === 'ksql')?.labels;
+  assert.ok(ksql);
+  assert.is(
+    ksql.confluent_cluster_id,
+    undefined,
+    'DESIGN §2: ksql carries cloud_provider, environment_name, name',
+  );
+  const series = doc.info.body.split('\n').find((l) => l.includes('ksql_id="lksqlc-2w3e4r"'));
+  assert.match(series ?? '', /confluent_cluster_id="lkc-7x9k2m"/);
+  // a connector has it in both, as before
+  const connector = groups.find((g) => g.labels.confluent_resource_type === 'connector')?.labels;
+  assert.is(connector?.confluent_cluster_id, 'lkc-7x9k2m');
+});
+
 test('unusual names come through as exact label values', () => {
   const doc = renderDocument(buildRenderInventory(), { targets: [TELEMETRY], prefix: '' }, BY_RESOURCE);
   const groups = JSON.parse(doc.body) as { labels: Record<string, string> }[];
