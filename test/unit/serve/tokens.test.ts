@@ -70,14 +70,20 @@ test('an unreadable token file fails start with CONFIG_INVALID', async () => {
   }
 });
 
-test('token rotation through the file: old token 401, new token 200, no restart', async () => {
+/** A server app whose only tokens are those of a file in a temp dir, holding `text`, polled every 10 ms. */
+async function withTokenFile(text: string) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'confluent-sd-tokens-'));
   const file = path.join(dir, 'token');
-  await writeFile(file, `${A}\n`);
+  await writeFile(file, text);
   const f = await createServeFixture({
     config: { bearerTokens: [], bearerTokenFile: file },
     tokenPollMs: 10,
   });
+  return { dir, file, f };
+}
+
+test('token rotation through the file: old token 401, new token 200, no restart', async () => {
+  const { dir, file, f } = await withTokenFile(`${A}\n`);
   const status = async (token: string) =>
     (await f.app.inject({ url: '/sd', headers: { authorization: `Bearer ${token}` } })).statusCode;
   try {
@@ -119,13 +125,7 @@ test('a connection remembers the header it was authorized with, and forgets it w
 });
 
 test('a token removed from the file is refused on a kept-alive connection that used it', async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'confluent-sd-tokens-'));
-  const file = path.join(dir, 'token');
-  await writeFile(file, `${A}\n`);
-  const f = await createServeFixture({
-    config: { bearerTokens: [], bearerTokenFile: file },
-    tokenPollMs: 10,
-  });
+  const { dir, file, f } = await withTokenFile(`${A}\n`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     await publishInfoRun(f.writer, {
