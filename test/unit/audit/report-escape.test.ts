@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { toCsv } from '../../../src/audit/csv.js';
 import { niceCeiling } from '../../../src/audit/report-chart.js';
 import { escapeHtml, escapeMarkdown } from '../../../src/audit/report-escape.js';
-import { checkSignature, keyIdOf, signManifest } from '../../../src/bucket/signature.js';
+import { checkSignature, keyIdOf, signManifest, validSignatureOf } from '../../../src/bucket/signature.js';
 
 test('escapeHtml: text and attribute values', () => {
   const cases: [string, string][] = [
@@ -58,6 +58,30 @@ test('signatures: valid, altered, another key, not a signature', () => {
   );
   assert.match(checkSignature(text, '{}', a.publicKey) ?? '', /not an ed25519 signature/);
   assert.not.match(sig, a.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().split('\n')[1]!);
+});
+
+test('signatures: a carried previous signature counts for the bytes it signs, nothing else', () => {
+  const a = generateKeyPairSync('ed25519');
+  const b = generateKeyPairSync('ed25519');
+  const before = Buffer.from('{"checkedAt":"1"}\n');
+  const after = Buffer.from('{"checkedAt":"2"}\n');
+  const old = validSignatureOf(before, signManifest(before, a.privateKey), a.publicKey);
+  assert.ok(old);
+  const both = signManifest(after, a.privateKey, old);
+  assert.is(checkSignature(after, both, a.publicKey), undefined, 'the new bytes');
+  assert.is(
+    checkSignature(before, both, a.publicKey),
+    undefined,
+    'the bytes before, until the pointer is written',
+  );
+  assert.match(checkSignature(Buffer.from('{"checkedAt":"3"}\n'), both, a.publicKey) ?? '', /does not match/);
+  // a previous of another key's signature, or of other bytes, is no signature of these
+  const foreign = validSignatureOf(before, signManifest(before, b.privateKey), b.publicKey)!;
+  assert.match(
+    checkSignature(before, signManifest(after, a.privateKey, foreign), a.publicKey) ?? '',
+    /does not match/,
+  );
+  assert.is(validSignatureOf(before, '{', a.publicKey), undefined);
 });
 
 test.run();
