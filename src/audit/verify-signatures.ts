@@ -1,17 +1,8 @@
 /** `verify`'s tamper control: the detached Ed25519 signature next to each manifest (bucket/signature.ts). */
 import type { KeyObject } from 'node:crypto';
 import { checkSignature, signatureKey } from '../bucket/signature.js';
-import { isNotFound, type StoreReader } from '../store/store.js';
+import { getBodyIfExists, type StoreReader } from '../store/store.js';
 import type { VerifyProblem } from './verify-report.js';
-
-async function readOrUndefined(store: StoreReader, key: string): Promise<Buffer | undefined> {
-  try {
-    return (await store.get(key)).body;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
 
 /** The problem with the signature of the manifest at `manifestKey`, if any (a missing manifest is not one here). */
 export async function checkManifestSignature(
@@ -20,8 +11,8 @@ export async function checkManifestSignature(
   publicKey: KeyObject,
 ): Promise<VerifyProblem | undefined> {
   const [manifest, sig] = await Promise.all([
-    readOrUndefined(store, manifestKey),
-    readOrUndefined(store, signatureKey(manifestKey)),
+    getBodyIfExists(store, manifestKey),
+    getBodyIfExists(store, signatureKey(manifestKey)),
   ]);
   if (!manifest) return undefined;
   const key = signatureKey(manifestKey);

@@ -12,7 +12,7 @@ import { KEYS, runIdOfKey } from '../bucket/keys.js';
 import { JSON_TYPE } from '../bucket/objects.js';
 import { signatureKey, signManifest, validSignatureOf } from '../bucket/signature.js';
 import { isAppError } from '../errors.js';
-import { isNotFound, type ObjectInfo, type Store } from '../store/store.js';
+import { getBodyIfExists, type ObjectInfo, type Store } from '../store/store.js';
 
 function isSnapshotManifest(key: string): boolean {
   const runId = runIdOfKey(key);
@@ -20,15 +20,6 @@ function isSnapshotManifest(key: string): boolean {
 }
 
 type Write = (key: string, body: Buffer | string) => Promise<void>;
-
-async function readOrNone(store: Store, key: string): Promise<Buffer | undefined> {
-  try {
-    return (await store.get(key)).body;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
 
 /** What each manifest write is bracketed with: the signature writes before and after it. */
 function signatureWrites(store: Store, privateKey: KeyObject): { beforeWrite: Write; afterWrite: Write } {
@@ -51,8 +42,8 @@ function signatureWrites(store: Store, privateKey: KeyObject): { beforeWrite: Wr
     async beforeWrite(key, body) {
       if (key !== KEYS.latestManifest) return;
       const [current, sig] = await Promise.all([
-        readOrNone(store, key),
-        readOrNone(store, signatureKey(key)),
+        getBodyIfExists(store, key),
+        getBodyIfExists(store, signatureKey(key)),
       ]);
       if (current?.equals(Buffer.from(body))) return;
       const previous =

@@ -73,6 +73,16 @@ export function isNotFound(err: unknown): boolean {
   return isAppError(err, 'STORE_NOT_FOUND');
 }
 
+/** The object's bytes, or undefined when there is no such object; any other failure throws. */
+export async function getBodyIfExists(store: StoreReader, key: string): Promise<Buffer | undefined> {
+  try {
+    return (await store.get(key)).body;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 export function notFoundError(location: string, key: string, cause?: unknown): AppError {
   return new AppError('STORE_NOT_FOUND', `get ${key} from ${location}: object not found`, { cause });
 }
