@@ -4,7 +4,7 @@
  * resource when its `organization` label names it. Pure, but for `verify`'s, which reads the manifests.
  */
 import { runIdOfKey } from '../bucket/keys.js';
-import { type DocumentEntry, type Manifest, selectsOrganization } from '../bucket/manifest.js';
+import { type Manifest, selectsOrganization } from '../bucket/manifest.js';
 import { readLatestManifest, readSnapshotManifest } from '../bucket/read.js';
 import { AppError } from '../errors.js';
 import type { StoreReader } from '../store/store.js';
@@ -12,14 +12,10 @@ import type { SnapshotContent } from './diff.js';
 import type { DocumentContent } from './document-resources.js';
 import type { VerifyReport } from './verify.js';
 
-export function includesOrganization(entry: DocumentEntry, organization: string): boolean {
-  return selectsOrganization(entry.selection, organization);
-}
-
 /** The manifest as one organisation sees it: its documents, and its resource counts (none when it has none). */
 export function scopeManifest(m: Manifest, organization: string): Manifest {
   const documents = Object.fromEntries(
-    Object.entries(m.documents).filter(([, e]) => includesOrganization(e, organization)),
+    Object.entries(m.documents).filter(([, e]) => selectsOrganization(e.selection, organization)),
   );
   const own = m.resources.byOrganization?.[organization];
   return {
@@ -94,7 +90,7 @@ export async function scopeVerifyReport(
   for (const p of report.problems) {
     const doc = documentOfKey(p.key);
     const entry = doc === undefined ? undefined : (await manifestOf(p.key))?.documents[doc];
-    if (!entry || includesOrganization(entry, organization)) problems.push(p);
+    if (!entry || selectsOrganization(entry.selection, organization)) problems.push(p);
   }
   return { ...report, problems };
 }
