@@ -6,10 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { combinationKey } from '../bucket/document-name.js';
 import { DOCUMENT_NAME_RE } from '../bucket/keys.js';
-import { INFO_TYPE, JSON_TYPE } from '../bucket/objects.js';
+import { JSON_TYPE } from '../bucket/objects.js';
 import { checkPrefix, parseTargetList } from '../render/combination.js';
 import type { DocumentCache } from './document-cache.js';
-import type { DocumentSet, ServedBody } from './document-set.js';
+import { type DocumentSet, parseServedFile, type ServedBody } from './document-set.js';
 import { HttpError } from './errors.js';
 import { acceptsGzip, isNotModified } from './http-cache.js';
 import { parseDocumentSelection, parseSelection } from './selection.js';
@@ -17,8 +17,6 @@ import { createSelectionCache } from './selection-cache.js';
 
 /** Longer than any target list anybody configures, far shorter than what would cost us work. */
 const MAX_PARAM_LENGTH = 4096;
-const JSON_SUFFIX = '.json';
-const INFO_SUFFIX = '.info.prom';
 
 export interface AvailableDocument {
   name: string;
@@ -123,9 +121,9 @@ export function registerDocumentRoutes(app: FastifyInstance, documents: Document
 
   app.get('/sd/:file', async (request, reply) => {
     const { file } = request.params as { file: string };
-    const json = file.endsWith(JSON_SUFFIX);
-    const info = !json && file.endsWith(INFO_SUFFIX);
-    const name = json || info ? file.slice(0, -(json ? JSON_SUFFIX : INFO_SUFFIX).length) : '';
+    const served = parseServedFile(file);
+    const info = served?.info ?? false;
+    const name = served?.name ?? '';
     // `?env=…` as on /discovery; any other parameter is a 400, never silently the whole document
     const selection = parseDocumentSelection(request.query as Record<string, unknown>, info);
     const set = requireSet(documents);
@@ -137,7 +135,7 @@ export function registerDocumentRoutes(app: FastifyInstance, documents: Document
       throw new HttpError('not_found', what, { available: listAvailable(set) });
     }
     if (selection && doc && !info) return sendBody(request, reply, await selections.get(set, doc, selection));
-    return sendBody(request, reply, body, info ? INFO_TYPE : JSON_TYPE);
+    return sendBody(request, reply, body, served?.type);
   });
 
   const index = async () => {

@@ -9,7 +9,7 @@ import { gzip } from 'node:zlib';
 import { combinationKey } from '../bucket/document-name.js';
 import { DOCUMENT_NAME_RE } from '../bucket/keys.js';
 import type { DocumentEntry, Manifest } from '../bucket/manifest.js';
-import type { ListedObject } from '../bucket/objects.js';
+import { INFO_TYPE, JSON_TYPE, type ListedObject } from '../bucket/objects.js';
 
 /** Stored bytes served from memory, with their validators. */
 export interface ServedBody {
@@ -44,6 +44,20 @@ export type ObjectKind = ListedObject['kind'];
 
 /** The bytes of document `name` (or of its info document), checked against `sha256`; throws when unavailable. */
 export type ReadObject = (name: string, kind: ObjectKind, sha256: string) => Promise<Buffer>;
+
+const JSON_SUFFIX = '.json';
+const INFO_SUFFIX = '.info.prom';
+
+/**
+ * A file of `/sd/`: `<name>.json` is the document, `<name>.info.prom` its info document, with the content type
+ * each is served with; undefined for any other name.
+ */
+export function parseServedFile(file: string): { name: string; info: boolean; type: string } | undefined {
+  const info = file.endsWith(INFO_SUFFIX);
+  if (!info && !file.endsWith(JSON_SUFFIX)) return undefined;
+  const name = file.slice(0, -(info ? INFO_SUFFIX : JSON_SUFFIX).length);
+  return { name, info, type: info ? INFO_TYPE : JSON_TYPE };
+}
 
 export function etagOf(sha256: string, coding: '' | 'gzip' = ''): string {
   return `"${sha256.slice(0, 32)}${coding ? `-${coding}` : ''}"`;

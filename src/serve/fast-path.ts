@@ -8,9 +8,8 @@
  * handler, so any server (`http.createServer`, TLS) can be built around it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INFO_TYPE, JSON_TYPE } from '../bucket/objects.js';
 import type { DocumentCache } from './document-cache.js';
-import type { ServedBody } from './document-set.js';
+import { parseServedFile, type ServedBody } from './document-set.js';
 import { acceptsGzip, isNotModified } from './http-cache.js';
 import type { RateWindow } from './rate-window.js';
 import type { TokenSource } from './tokens.js';
@@ -46,8 +45,6 @@ interface Prebuilt {
 
 const ROUTE = '/sd/:file';
 const PREFIX = '/sd/';
-const JSON_SUFFIX = '.json';
-const INFO_SUFFIX = '.info.prom';
 
 function variantOf(doc: ServedBody, contentType: string, gzip: boolean): Variant {
   const body = gzip && doc.gzip ? doc.gzip : doc.body;
@@ -106,12 +103,11 @@ function wantsGzip(header: string | undefined): boolean {
 function lookup(documents: DocumentCache, url: string): { body: ServedBody; type: string } | undefined {
   const set = documents.current();
   if (!set) return undefined;
-  const json = url.endsWith(JSON_SUFFIX);
-  if (!json && !url.endsWith(INFO_SUFFIX)) return undefined;
-  const name = url.slice(PREFIX.length, url.length - (json ? JSON_SUFFIX : INFO_SUFFIX).length);
-  const doc = set.byName.get(name);
-  const body = json ? doc : doc?.info;
-  return body ? { body, type: json ? JSON_TYPE : INFO_TYPE } : undefined;
+  const served = parseServedFile(url.slice(PREFIX.length));
+  if (!served) return undefined;
+  const doc = set.byName.get(served.name);
+  const body = served.info ? doc?.info : doc;
+  return body ? { body, type: served.type } : undefined;
 }
 
 /** Answers `req` when it is a document request the fast path may answer; false to leave it to fastify. */
