@@ -1,12 +1,14 @@
 /**
  * The document fast path (src/serve/fast-path.ts) answers exactly what fastify answers: the same requests sent over
  * loopback to two apps over the same published run, one with the fast path and one without, get the same status,
- * the same headers (but `date`), the same bytes, and are counted the same in the metrics.
+ * the same headers (but `date`), the same bytes, and are counted the same in the metrics. And the fast path does
+ * answer them: in front of a handler that answers nothing itself, a valid document request never reaches it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { withFastPath } from '../../../src/serve/fast-path.js';
 import {
   AUTH,
   createServeFixture,
@@ -158,5 +160,42 @@ t('the rate limit counts fast answers and fastify answers in one window', async 
     await closePair(p);
   }
 });
+
+t(
+  'a valid document request is answered by the fast path; any other reaches the handler behind it',
+  async () => {
+    const f = await createServeFixture();
+    const reached: string[] = [];
+    const server = http.createServer(
+      withFastPath(
+        (req, res) => {
+          reached.push(req.url ?? '');
+          res.writeHead(418).end();
+        },
+        {
+          documents: f.documents,
+          tokens: f.tokens,
+          auth: 'on',
+          record: () => undefined,
+          isClosing: () => false,
+        },
+      ),
+    );
+    try {
+      await publishInfoRun(f.writer, { runId: RUN, combinations: COMBINATIONS, groups: 3 });
+      assert.is(await f.documents.reload(), 'loaded');
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      assert.is((await send(port, 'GET', DOC, AUTH)).status, 200);
+      assert.is((await send(port, 'HEAD', INFO, AUTH)).status, 200);
+      assert.is((await send(port, 'GET', DOC, {})).status, 418);
+      assert.is((await send(port, 'GET', `${DOC}?env=env-1`, AUTH)).status, 418);
+      assert.equal(reached, [DOC, `${DOC}?env=env-1`]);
+    } finally {
+      server.close();
+      await f.close();
+    }
+  },
+);
 
 t.run();
