@@ -3,10 +3,9 @@
  * whose labels are the resource's public labels however its target group was packed. The labels only the info
  * document carries (render/labels.ts INFO_ONLY_LABELS: a ksqlDB cluster's Kafka cluster) are left out, so a resource
  * has the same labels whether it was read from its own group or from its series, and across snapshots written
- * before those labels existed. Read strictly: a line that is
- * not what render/info.ts writes is MANIFEST_INVALID naming the file and the line.
+ * before those labels existed. Read strictly: a line that is not what render/info.ts writes is MANIFEST_INVALID
+ * naming the file and the line.
  */
-
 import { isResourceType } from '../discovery/resource.js';
 import { AppError } from '../errors.js';
 import { INFO_METRIC, idLabelName } from '../render/info.js';
