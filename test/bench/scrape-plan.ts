@@ -14,17 +14,14 @@ import { parseArgs } from 'node:util';
 import type { GroupBy } from '../../src/bucket/manifest.js';
 import { loadParts } from '../../src/config/load.js';
 import { createConfigVars } from '../../src/config/vars.js';
-import { createConfluentClient } from '../../src/confluent/client.js';
-import { discoverInventory } from '../../src/discovery/discover.js';
 import { DATASET_OF, type Inventory } from '../../src/discovery/resource.js';
-import { createSilentLogger } from '../../src/log.js';
 import { type RenderConfig, renderPart } from '../../src/render/config.js';
 import type { PlanFigures } from '../../src/render/plan.js';
 import { pointsOf } from '../../src/render/plan-groups.js';
 import { METRICS_LIMITS, type PlanSettings } from '../../src/render/plan-settings.js';
 import { DEFAULT_CUSTOM_METRICS_PATH, DEFAULT_METRICS_PATH, renderAll } from '../../src/render/render.js';
 import type { OrgSizes } from '../../src/simulator/org.js';
-import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
+import { startSimulator } from '../../src/simulator/server.js';
 import {
   createSimClock,
   idsOf,
@@ -37,6 +34,7 @@ import {
   scrapePath,
   type TargetGroup,
 } from '../helpers/scrape-replay.js';
+import { discoverSimulator } from '../helpers/test-client.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -146,21 +144,6 @@ function lowerBoundOf(inventory: Inventory, plan: PlanSettings): Row['lowerBound
   return total;
 }
 
-async function discover(sim: RunningSimulator): Promise<Inventory> {
-  const log = createSilentLogger();
-  const client = createConfluentClient({
-    apiUrl: sim.url,
-    telemetryUrl: sim.url,
-    apiKey: 'sim-key',
-    apiSecret: 'sim-secret',
-    timeoutMs: 30_000,
-    concurrency: 8,
-    retries: 2,
-    log,
-  });
-  return discoverInventory({ client, log });
-}
-
 /** The grouping's replays: N minutes from a fresh hour, then the rest of that hour (plan), then one IP each. */
 async function replayGrouping(
   deps: ReplayDeps,
@@ -202,7 +185,7 @@ async function benchOrg(name: string, sizes: Partial<OrgSizes>): Promise<Row[]> 
     clock: clock.now,
   });
   try {
-    const inventory = await discover(sim);
+    const inventory = await discoverSimulator(sim.url);
     const partitions = new Map(sim.kafkaSizes().clusters.map((c) => [c.id, c.partitions]));
     for (const r of inventory.resources)
       if (r.type === 'kafka' && r.partitions !== partitions.get(r.id))

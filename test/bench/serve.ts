@@ -25,9 +25,6 @@ import { KEYS } from '../../src/bucket/keys.js';
 import { JSON_TYPE } from '../../src/bucket/objects.js';
 import { loadParts } from '../../src/config/load.js';
 import { createConfigVars } from '../../src/config/vars.js';
-import { createConfluentClient } from '../../src/confluent/client.js';
-import { discoverInventory } from '../../src/discovery/discover.js';
-import { createSilentLogger } from '../../src/log.js';
 import { renderPart } from '../../src/render/config.js';
 import { renderAll } from '../../src/render/render.js';
 import { resolveWorkers, SERVE_NODE_FLAGS } from '../../src/serve/cluster.js';
@@ -37,6 +34,7 @@ import { buildFakeRun, sha256Hex } from '../helpers/bucket.js';
 import { findFreePort } from '../helpers/poll.js';
 import { type TreeMemory, treeCpuMs, treeMemory } from '../helpers/process-tree.js';
 import { buildBenchDist } from '../helpers/publish-child.js';
+import { discoverSimulator } from '../helpers/test-client.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -87,18 +85,7 @@ async function renderLargeDocument(): Promise<Buffer> {
     computePoolsPerEnv: 2,
   });
   try {
-    const log = createSilentLogger();
-    const client = createConfluentClient({
-      apiUrl: sim.url,
-      telemetryUrl: sim.url,
-      apiKey: 'sim-key',
-      apiSecret: 'sim-secret',
-      timeoutMs: 30_000,
-      concurrency: 8,
-      retries: 2,
-      log,
-    });
-    const inventory = await discoverInventory({ client, log });
+    const inventory = await discoverSimulator(sim.url);
     const config = loadParts(createConfigVars({}, process.cwd()), { render: renderPart }).render;
     const docs = renderAll(inventory, [LARGE], {
       paramStyle: config.paramStyle,
