@@ -3,7 +3,7 @@
  * workloads the tests look at (pod specs, containers), and the base as `kubectl kustomize` renders it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -139,6 +139,25 @@ export function writeOverlay(fields: (k8sPath: (p: string) => string) => Obj): s
   const k8sPath = (p: string) => path.relative(dir, path.join(K8S_DIR, p)) || '.';
   writeFileSync(path.join(dir, 'kustomization.yaml'), stringify(fields(k8sPath)));
   return dir;
+}
+
+/**
+ * The base of k8s/ with `components` (names under k8s/components/) rendered through a temporary overlay, with
+ * `fields` added to its kustomization (a `namespace`, patches).
+ */
+export function renderComponents(kubectl: string, components: readonly string[], fields: Obj = {}): Obj[] {
+  const dir = writeOverlay((k8s) => ({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    ...fields,
+    resources: [k8s('.')],
+    components: components.map((c) => k8s(`components/${c}`)),
+  }));
+  try {
+    return renderKustomize(kubectl, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * egress they document, the ServiceMonitor makes one target per server pod, and the image is pinned by digest.
  * Without kubectl the tests are skipped loudly, or fail when CI=true.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -26,9 +26,9 @@ import {
   ROOT,
   readDashboards,
   readYaml,
+  renderComponents,
   renderKustomize,
   selects,
-  writeOverlay,
 } from '../../helpers/k8s-manifests.js';
 
 const COMPONENTS = ['nodelocal-dns', 'openshift-dns', 'cloud-metadata'];
@@ -37,18 +37,7 @@ const baseNamespace = readYaml(path.join(K8S_DIR, 'kustomization.yaml')).namespa
 
 /** The base and every component rendered through an overlay that moves them to `namespace`. */
 function renderOverlay(namespace: string, components: string[]): Obj[] {
-  const dir = writeOverlay((k8s) => ({
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    namespace,
-    resources: [k8s('.')],
-    components: components.map((c) => k8s(`components/${c}`)),
-  }));
-  try {
-    return renderKustomize(kubectl as string, dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return renderComponents(kubectl as string, components, { namespace });
 }
 
 const ofKind = (objs: Obj[], kind: string) => objs.filter((o) => o.kind === kind);
@@ -238,17 +227,7 @@ run(
   'the tls component: web config, certificate Secret mounted as a directory, HTTPS probes, dnsNames',
   () => {
     const overlay = tlsOverlayOfDocs();
-    const dir = writeOverlay((k8s) => ({
-      ...overlay,
-      resources: [k8s('.')],
-      components: [k8s('components/tls')],
-    }));
-    let objs: Obj[];
-    try {
-      objs = renderKustomize(kubectl as string, dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const objs = renderComponents(kubectl as string, ['tls'], overlay);
     assert.equal([...new Set(objs.map((o) => o.metadata.namespace))], [overlay.namespace]);
     checkCertManager(objs);
     const deployment = named(objs, 'Deployment', 'confluent-sd-server');

@@ -18,8 +18,7 @@ import {
   type Obj,
   podSpecOf,
   readYamlDocuments,
-  renderKustomize,
-  writeOverlay,
+  renderComponents,
 } from '../../helpers/k8s-manifests.js';
 
 const kubectl = findKubectl();
@@ -31,19 +30,7 @@ if (!kubectl) {
   else process.stderr.write(`\n*** SKIPPED: ${message} ***\n\n`);
 }
 
-function render(): Obj[] {
-  const dir = writeOverlay((k8s) => ({
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: [k8s('.')],
-    components: [k8s('components/secrets-as-files')],
-  }));
-  try {
-    return renderKustomize(kubectl as string, dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const render = () => renderComponents(kubectl as string, ['secrets-as-files']);
 
 const SECRETS = readYamlDocuments(path.join(K8S_DIR, 'secrets.example.yaml'));
 const CREDENTIALS = [

@@ -21,8 +21,7 @@ import {
   type Obj,
   podSpecOf,
   readYamlDocuments,
-  renderKustomize,
-  writeOverlay,
+  renderComponents,
 } from '../../helpers/k8s-manifests.js';
 
 const kubectl = findKubectl();
@@ -42,19 +41,7 @@ if (!kubectl || !openssl) {
   else process.stderr.write(`\n*** SKIPPED: ${message} ***\n\n`);
 }
 
-function render(components: string[]): Obj[] {
-  const dir = writeOverlay((k8s) => ({
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: [k8s('.')],
-    components: components.map((c) => k8s(`components/${c}`)),
-  }));
-  try {
-    return renderKustomize(kubectl as string, dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const render = (components: string[]) => renderComponents(kubectl as string, components);
 
 const SECRETS = readYamlDocuments(path.join(K8S_DIR, 'secrets.example.yaml'));
 const podOf = (objs: Obj[], kind: string) => podSpecOf(objs.find((o) => o.kind === kind) as Obj) as Obj;
