@@ -22,7 +22,7 @@ import { documentName } from '../../src/bucket/document-name.js';
 import { KEYS } from '../../src/bucket/keys.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import { buildFakeRun, publishFakeRun } from '../helpers/bucket.js';
-import { treeRssMb } from '../helpers/process-tree.js';
+import { treeMemory } from '../helpers/process-tree.js';
 import { buildBenchDist } from '../helpers/publish-child.js';
 
 const { values: args } = parseArgs({
@@ -194,7 +194,7 @@ async function main(): Promise<number> {
 
     const sampler = setInterval(() => {
       // the server and its cluster workers (SD_WORKERS)
-      memory.push({ t: (Date.now() - started) / 1000, rss: treeRssMb(pid).mb });
+      memory.push({ t: (Date.now() - started) / 1000, rss: treeMemory(pid).rssMb });
     }, 1000);
     const switcher = (async () => {
       while (Date.now() + SWITCH_MS < deadline) {

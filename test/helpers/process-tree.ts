@@ -74,18 +74,3 @@ export function treeCpuMs(pid: number): { userMs: number; systemMs: number } {
   }
   return { userMs: user, systemMs: system };
 }
-
-/** Resident memory of `pid` and its descendants, in MB, and how many processes that is. */
-export function treeRssMb(pid: number): { mb: number; processes: number } {
-  let kb = 0;
-  const pids = processTree(pid);
-  for (const p of pids) {
-    try {
-      const status = readFileSync(`/proc/${p}/status`, 'utf8');
-      kb += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-    } catch {
-      // gone
-    }
-  }
-  return { mb: kb / 1024, processes: pids.length };
-}
